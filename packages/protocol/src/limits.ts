@@ -1,0 +1,9 @@
+/** Field limits every Herald peer enforces on incoming frames. */
+export const FieldLimits = {
+  idLength: 64,
+  eventLength: 128,
+  channelLength: 256,
+  tokenLength: 16_384,
+  epochLength: 64,
+  errorMessageLength: 1_024,
+} as const;
