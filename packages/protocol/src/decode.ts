@@ -1,6 +1,6 @@
 import type { Codec } from './codec.js';
 import { ErrorCodes, type ErrorDetail } from './error-codes.js';
-import type { ClientFrame, FrameId, ServerFrame, StreamPosition } from './frames.js';
+import type { ClientFrame, FrameId, PresenceClient, ServerFrame, StreamPosition } from './frames.js';
 import { FieldLimits } from './limits.js';
 
 /** Why an incoming frame was refused; `id` is set when the frame had a usable one to answer. */
@@ -65,6 +65,32 @@ class FieldReader {
       this.fail('since.epoch', `must be a string of at most ${FieldLimits.epochLength} characters`);
     }
     return { offset: offset as number, epoch: epoch as string };
+  }
+
+  integer(name: string, max: number): number | undefined {
+    const value = this.fields[name];
+    if (value === undefined) return undefined;
+    if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < 0 || value > max) {
+      return this.fail(name, `must be an integer from 0 to ${max}`);
+    }
+    return value;
+  }
+
+  boolean(name: string): boolean | undefined {
+    const value = this.fields[name];
+    if (value === undefined || typeof value === 'boolean') return value;
+    return this.fail(name, 'must be a boolean');
+  }
+
+  /** Small JSON objects shown to other clients (presence info). */
+  info(name: string): Record<string, unknown> | undefined {
+    const value = this.fields[name];
+    if (value === undefined) return undefined;
+    if (!isObject(value)) return this.fail(name, 'must be an object');
+    if (JSON.stringify(value).length > FieldLimits.infoLength) {
+      return this.fail(name, `must be at most ${FieldLimits.infoLength} characters as JSON`);
+    }
+    return value;
   }
 }
 
@@ -138,6 +164,26 @@ function readEvent<F>(r: FieldReader, fromServer: boolean): DecodeResult<F> {
   return finish(r, frame as F, id);
 }
 
+/** Frames whose only field besides `id` is `channel`. */
+function readChannelRequest(
+  r: FieldReader,
+  type: 'unsubscribe' | 'presence' | 'presenceStats',
+): DecodeResult<ClientFrame> {
+  const id = r.id(false);
+  const frame: Extract<ClientFrame, { type: typeof type }> = { type, channel: r.channel('channel') as string };
+  if (id !== undefined) frame.id = id;
+  return finish(r, frame, id);
+}
+
+function readPresenceEvent(r: FieldReader, type: 'join' | 'leave'): DecodeResult<ServerFrame> {
+  const channel = r.channel('channel') as string;
+  const client = r.fields.client;
+  if (!isObject(client) || typeof client.connectionId !== 'string') {
+    r.details.push({ path: 'client.connectionId', message: 'must be a string' });
+  }
+  return finish(r, { type, channel, client: client as unknown as PresenceClient }, undefined);
+}
+
 const clientReaders: Record<string, (r: FieldReader) => DecodeResult<ClientFrame>> = {
   event: (r) => readEvent(r, false),
   ack: (r) => readAck(r),
@@ -148,17 +194,39 @@ const clientReaders: Record<string, (r: FieldReader) => DecodeResult<ClientFrame
     const id = r.id(false);
     const channel = r.channel('channel') as string;
     const since = r.since();
+    const token = r.string('token', FieldLimits.tokenLength, false);
+    const info = r.info('info');
     const frame: ClientFrame = { type: 'subscribe', channel };
     if (id !== undefined) frame.id = id;
     if (since !== undefined) frame.since = since;
+    if (token !== undefined) frame.token = token;
+    if (info !== undefined) frame.info = info;
     return finish(r, frame, id);
   },
-  unsubscribe: (r) => {
+  unsubscribe: (r) => readChannelRequest(r, 'unsubscribe'),
+  publish: (r) => {
     const id = r.id(false);
-    const frame: ClientFrame = { type: 'unsubscribe', channel: r.channel('channel') as string };
+    const channel = r.channel('channel') as string;
+    const event = r.string('event', FieldLimits.eventLength, true) as string;
+    const frame: ClientFrame = { type: 'publish', channel, event };
+    if ('payload' in r.fields) frame.payload = r.fields.payload;
     if (id !== undefined) frame.id = id;
     return finish(r, frame, id);
   },
+  history: (r) => {
+    const id = r.id(false);
+    const frame: ClientFrame = { type: 'history', channel: r.channel('channel') as string };
+    const since = r.since();
+    const limit = r.integer('limit', FieldLimits.historyLimit);
+    const reverse = r.boolean('reverse');
+    if (id !== undefined) frame.id = id;
+    if (since !== undefined) frame.since = since;
+    if (limit !== undefined) frame.limit = limit;
+    if (reverse !== undefined) frame.reverse = reverse;
+    return finish(r, frame, id);
+  },
+  presence: (r) => readChannelRequest(r, 'presence'),
+  presenceStats: (r) => readChannelRequest(r, 'presenceStats'),
   auth: (r) => {
     const id = r.id(false);
     const frame: ClientFrame = { type: 'auth', token: r.string('token', FieldLimits.tokenLength, true) as string };
@@ -178,6 +246,8 @@ const serverReaders: Record<string, (r: FieldReader) => DecodeResult<ServerFrame
     if ('payload' in r.fields) frame.payload = r.fields.payload;
     return finish(r, frame, undefined);
   },
+  join: (r) => readPresenceEvent(r, 'join'),
+  leave: (r) => readPresenceEvent(r, 'leave'),
 };
 
 /** Validates an already-decoded value sent by a client. Never throws. */

@@ -16,6 +16,48 @@ export interface PublicationMeta {
   ts: number;
 }
 
+/** A publication inside an ack (subscribe recovery, history): its channel is the request's. */
+export interface ChannelPublication {
+  event: string;
+  payload?: unknown;
+  meta: PublicationMeta;
+}
+
+/** One connection in a channel's presence. */
+export interface PresenceClient {
+  connectionId: string;
+  userId?: string;
+  /** Given by the client in its `subscribe`, or by the server. */
+  info?: unknown;
+}
+
+/** Ack payload of `subscribe`. `offset`/`epoch` are set on channels with history. */
+export interface SubscribeResult {
+  /** Set when the subscribe carried `since`: whether every missed publication is in `publications`. */
+  recovered?: boolean;
+  offset?: number;
+  epoch?: string;
+  publications?: ChannelPublication[];
+}
+
+/** Ack payload of `history`: the publications and the stream's current top. */
+export interface HistoryResult {
+  publications: ChannelPublication[];
+  offset: number;
+  epoch: string;
+}
+
+/** Ack payload of `presence`. */
+export interface PresenceResult {
+  clients: PresenceClient[];
+}
+
+/** Ack payload of `presenceStats`. */
+export interface PresenceStats {
+  connections: number;
+  users: number;
+}
+
 // ---- frames both sides send -------------------------------------------------------------------
 
 /** An application event. From a client: handled by the namespace's handler for `event`. */
@@ -64,6 +106,44 @@ export interface SubscribeFrame {
   id?: FrameId;
   /** Recover what was published after this position (channels with history). */
   since?: StreamPosition;
+  /** A subscription token: a JWT whose `channel` claim names this channel. */
+  token?: string;
+  /** Shown to others in the channel's presence (an object). */
+  info?: Record<string, unknown>;
+}
+
+/** Publishes to a channel from the client, when the channel's policy allows it. */
+export interface PublishFrame {
+  type: 'publish';
+  channel: string;
+  event: string;
+  payload?: unknown;
+  id?: FrameId;
+}
+
+/**
+ * Reads a channel's history. Forward: publications after `since` (oldest first). With `reverse`:
+ * publications before `since`, newest first, for paging back. `limit` caps the count.
+ */
+export interface HistoryFrame {
+  type: 'history';
+  channel: string;
+  since?: StreamPosition;
+  limit?: number;
+  reverse?: boolean;
+  id?: FrameId;
+}
+
+export interface PresenceFrame {
+  type: 'presence';
+  channel: string;
+  id?: FrameId;
+}
+
+export interface PresenceStatsFrame {
+  type: 'presenceStats';
+  channel: string;
+  id?: FrameId;
 }
 
 export interface UnsubscribeFrame {
@@ -88,6 +168,13 @@ export interface SystemFrame {
   payload?: unknown;
 }
 
+/** Someone subscribed to (`join`) or left (`leave`) a channel with join/leave events on. */
+export interface PresenceEventFrame {
+  type: 'join' | 'leave';
+  channel: string;
+  client: PresenceClient;
+}
+
 export type ClientFrame =
   | EventFrame
   | AckFrame
@@ -96,9 +183,20 @@ export type ClientFrame =
   | PongFrame
   | SubscribeFrame
   | UnsubscribeFrame
-  | AuthFrame;
+  | AuthFrame
+  | PublishFrame
+  | HistoryFrame
+  | PresenceFrame
+  | PresenceStatsFrame;
 
-export type ServerFrame = EventFrame | AckFrame | ErrorFrame | PingFrame | PongFrame | SystemFrame;
+export type ServerFrame =
+  | EventFrame
+  | AckFrame
+  | ErrorFrame
+  | PingFrame
+  | PongFrame
+  | SystemFrame
+  | PresenceEventFrame;
 
 export type ClientFrameType = ClientFrame['type'];
 export type ServerFrameType = ServerFrame['type'];
@@ -108,4 +206,10 @@ export interface ShutdownNotice {
   reason: string;
   /** Suggested upper bound, in milliseconds, of the random delay before reconnecting. */
   reconnectWithin: number;
+}
+
+/** The payload of the `system` `unsubscribed` frame: the server ended a subscription. */
+export interface UnsubscribedNotice {
+  channel: string;
+  reason: string;
 }

@@ -6,4 +6,8 @@ export const FieldLimits = {
   tokenLength: 16_384,
   epochLength: 64,
   errorMessageLength: 1_024,
+  /** Presence `info`, measured as JSON characters. */
+  infoLength: 2_048,
+  /** Most publications one `history` request may ask for. */
+  historyLimit: 10_000,
 } as const;

@@ -1,5 +1,5 @@
-import type { ServerFrame } from '@herald/protocol';
-import type { Broker, BrokerSink, Publication } from './broker/broker.js';
+import type { PresenceClient, ServerFrame } from '@herald/protocol';
+import type { Broker, Publication } from './broker/broker.js';
 import { EncodedFrame } from './encoded-frame.js';
 
 /** What the registry needs of a connection to deliver to it. */
@@ -18,8 +18,10 @@ interface ChannelEntry {
   ready: Promise<void>;
 }
 
-export class ChannelRegistry implements BrokerSink {
+export class ChannelRegistry {
   private readonly entries = new Map<string, ChannelEntry>();
+  /** Subscribers whose deliveries are held back while their subscription is being recovered. */
+  private readonly held = new Map<string, Map<Subscriber, EncodedFrame[]>>();
 
   constructor(private readonly broker: Broker) {}
 
@@ -52,20 +54,42 @@ export class ChannelRegistry implements BrokerSink {
     return this.entries.keys();
   }
 
+  /** From now on, keeps `subscriber`'s deliveries on `channel` instead of delivering them. */
+  hold(channel: string, subscriber: Subscriber): void {
+    let held = this.held.get(channel);
+    if (!held) {
+      held = new Map();
+      this.held.set(channel, held);
+    }
+    if (!held.has(subscriber)) held.set(subscriber, []);
+  }
+
+  /** Stops holding and hands back what was held, in delivery order. */
+  release(channel: string, subscriber: Subscriber): EncodedFrame[] {
+    const held = this.held.get(channel);
+    const frames = held?.get(subscriber) ?? [];
+    held?.delete(subscriber);
+    if (held?.size === 0) this.held.delete(channel);
+    return frames;
+  }
+
   deliver(publication: Publication): void {
     const entry = this.entries.get(publication.channel);
     if (!entry) return;
-    const frame: ServerFrame = {
-      type: 'event',
-      channel: publication.channel,
-      event: publication.event,
-      payload: publication.payload,
-      meta: publication.meta,
-    };
-    const encoded = new EncodedFrame(frame);
+    const encoded = new EncodedFrame(toFrame(publication));
     const except = publication.except;
+    const held = this.held.size > 0 ? this.held.get(publication.channel) : undefined;
     for (const subscriber of entry.subscribers) {
-      if (subscriber.id !== except) subscriber.deliver(encoded);
+      if (subscriber.id === except) continue;
+      const waiting = held?.get(subscriber);
+      if (waiting) waiting.push(encoded);
+      else subscriber.deliver(encoded);
     }
   }
+}
+
+function toFrame(publication: Publication): ServerFrame {
+  const { channel, kind } = publication;
+  if (kind) return { type: kind, channel, client: publication.payload as PresenceClient };
+  return { type: 'event', channel, event: publication.event, payload: publication.payload, meta: publication.meta };
 }

@@ -141,16 +141,21 @@ export class Connection implements Subscriber {
     });
   }
 
-  /** Adds this connection to a channel; resolves once it receives the channel's publications. */
-  async join(channel: string): Promise<void> {
+  /**
+   * Adds this connection to a channel; resolves once it receives the channel's publications.
+   * `info` is shown in the channel's presence when its policy tracks presence.
+   */
+  async join(channel: string, info?: unknown): Promise<void> {
     if (this.closing || this.joined.has(channel)) return;
     this.joined.add(channel);
     await this.context.registry.add(channel, this);
+    await this.context.channels.joined(this, channel, info);
   }
 
   async leave(channel: string): Promise<void> {
     if (!this.joined.delete(channel)) return;
     await this.context.registry.remove(channel, this);
+    await this.context.channels.left(this, channel);
   }
 
   async leaveAll(): Promise<void> {

@@ -1,6 +1,7 @@
 import type { Logger } from 'pino';
 import type { Broker } from './broker/broker.js';
 import type { ChannelRegistry } from './channel-registry.js';
+import type { ChannelService } from './channels/channel-service.js';
 import type { FlushScheduler } from './flush-scheduler.js';
 import type { Middleware } from './middleware.js';
 import type { StatsCounter } from './stats.js';
@@ -11,6 +12,7 @@ export interface GatewayContext {
   readonly stats: StatsCounter;
   readonly broker: Broker;
   readonly registry: ChannelRegistry;
+  readonly channels: ChannelService;
   readonly scheduler: FlushScheduler;
   /** Gateway-wide middleware, run before each namespace's own. */
   readonly middlewares: readonly Middleware[];

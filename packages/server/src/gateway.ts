@@ -7,13 +7,22 @@ import {
   CloseCodes,
   jsonCodec,
   type Codec,
+  type HistoryResult,
+  type PresenceClient,
+  type PresenceStats,
   type ServerFrame,
   type ShutdownNotice,
+  type StreamPosition,
 } from '@herald/protocol';
 import type { Logger } from 'pino';
 import type { Broker } from './broker/broker.js';
 import { MemoryBroker } from './broker/memory-broker.js';
 import { ChannelRegistry } from './channel-registry.js';
+import type { ChannelPolicy } from './channels/channel-policy.js';
+import { ChannelService } from './channels/channel-service.js';
+import type { HistoryOptions } from './channels/history.js';
+import { LocalNode } from './cluster-command.js';
+import { ClusterControl } from './cluster-control.js';
 import { Connection } from './connection.js';
 import { EncodedFrame, encodeFrame } from './encoded-frame.js';
 import { FlushScheduler } from './flush-scheduler.js';
@@ -31,6 +40,7 @@ import {
   type NamespaceOptionsInput,
 } from './options.js';
 import { StatsCounter, type GatewayStats } from './stats.js';
+import type { Broadcast, ConnectionInfo, Target } from './targeting.js';
 import { refuseUpgrade } from './upgrade-response.js';
 
 export type PublishOptions = BroadcastOptions;
@@ -46,6 +56,8 @@ export class Gateway {
   private readonly counters = new StatsCounter();
   private readonly broker: Broker;
   private readonly registry: ChannelRegistry;
+  private readonly channelService: ChannelService;
+  private readonly control: ClusterControl;
   private readonly scheduler = new FlushScheduler();
   private readonly middlewares: Middleware[] = [];
   private readonly context: GatewayContext;
@@ -67,6 +79,8 @@ export class Gateway {
     this.logger = createLogger(options);
     this.broker = options.broker ?? new MemoryBroker();
     this.registry = new ChannelRegistry(this.broker);
+    this.channelService = new ChannelService(this.broker, this.registry, options.channels, this.logger);
+    this.control = new ClusterControl(this.broker);
     this.defaults = resolveNamespaceOptions(defaultNamespaceOptions, options.namespaceDefaults, 'namespaceDefaults');
     this.handshakeTimeout = options.handshakeTimeout ?? 10_000;
     this.drainTimeout = options.drainTimeout ?? 10_000;
@@ -77,6 +91,7 @@ export class Gateway {
       stats: this.counters,
       broker: this.broker,
       registry: this.registry,
+      channels: this.channelService,
       scheduler: this.scheduler,
       middlewares: this.middlewares,
     };
@@ -88,7 +103,7 @@ export class Gateway {
       throw new Error(`namespace '${pattern}' is already declared`);
     }
     const resolved = resolveNamespaceOptions(this.defaults, options, `namespace ${pattern}`);
-    const namespace = new Namespace(pattern, resolved, this.context, this.selectProtocol);
+    const namespace = new Namespace(pattern, resolved, this.context, this.selectProtocol, this.control);
     this.namespaceList.push(namespace);
     if (resolved.pingInterval > 0) {
       const timer = setInterval(() => {
@@ -111,11 +126,77 @@ export class Gateway {
     return this;
   }
 
-  /** Publishes an event to a channel's subscribers on every node. */
-  async publish(channel: string, event: string, payload?: unknown, options: PublishOptions = {}): Promise<void> {
+  /** Declares a channel policy for names matching `pattern`, after those already declared. */
+  channel(pattern: string, policy: ChannelPolicy): this {
+    this.channelService.policies.add(pattern, policy);
+    return this;
+  }
+
+  /**
+   * Publishes an event to a channel's subscribers on every node. On a channel with history,
+   * resolves with the publication's position in the stream.
+   */
+  async publish(
+    channel: string,
+    event: string,
+    payload?: unknown,
+    options: PublishOptions = {},
+  ): Promise<StreamPosition | undefined> {
     await this.start();
     const except = typeof options.except === 'string' ? options.except : options.except?.id;
-    await this.broker.publish({ channel, event, payload, ...(except !== undefined && { except }) });
+    return this.channelService.publish({ channel, event, payload, ...(except !== undefined && { except }) });
+  }
+
+  /** Reads a channel's history; see docs/channels.md for `since`, `limit` and `reverse`. */
+  async history(channel: string, options?: HistoryOptions): Promise<HistoryResult> {
+    await this.start();
+    return this.channelService.history(channel, options);
+  }
+
+  /** Forgets a channel's history: clients recovering from before it get `recovered: false`. */
+  async removeHistory(channel: string): Promise<void> {
+    await this.start();
+    await this.broker.removeHistory(channel);
+  }
+
+  /** The connections in a channel's presence, on every node. */
+  async presence(channel: string): Promise<PresenceClient[]> {
+    await this.start();
+    return this.broker.presence(channel);
+  }
+
+  async presenceStats(channel: string): Promise<PresenceStats> {
+    await this.start();
+    return this.broker.presenceStats(channel);
+  }
+
+  /** Starts a targeted broadcast: `gateway.to({ role: 'admin' }).except(conn).emit('alert', data)`. */
+  to(target: Target): Broadcast {
+    return this.control.to(target);
+  }
+
+  /** Connections matching `filter`, on every node. */
+  fetchConnections(filter?: Target): Promise<ConnectionInfo[]> {
+    return this.control.fetchConnections(filter);
+  }
+
+  /** Closes matching connections on every node (default code 4011); resolves with their number. */
+  disconnect(target: Target, code?: number, reason?: string): Promise<number> {
+    return this.control.disconnect(target, code, reason);
+  }
+
+  /** Ends matching connections' subscriptions to `channel`; resolves with their number. */
+  unsubscribe(target: Target, channel: string): Promise<number> {
+    return this.control.unsubscribe(target, channel);
+  }
+
+  /** User ids with a connection, on `namespace` (a pattern) or anywhere. */
+  online(namespace?: string): Promise<string[]> {
+    return this.control.online(namespace);
+  }
+
+  isOnline(userId: string): Promise<boolean> {
+    return this.control.isOnline(userId);
   }
 
   stats(): GatewayStats {
@@ -217,13 +298,18 @@ export class Gateway {
       for (const connection of connections) connection.terminate();
       await Promise.all(gone);
     }
+    this.channelService.close();
     await this.broker.close();
     await serverClosed;
     this.logger.info({ connections: connections.length, drained }, 'Herald closed');
   }
 
   private start(): Promise<void> {
-    this.started ??= this.broker.start(this.registry);
+    const node = new LocalNode(this.namespaceList);
+    this.started ??= this.broker.start({
+      deliver: (publication) => this.registry.deliver(publication),
+      execute: (command) => node.execute(command),
+    });
     return this.started;
   }
 
@@ -303,7 +389,7 @@ export class Gateway {
 
   private receive(connection: Connection, data: Buffer, isBinary: boolean): void {
     if (!connection.isOpen) return;
-    const result = receiveMessage(connection, data, isBinary, this.constantFrames);
+    const result = receiveMessage(connection, data, isBinary, this.constantFrames, this.channelService);
     result?.catch((error: unknown) => {
       this.logger.error({ err: error, connectionId: connection.id }, 'frame handling failed');
     });

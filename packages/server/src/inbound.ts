@@ -2,9 +2,14 @@ import {
   ErrorCodes,
   parseClientFrame,
   type ClientFrame,
+  type HistoryFrame,
+  type PresenceFrame,
+  type PresenceStatsFrame,
+  type PublishFrame,
   type SubscribeFrame,
   type UnsubscribeFrame,
 } from '@herald/protocol';
+import type { ChannelService } from './channels/channel-service.js';
 import type { Connection } from './connection.js';
 import { ClientRejection, HeraldError, internalError, isHeraldError } from './errors.js';
 import { reservedChannelPrefix } from './gateway-context.js';
@@ -13,6 +18,10 @@ import { reservedChannelPrefix } from './gateway-context.js';
 export interface ConstantFrames {
   pong(connection: Connection): Buffer;
 }
+
+/** Client frames that act on one channel and are answered by id. */
+type ChannelRequest = SubscribeFrame | UnsubscribeFrame | PublishFrame | HistoryFrame | PresenceFrame | PresenceStatsFrame;
+type Reply = (payload: unknown) => void;
 
 /**
  * Handles one WebSocket message from a client: decode, validate, dispatch by frame type.
@@ -23,6 +32,7 @@ export function receiveMessage(
   data: Buffer,
   isBinary: boolean,
   constants: ConstantFrames,
+  channels: ChannelService,
 ): Promise<void> | void {
   const { codec } = connection;
   if (isBinary !== codec.binary) {
@@ -38,13 +48,14 @@ export function receiveMessage(
     connection.replyError(parsed.error.id, parsed.error);
     return;
   }
-  return dispatch(connection, parsed.frame, constants);
+  return dispatch(connection, parsed.frame, constants, channels);
 }
 
 function dispatch(
   connection: Connection,
   frame: ClientFrame,
   constants: ConstantFrames,
+  channels: ChannelService,
 ): Promise<void> | void {
   switch (frame.type) {
     case 'event':
@@ -65,9 +76,22 @@ function dispatch(
       });
       return;
     case 'subscribe':
-      return answer(connection, frame, () => subscribe(connection, frame));
+      return answer(connection, frame, (reply) => channels.subscribe(connection, frame, reply));
     case 'unsubscribe':
-      return answer(connection, frame, () => unsubscribe(connection, frame));
+      return answer(connection, frame, async (reply) => {
+        await connection.leave(frame.channel);
+        reply({});
+      });
+    case 'publish':
+      return answer(connection, frame, async (reply) => reply(await channels.publishFrom(connection, frame)));
+    case 'history':
+      return answer(connection, frame, async (reply) => reply(await channels.historyFor(connection, frame)));
+    case 'presence':
+      return answer(connection, frame, async (reply) => reply(await channels.presenceFor(connection, frame.channel)));
+    case 'presenceStats':
+      return answer(connection, frame, async (reply) =>
+        reply(await channels.presenceStatsFor(connection, frame.channel)),
+      );
     case 'auth':
       connection.replyError(frame.id, {
         code: ErrorCodes.WS_NOT_FOUND,
@@ -77,13 +101,18 @@ function dispatch(
   }
 }
 
+/**
+ * Runs a channel request; the action answers through `reply` itself, so that a subscribe can
+ * send its ack before the publications it held back.
+ */
 async function answer(
   connection: Connection,
-  frame: SubscribeFrame | UnsubscribeFrame,
-  action: () => Promise<unknown>,
+  frame: ChannelRequest,
+  action: (reply: Reply) => Promise<void>,
 ): Promise<void> {
   try {
-    connection.reply(frame.id, await action());
+    refuseReserved(frame.channel);
+    await action((payload) => connection.reply(frame.id, payload));
   } catch (error) {
     connection.replyError(frame.id, isHeraldError(error) ? error : internalError());
     // Unexpected faults go on to the gateway, which logs them.
@@ -97,16 +126,4 @@ function refuseReserved(channel: string): void {
       { path: 'channel', message: `must not start with '${reservedChannelPrefix}'` },
     ]);
   }
-}
-
-async function subscribe(connection: Connection, frame: SubscribeFrame): Promise<object> {
-  refuseReserved(frame.channel);
-  await connection.join(frame.channel);
-  return {};
-}
-
-async function unsubscribe(connection: Connection, frame: UnsubscribeFrame): Promise<object> {
-  refuseReserved(frame.channel);
-  await connection.leave(frame.channel);
-  return {};
 }

@@ -21,6 +21,28 @@ export {
 } from './options.js';
 export type { BackpressureStrategy } from './outbound-queue.js';
 export type { GatewayStats } from './stats.js';
-export type { Broker, BrokerSink, Publication, PublicationInput } from './broker/broker.js';
+export type {
+  Broker,
+  BrokerSink,
+  HistoryPage,
+  HistoryQuery,
+  HistoryRetention,
+  Publication,
+  PublicationInput,
+} from './broker/broker.js';
+export type { ClusterCommand } from './cluster-command.js';
+export type {
+  AccessCheck,
+  AccessRequirements,
+  ChannelPolicy,
+  ChannelsOptions,
+  NamespaceChannelsOptions,
+  PublishAccess,
+  SubscribeAccess,
+} from './channels/channel-policy.js';
+export type { ChannelMatch } from './channels/channel-pattern.js';
+export type { HistoryOptions } from './channels/history.js';
+export type { SubscriptionTokenOptions } from './channels/subscription-token.js';
+export type { Broadcast, ConnectionInfo, Excluded, Target } from './targeting.js';
 export { MemoryBroker } from './broker/memory-broker.js';
 export { ErrorCodes, CloseCodes } from '@herald/protocol';

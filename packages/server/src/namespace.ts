@@ -1,5 +1,6 @@
 import { WebSocketServer } from 'ws';
 import { ErrorCodes, type EventFrame } from '@herald/protocol';
+import type { ClusterControl } from './cluster-control.js';
 import type { Connection, DisconnectReason } from './connection.js';
 import { HeraldError, isHeraldError } from './errors.js';
 import { namespaceChannel, type GatewayContext } from './gateway-context.js';
@@ -7,6 +8,7 @@ import { composeMiddleware, type MessageContext, type Middleware } from './middl
 import type { NamespaceOptions } from './options.js';
 import { PathPattern } from './path-pattern.js';
 import { validatePayload, type InferOutput, type StandardSchema } from './schema.js';
+import type { Broadcast, ConnectionInfo, Target } from './targeting.js';
 
 export type EventHandler<P = unknown> = (
   payload: P,
@@ -52,6 +54,7 @@ export class Namespace {
     options: NamespaceOptions,
     private readonly context: GatewayContext,
     handleProtocols: (offered: Set<string>) => string | false,
+    private readonly control: ClusterControl,
   ) {
     this.pattern = new PathPattern(pattern);
     this.options = options;
@@ -111,14 +114,29 @@ export class Namespace {
   }
 
   /** Sends an event to every connection of this namespace, on every node. */
-  broadcast(event: string, payload?: unknown, options: BroadcastOptions = {}): Promise<void> {
+  async broadcast(event: string, payload?: unknown, options: BroadcastOptions = {}): Promise<void> {
     const except = typeof options.except === 'string' ? options.except : options.except?.id;
-    return this.context.broker.publish({
+    await this.context.broker.publish({
       channel: this.broadcastChannel,
       event,
       payload,
       ...(except !== undefined && { except }),
     });
+  }
+
+  /** A targeted broadcast limited to this namespace's connections, on every node. */
+  to(target: Target): Broadcast {
+    return this.control.to(target, this.pattern.source);
+  }
+
+  /** This namespace's connections matching `filter`, on every node. */
+  fetchConnections(filter?: Target): Promise<ConnectionInfo[]> {
+    return this.control.fetchConnections(filter, this.pattern.source);
+  }
+
+  /** User ids with a connection to this namespace, on every node. */
+  online(): Promise<string[]> {
+    return this.control.online(this.pattern.source);
   }
 
   // ---- used by the gateway ----------------------------------------------------------------------

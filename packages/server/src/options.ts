@@ -2,6 +2,8 @@ import { z } from 'zod';
 import type { Codec } from '@herald/protocol';
 import type { Logger } from 'pino';
 import type { Broker } from './broker/broker.js';
+import type { ChannelsOptions, NamespaceChannelsOptions } from './channels/channel-policy.js';
+import { namespaceChannelsSchema } from './channels/policy-schema.js';
 import type { BackpressureStrategy } from './outbound-queue.js';
 
 /** Per-namespace options. Every field has a default; see docs/configuration.md. */
@@ -19,6 +21,8 @@ export interface NamespaceOptions {
     maxQueueBytes: number;
     maxQueueMessages: number;
   };
+  /** This namespace's default channel policy and strictness; see docs/channels.md. */
+  channels: NamespaceChannelsOptions;
 }
 
 export interface GatewayOptions {
@@ -37,6 +41,8 @@ export interface GatewayOptions {
   shutdownReconnectWithin?: number;
   /** Defaults for every namespace; each namespace may override them. */
   namespaceDefaults?: NamespaceOptionsInput;
+  /** Channel policies, subscription tokens and presence; see docs/channels.md. */
+  channels?: ChannelsOptions;
 }
 
 export type NamespaceOptionsInput = Partial<Omit<NamespaceOptions, 'backpressure'>> & {
@@ -49,6 +55,7 @@ export const defaultNamespaceOptions: NamespaceOptions = {
   pingInterval: 25_000,
   pongTimeout: 10_000,
   backpressure: { strategy: 'buffer', maxQueueBytes: 1024 * 1024, maxQueueMessages: 1_000 },
+  channels: {},
 };
 
 const milliseconds = z.number().int().min(0).max(2_147_483_647);
@@ -66,6 +73,7 @@ const namespaceOptionsSchema = z.strictObject({
       maxQueueMessages: positive.optional(),
     })
     .optional(),
+  channels: namespaceChannelsSchema.optional(),
 });
 
 const gatewayScalarsSchema = z.object({
@@ -84,7 +92,7 @@ export class ConfigError extends Error {
   }
 }
 
-function check(schema: z.ZodType, value: unknown, prefix: string): void {
+export function check(schema: z.ZodType, value: unknown, prefix: string): void {
   const result = schema.safeParse(value);
   if (result.success) return;
   const problems = result.error.issues.map((issue) => {

@@ -1,4 +1,10 @@
-import type { PublicationMeta } from '@herald/protocol';
+import type {
+  PresenceClient,
+  PresenceStats,
+  PublicationMeta,
+  StreamPosition,
+} from '@herald/protocol';
+import type { ClusterCommand } from '../cluster-command.js';
 
 /** A message on its way to a channel's subscribers, on every node. */
 export interface Publication {
@@ -7,28 +13,79 @@ export interface Publication {
   payload: unknown;
   /** A connection id that must not receive it (usually the sender). */
   except?: string;
+  /** Set for presence events: delivered as a `join`/`leave` frame whose client is `payload`. */
+  kind?: 'join' | 'leave';
   /** Stamped by the broker: timestamp, and offset/epoch for channels with history. */
   meta: PublicationMeta;
 }
 
 export type PublicationInput = Omit<Publication, 'meta'>;
 
-/** Where a broker hands the publications for channels this node subscribed to. */
-export interface BrokerSink {
-  deliver(publication: Publication): void;
+/** How a channel's history stream is bounded; set per publish from the channel's policy. */
+export interface HistoryRetention {
+  /** Most publications kept. */
+  size: number;
+  /** Milliseconds a publication is kept; 0 keeps it until trimmed by size. */
+  ttl: number;
 }
 
 /**
- * Moves publications between nodes. The gateway subscribes a node to a channel only while it
- * has local subscribers, and unsubscribes when the last one leaves. This interface is the only
- * part of Herald that knows other nodes exist.
+ * A history read. Forward: publications with an offset above `since` (all when absent), oldest
+ * first. With `reverse`: offsets below `since` (all when absent), newest first. `limit` caps the
+ * count (taken from the oldest forward, from the newest in reverse); absent means no cap.
+ */
+export interface HistoryQuery {
+  since?: number;
+  limit?: number;
+  reverse?: boolean;
+}
+
+/** Publications from a stream, and the stream's top: the last offset given and its epoch. */
+export interface HistoryPage extends StreamPosition {
+  publications: Publication[];
+}
+
+/** Where a broker hands what it receives for this node. */
+export interface BrokerSink {
+  deliver(publication: Publication): void;
+  /** Runs a cluster command against this node's connections and returns this node's answer. */
+  execute(command: ClusterCommand): Promise<unknown>;
+}
+
+/**
+ * Moves publications between nodes and keeps what the cluster shares: channel history, presence,
+ * and cluster-wide commands. The gateway subscribes a node to a channel only while it has local
+ * subscribers, and unsubscribes when the last one leaves. This interface is the only part of
+ * Herald that knows other nodes exist; docs/brokers.md describes each method's contract.
  */
 export interface Broker {
   /** Connects the broker to this node's delivery path. Called once, before anything else. */
   start(sink: BrokerSink): Promise<void>;
-  /** Sends a publication to every node subscribed to its channel, this one included. */
-  publish(publication: PublicationInput): Promise<void>;
+  /**
+   * Sends a publication to every node subscribed to its channel, this one included. With
+   * `history`, first appends it to the channel's stream (atomically giving it the next offset)
+   * and trims the stream; resolves with its position then.
+   */
+  publish(publication: PublicationInput, history?: HistoryRetention): Promise<StreamPosition | undefined>;
   subscribe(channel: string): Promise<void>;
   unsubscribe(channel: string): Promise<void>;
+
+  /** Reads a channel's stream. A channel never published to gets a fresh epoch at offset 0. */
+  history(channel: string, query: HistoryQuery): Promise<HistoryPage>;
+  /** Forgets a channel's stream; its next publication starts a new epoch. */
+  removeHistory(channel: string): Promise<void>;
+
+  /** Adds or refreshes one connection in a channel's presence; it expires after `ttl` ms. */
+  addPresence(channel: string, client: PresenceClient, ttl: number): Promise<void>;
+  removePresence(channel: string, connectionId: string): Promise<void>;
+  presence(channel: string): Promise<PresenceClient[]>;
+  presenceStats(channel: string): Promise<PresenceStats>;
+
+  /**
+   * Runs `command` on every live node (this one included, through its sink's `execute`) and
+   * resolves with the answers of those that answered within `timeout` ms.
+   */
+  command(command: ClusterCommand, timeout: number): Promise<unknown[]>;
+
   close(): Promise<void>;
 }

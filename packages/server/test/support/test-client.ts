@@ -10,6 +10,8 @@ export interface Frame {
   message?: string;
   details?: { path: string; message: string }[];
   meta?: { ts: number; offset?: number; epoch?: string };
+  /** On `join`/`leave` frames. */
+  client?: { connectionId: string; userId?: string; info?: unknown };
 }
 
 /** A raw `ws` client that records every frame it receives, for asserting on the wire protocol. */

@@ -1,0 +1,135 @@
+import {
+  ErrorCodes,
+  type HistoryFrame,
+  type HistoryResult,
+  type PresenceClient,
+  type PresenceStats,
+  type PublishFrame,
+  type StreamPosition,
+  type SubscribeFrame,
+  type SubscribeResult,
+} from '@herald/protocol';
+import type { Logger } from 'pino';
+import type { Broker, PublicationInput } from '../broker/broker.js';
+import type { ChannelRegistry } from '../channel-registry.js';
+import type { Connection } from '../connection.js';
+import { HeraldError } from '../errors.js';
+import { validatePayload } from '../schema.js';
+import { authorizePublish, authorizeRead, authorizeSubscribe } from './access.js';
+import { ChannelPolicies, type ChannelsOptions, type ResolvedChannel } from './channel-policy.js';
+import { readHistory, type HistoryOptions } from './history.js';
+import { PresenceTracker } from './presence.js';
+import { joinStream } from './recovery.js';
+import { SubscriptionTokenVerifier } from './subscription-token.js';
+
+const defaultPresenceTtl = 60_000;
+
+/**
+ * Channels as clients and the server use them: policies, subscriptions with recovery, client
+ * publish, history, presence. Frame decoding and the reserved-name check happen before this.
+ */
+export class ChannelService {
+  readonly policies: ChannelPolicies;
+  private readonly tokens: SubscriptionTokenVerifier;
+  private readonly presenceTracker: PresenceTracker;
+
+  constructor(
+    private readonly broker: Broker,
+    private readonly registry: ChannelRegistry,
+    options: ChannelsOptions | undefined,
+    logger: Logger,
+  ) {
+    this.policies = new ChannelPolicies(options);
+    this.tokens = new SubscriptionTokenVerifier(options?.subscriptionTokens);
+    this.presenceTracker = new PresenceTracker(broker, options?.presenceTtl ?? defaultPresenceTtl, logger);
+  }
+
+  // ---- client requests -------------------------------------------------------------------------
+
+  async subscribe(connection: Connection, frame: SubscribeFrame, reply: (result: SubscribeResult) => void): Promise<void> {
+    const channel = this.resolveFor(connection, frame.channel);
+    await authorizeSubscribe(connection, channel, frame.token, this.tokens);
+    const { maxSubscribers, history } = channel.policy;
+    if (
+      maxSubscribers > 0 &&
+      !connection.channels.has(channel.name) &&
+      this.registry.subscriberCount(channel.name) >= maxSubscribers
+    ) {
+      throw new HeraldError(ErrorCodes.WS_CHANNEL_FULL, `channel '${channel.name}' is full`, [
+        { path: 'channel', message: `has ${maxSubscribers} subscribers already` },
+      ]);
+    }
+    if (history) {
+      await joinStream(this.registry, this.broker, connection, channel, frame.since, frame.info, reply);
+      return;
+    }
+    await connection.join(channel.name, frame.info);
+    reply(frame.since ? { recovered: false } : {});
+  }
+
+  async publishFrom(connection: Connection, frame: PublishFrame): Promise<Partial<StreamPosition>> {
+    const channel = this.resolveFor(connection, frame.channel);
+    await authorizePublish(connection, channel);
+    const { publishSchema, history } = channel.policy;
+    const payload = publishSchema ? await validatePayload(publishSchema, frame.payload) : frame.payload;
+    const position = await this.broker.publish({ channel: channel.name, event: frame.event, payload }, history);
+    return position ?? {};
+  }
+
+  async historyFor(connection: Connection, frame: HistoryFrame): Promise<HistoryResult> {
+    const channel = this.resolveFor(connection, frame.channel);
+    authorizeRead(connection, channel, channel.policy.history !== undefined && channel.policy.clientHistory, 'history');
+    return readHistory(this.broker, channel.name, frame);
+  }
+
+  async presenceFor(connection: Connection, channel: string): Promise<{ clients: PresenceClient[] }> {
+    this.authorizePresence(connection, channel);
+    return { clients: await this.broker.presence(channel) };
+  }
+
+  async presenceStatsFor(connection: Connection, channel: string): Promise<PresenceStats> {
+    this.authorizePresence(connection, channel);
+    return this.broker.presenceStats(channel);
+  }
+
+  // ---- membership, from Connection.join/leave --------------------------------------------------
+
+  async joined(connection: Connection, channel: string, info: unknown): Promise<void> {
+    const resolved = this.policies.resolve(channel, connection.namespace.options.channels);
+    if (resolved) await this.presenceTracker.joined(connection, channel, resolved.policy, info);
+  }
+
+  left(connection: Connection, channel: string): Promise<void> {
+    return this.presenceTracker.left(connection, channel);
+  }
+
+  // ---- the server API --------------------------------------------------------------------------
+
+  /** Publishes with the channel's gateway-wide policy (its history retention). */
+  publish(input: PublicationInput): Promise<StreamPosition | undefined> {
+    return this.broker.publish(input, this.policies.resolve(input.channel)?.policy.history);
+  }
+
+  history(channel: string, options: HistoryOptions = {}): Promise<HistoryResult> {
+    return readHistory(this.broker, channel, options);
+  }
+
+  close(): void {
+    this.presenceTracker.close();
+  }
+
+  private authorizePresence(connection: Connection, name: string): void {
+    const channel = this.resolveFor(connection, name);
+    authorizeRead(connection, channel, channel.policy.presence && channel.policy.clientPresence, 'presence');
+  }
+
+  private resolveFor(connection: Connection, name: string): ResolvedChannel {
+    const channel = this.policies.resolve(name, connection.namespace.options.channels);
+    if (!channel) {
+      throw new HeraldError(ErrorCodes.WS_NOT_FOUND, `no channel '${name}' on this namespace`, [
+        { path: 'channel', message: 'matches no channel pattern' },
+      ]);
+    }
+    return channel;
+  }
+}

@@ -1,0 +1,75 @@
+import type { PresenceClient } from '@herald/protocol';
+import type { Logger } from 'pino';
+import type { Broker } from '../broker/broker.js';
+import type { Connection } from '../connection.js';
+import type { EffectivePolicy } from './channel-policy.js';
+
+interface Tracked {
+  client: PresenceClient;
+  presence: boolean;
+  joinLeave: boolean;
+}
+
+/**
+ * This node's part of channel presence. It writes each subscription with presence to the broker
+ * with a ttl and refreshes it, so that entries of a node that dies expire; it publishes `join`
+ * and `leave` events on channels that want them.
+ */
+export class PresenceTracker {
+  private readonly local = new Map<string, Map<string, Tracked>>();
+  private readonly timer: NodeJS.Timeout;
+
+  constructor(
+    private readonly broker: Broker,
+    private readonly ttl: number,
+    private readonly logger: Logger,
+  ) {
+    this.timer = setInterval(this.refresh, Math.floor(ttl / 3));
+    this.timer.unref();
+  }
+
+  async joined(connection: Connection, channel: string, policy: EffectivePolicy, info?: unknown): Promise<void> {
+    if (!policy.presence && !policy.joinLeave) return;
+    const client: PresenceClient = { connectionId: connection.id };
+    const { userId } = connection.identity;
+    if (userId !== undefined) client.userId = userId;
+    if (info !== undefined) client.info = info;
+    let entries = this.local.get(channel);
+    if (!entries) {
+      entries = new Map();
+      this.local.set(channel, entries);
+    }
+    entries.set(connection.id, { client, presence: policy.presence, joinLeave: policy.joinLeave });
+    if (policy.presence) await this.broker.addPresence(channel, client, this.ttl);
+    if (policy.joinLeave) {
+      await this.broker.publish({ channel, event: 'join', payload: client, kind: 'join', except: connection.id });
+    }
+  }
+
+  async left(connection: Connection, channel: string): Promise<void> {
+    const entries = this.local.get(channel);
+    const tracked = entries?.get(connection.id);
+    if (!entries || !tracked) return;
+    entries.delete(connection.id);
+    if (entries.size === 0) this.local.delete(channel);
+    if (tracked.presence) await this.broker.removePresence(channel, connection.id);
+    if (tracked.joinLeave) {
+      await this.broker.publish({ channel, event: 'leave', payload: tracked.client, kind: 'leave' });
+    }
+  }
+
+  close(): void {
+    clearInterval(this.timer);
+  }
+
+  private refresh = (): void => {
+    for (const [channel, entries] of this.local) {
+      for (const { client, presence } of entries.values()) {
+        if (!presence) continue;
+        this.broker.addPresence(channel, client, this.ttl).catch((error: unknown) => {
+          this.logger.warn({ err: error, channel }, 'presence refresh failed');
+        });
+      }
+    }
+  };
+}

@@ -1,0 +1,59 @@
+import { CloseCodes } from '@herald/protocol';
+import type { Broker } from './broker/broker.js';
+import type { ClusterCommand } from './cluster-command.js';
+import { Broadcast, type ConnectionInfo, type Target } from './targeting.js';
+
+/** How long a cluster command waits for other nodes' answers. */
+const commandTimeout = 5_000;
+
+/**
+ * Server-side control of connections anywhere in the cluster. Each call is one broker command
+ * that every node runs against its own connections; the answers are merged here.
+ */
+export class ClusterControl {
+  constructor(private readonly broker: Broker) {}
+
+  to(target: Target, scope?: string): Broadcast {
+    return new Broadcast(
+      (targets, except, event, payload) =>
+        this.count({ type: 'emit', targets: this.scoped(targets, scope), except, event, payload }),
+      [target],
+    );
+  }
+
+  async fetchConnections(filter: Target = {}, scope?: string): Promise<ConnectionInfo[]> {
+    const answers = await this.broker.command({ type: 'fetch', targets: this.scoped([filter], scope) }, commandTimeout);
+    return (answers as ConnectionInfo[][]).flat();
+  }
+
+  /** Closes every matching connection; resolves with how many there were. */
+  disconnect(target: Target, code: number = CloseCodes.KICKED, reason = 'disconnected by the server'): Promise<number> {
+    return this.count({ type: 'disconnect', targets: [target], code, reason });
+  }
+
+  /** Ends the matching connections' subscriptions to `channel`; they get a `system` `unsubscribed`. */
+  unsubscribe(target: Target, channel: string): Promise<number> {
+    return this.count({ type: 'unsubscribe', targets: [target], channel });
+  }
+
+  /** User ids with at least one connection (on `namespace` when given). */
+  async online(namespace?: string): Promise<string[]> {
+    const connections = await this.fetchConnections({}, namespace);
+    const users = new Set<string>();
+    for (const connection of connections) if (connection.userId !== undefined) users.add(connection.userId);
+    return [...users];
+  }
+
+  async isOnline(userId: string): Promise<boolean> {
+    return (await this.fetchConnections({ user: userId })).length > 0;
+  }
+
+  private scoped(targets: Target[], namespace: string | undefined): Target[] {
+    return namespace === undefined ? targets : targets.map((target) => ({ ...target, namespace }));
+  }
+
+  private async count(command: ClusterCommand): Promise<number> {
+    const answers = await this.broker.command(command, commandTimeout);
+    return (answers as number[]).reduce((sum, n) => sum + n, 0);
+  }
+}
