@@ -14,7 +14,7 @@ import type { Logger } from 'pino';
 import type { Broker } from './broker/broker.js';
 import { MemoryBroker } from './broker/memory-broker.js';
 import { ChannelRegistry } from './channel-registry.js';
-import { Connection } from './connection.js';
+import { Connection, type DisconnectReason } from './connection.js';
 import { EncodedFrame, encodeFrame } from './encoded-frame.js';
 import { FlushScheduler } from './flush-scheduler.js';
 import type { GatewayContext } from './gateway-context.js';
@@ -60,6 +60,7 @@ export class Gateway {
   private httpServer: Server | undefined;
   private attachedTo: Server[] = [];
   private started: Promise<void> | undefined;
+  private isStarted = false;
   private closing: Promise<void> | undefined;
 
   constructor(options: GatewayOptions = {}) {
@@ -113,7 +114,8 @@ export class Gateway {
 
   /** Publishes an event to a channel's subscribers on every node. */
   async publish(channel: string, event: string, payload?: unknown, options: PublishOptions = {}): Promise<void> {
-    await this.start();
+    // Once started, publish synchronously so that publications keep their call order.
+    if (!this.isStarted) await this.start();
     const except = typeof options.except === 'string' ? options.except : options.except?.id;
     await this.broker.publish({ channel, event, payload, ...(except !== undefined && { except }) });
   }
@@ -223,7 +225,9 @@ export class Gateway {
   }
 
   private start(): Promise<void> {
-    this.started ??= this.broker.start(this.registry);
+    this.started ??= this.broker.start(this.registry).then(() => {
+      this.isStarted = true;
+    });
     return this.started;
   }
 
@@ -272,10 +276,9 @@ export class Gateway {
       if (error.code === 'WS_ERR_UNSUPPORTED_MESSAGE_LENGTH') this.counters.oversized += 1;
       this.logger.debug({ err: error, connectionId: connection.id }, 'websocket error');
     });
-    let ready: Promise<void> | undefined;
     ws.on('close', (code: number, reason: Buffer) => {
       this.counters.connectionClosed();
-      void this.disposeConnection(connection, ready, { code, reason: reason.toString() });
+      void this.disposeConnection(connection, { code, reason: reason.toString() });
     });
     ws.on('pong', () => connection.pongReceived());
     if (overLimit) {
@@ -283,21 +286,13 @@ export class Gateway {
       connection.close(CloseCodes.LIMIT_EXCEEDED, 'connection limit reached');
       return;
     }
-    let isReady = false;
-    ready = namespace.connected(connection).then(
-      () => {
-        isReady = true;
-      },
-      (error: unknown) => {
-        this.logger.error({ err: error, connectionId: connection.id }, 'onConnect hook failed');
-        connection.close(CloseCodes.INTERNAL_ERROR, 'internal error');
-      },
-    );
+    connection.ready = namespace.connected(connection).catch((error: unknown) => {
+      this.logger.error({ err: error, connectionId: connection.id }, 'onConnect hook failed');
+      connection.close(CloseCodes.INTERNAL_ERROR, 'internal error');
+    });
     ws.on('message', (data: Buffer, isBinary: boolean) => {
       this.counters.messagesIn += 1;
-      const handle = () => this.receive(connection, data, isBinary);
-      if (isReady) handle();
-      else void ready?.then(handle);
+      this.receive(connection, data, isBinary);
     });
   }
 
@@ -309,12 +304,8 @@ export class Gateway {
     });
   }
 
-  private async disposeConnection(
-    connection: Connection,
-    ready: Promise<void> | undefined,
-    reason: { code: number; reason: string },
-  ): Promise<void> {
-    await ready;
+  private async disposeConnection(connection: Connection, reason: DisconnectReason): Promise<void> {
+    await connection.ready;
     await connection.dispose();
     if (connection.namespace.connections.has(connection)) {
       await connection.namespace.disconnected(connection, reason);

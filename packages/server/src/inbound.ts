@@ -48,7 +48,7 @@ function dispatch(
 ): Promise<void> | void {
   switch (frame.type) {
     case 'event':
-      return connection.namespace.handleEvent(connection, frame);
+      return connection.ready.then(() => connection.namespace.handleEvent(connection, frame));
     case 'ping':
       connection.sendEncoded(constants.pong(connection));
       return;
@@ -82,6 +82,7 @@ async function answer(
   frame: SubscribeFrame | UnsubscribeFrame,
   action: () => Promise<unknown>,
 ): Promise<void> {
+  await connection.ready;
   try {
     connection.reply(frame.id, await action());
   } catch (error) {
