@@ -20,4 +20,6 @@ export CHROMIUM_PATH="${CHROMIUM_PATH:-$(command -v chromium)}"
 bash scripts/services.sh
 
 npm run build
+npx tsc -p tsconfig.json
+npm run lint
 npx vitest run "$@"
