@@ -1,3 +1,4 @@
+import { connect } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startGateway, type RunningGateway } from './support/gateway-fixture.js';
 import { TestClient } from './support/test-client.js';
@@ -92,5 +93,29 @@ describe('graceful shutdown', () => {
     await running.gateway.close();
     expect(Date.now() - started).toBeLessThan(5_000);
     expect(running.gateway.stats().connections.active).toBe(0);
+  });
+});
+
+describe('handshake timeout', () => {
+  it('drops a connection whose upgrade request never completes, while others connect', async () => {
+    running = await startGateway(
+      (gw) => {
+        gw.namespace('/hs');
+      },
+      { handshakeTimeout: 300 },
+    );
+    const slow = connect(running.port, '127.0.0.1');
+    slow.on('error', () => undefined);
+    slow.resume();
+    await new Promise((resolve) => slow.once('connect', resolve));
+    slow.write('GET /hs HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\n'); // and never finishes
+    const closed = new Promise((resolve) => slow.once('close', resolve));
+    const started = Date.now();
+    const other = await TestClient.connect(running.url('/hs'));
+    other.send({ type: 'ping' });
+    await other.waitFor((f) => f.type === 'pong');
+    await closed;
+    expect(Date.now() - started).toBeGreaterThanOrEqual(250);
+    expect(other.ws.readyState).toBe(other.ws.OPEN);
   });
 });
