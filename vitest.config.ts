@@ -7,6 +7,7 @@ export default defineConfig({
   resolve: {
     // Tests run against the TypeScript sources, so they need no build first.
     alias: {
+      '@herald/protocol/msgpack': fileURLToPath(new URL('./packages/protocol/src/msgpack-codec.ts', import.meta.url)),
       '@herald/protocol': pkg('protocol'),
       '@herald/server': pkg('server'),
       '@herald/client': pkg('client'),
