@@ -1,0 +1,263 @@
+import type { IncomingHttpHeaders } from 'node:http';
+import type { Duplex } from 'node:stream';
+import type { WebSocket } from 'ws';
+import {
+  CloseCodes,
+  ErrorCodes,
+  type Codec,
+  type ErrorFrame,
+  type FrameId,
+  type ServerFrame,
+} from '@herald/protocol';
+import type { Subscriber } from './channel-registry.js';
+import { EncodedFrame, encodeFrame } from './encoded-frame.js';
+import { HeraldError } from './errors.js';
+import type { GatewayContext } from './gateway-context.js';
+import { anonymousIdentity, type Identity } from './identity.js';
+import type { Namespace } from './namespace.js';
+import { OutboundQueue } from './outbound-queue.js';
+
+export interface RequestOptions {
+  /** Milliseconds to wait for the client's ack. Default 10 s. */
+  timeout?: number;
+}
+
+/** Why a connection ended, as seen by `onDisconnect`. */
+export interface DisconnectReason {
+  code: number;
+  reason: string;
+}
+
+export interface ConnectionInit {
+  id: string;
+  ws: WebSocket;
+  socket: Duplex;
+  namespace: Namespace;
+  codec: Codec;
+  params: Record<string, string>;
+  query: URLSearchParams;
+  headers: IncomingHttpHeaders;
+  remoteAddress: string;
+  context: GatewayContext;
+}
+
+interface PendingRequest {
+  resolve(payload: unknown): void;
+  reject(error: Error): void;
+  timer: NodeJS.Timeout;
+}
+
+const defaultRequestTimeout = 10_000;
+/** After a 4009 close frame, how long a slow reader gets before the socket is destroyed. */
+const slowConsumerGrace = 1_000;
+
+/** One client socket on a namespace. */
+export class Connection implements Subscriber {
+  readonly id: string;
+  readonly namespace: Namespace;
+  readonly params: Readonly<Record<string, string>>;
+  readonly query: URLSearchParams;
+  readonly headers: IncomingHttpHeaders;
+  readonly remoteAddress: string;
+  readonly codec: Codec;
+  readonly connectedAt = Date.now();
+  /** Application state for this connection; Herald never reads it. */
+  state: Record<string, unknown> = {};
+  identity: Identity = anonymousIdentity();
+  /** Settles when the namespace's onConnect hooks have run; frames that need them wait for it. */
+  ready: Promise<void> = Promise.resolve();
+
+  private readonly ws: WebSocket;
+  private readonly context: GatewayContext;
+  private readonly queue: OutboundQueue;
+  private readonly joined = new Set<string>();
+  private readonly pending = new Map<FrameId, PendingRequest>();
+  private nextRequestId = 1;
+  private pongTimer: NodeJS.Timeout | undefined;
+  private closing = false;
+  private resolveGone!: () => void;
+  /** Settles once the socket has closed and the connection has left everything. */
+  readonly gone = new Promise<void>((resolve) => {
+    this.resolveGone = resolve;
+  });
+
+  constructor(init: ConnectionInit) {
+    this.id = init.id;
+    this.ws = init.ws;
+    this.namespace = init.namespace;
+    this.codec = init.codec;
+    this.params = init.params;
+    this.query = init.query;
+    this.headers = init.headers;
+    this.remoteAddress = init.remoteAddress;
+    this.context = init.context;
+    const { stats } = init.context;
+    this.queue = new OutboundQueue(init.socket, init.namespace.options.backpressure, init.context.scheduler, {
+      onWritten: (frames) => {
+        stats.messagesOut += frames;
+      },
+      onDropped: () => {
+        stats.dropped += 1;
+      },
+      onSlowConsumer: () => {
+        stats.slowConsumers += 1;
+        this.closeSlowConsumer();
+      },
+    });
+  }
+
+  /** True from the handshake until a close starts. */
+  get isOpen(): boolean {
+    return !this.closing && this.ws.readyState === this.ws.OPEN;
+  }
+
+  /** The channels this connection is in. */
+  get channels(): ReadonlySet<string> {
+    return this.joined;
+  }
+
+  /** Bytes waiting to be written to this client. */
+  get bufferedBytes(): number {
+    return this.queue.pendingBytes;
+  }
+
+  /** Sends a server event to this client. */
+  send(event: string, payload?: unknown): void {
+    this.sendFrame({ type: 'event', event, payload }, true);
+  }
+
+  /** Sends an event the client must answer with an ack; resolves with the ack's payload. */
+  request(event: string, payload?: unknown, options: RequestOptions = {}): Promise<unknown> {
+    if (!this.isOpen) {
+      return Promise.reject(new HeraldError(ErrorCodes.WS_UNAVAILABLE, 'connection is closed'));
+    }
+    const id = `s${this.nextRequestId++}`;
+    const timeout = options.timeout ?? defaultRequestTimeout;
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => {
+        this.pending.delete(id);
+        reject(new HeraldError(ErrorCodes.WS_TIMEOUT, `no ack for '${event}' within ${timeout} ms`));
+      }, timeout);
+      this.pending.set(id, { resolve, reject, timer });
+      this.sendFrame({ type: 'event', event, payload, id }, false);
+    });
+  }
+
+  /** Adds this connection to a channel; resolves once it receives the channel's publications. */
+  async join(channel: string): Promise<void> {
+    if (this.closing || this.joined.has(channel)) return;
+    this.joined.add(channel);
+    await this.context.registry.add(channel, this);
+  }
+
+  async leave(channel: string): Promise<void> {
+    if (!this.joined.delete(channel)) return;
+    await this.context.registry.remove(channel, this);
+  }
+
+  async leaveAll(): Promise<void> {
+    await Promise.all([...this.joined].map((channel) => this.leave(channel)));
+  }
+
+  /** Closes after writing what is already queued. */
+  close(code: number = CloseCodes.NORMAL, reason = ''): void {
+    if (this.closing) return;
+    this.closing = true;
+    this.queue.flushNow();
+    this.ws.close(code, reason);
+  }
+
+  /** Drops the socket at once, without a close handshake. */
+  terminate(): void {
+    this.closing = true;
+    this.queue.close();
+    this.ws.terminate();
+  }
+
+  // ---- used by the gateway ----------------------------------------------------------------------
+
+  /** Delivers a publication encoded once for all its recipients. */
+  deliver(frame: EncodedFrame): void {
+    this.queue.push(frame.bytesFor(this.codec), true);
+  }
+
+  /** Encodes and queues one frame for this client only. */
+  sendFrame(frame: ServerFrame, droppable: boolean): void {
+    if (this.closing) return;
+    this.queue.push(encodeFrame(this.codec, frame), droppable);
+  }
+
+  /** Queues bytes already encoded for this connection's codec (shared constant frames). */
+  sendEncoded(bytes: Buffer): void {
+    if (!this.closing) this.queue.push(bytes, false);
+  }
+
+  reply(id: FrameId | undefined, payload: unknown): void {
+    if (id === undefined) return;
+    this.sendFrame(payload === undefined ? { type: 'ack', id } : { type: 'ack', id, payload }, false);
+  }
+
+  replyError(id: FrameId | undefined, error: Pick<ErrorFrame, 'code' | 'message' | 'details'>): void {
+    const frame: ErrorFrame = { type: 'error', code: error.code, message: error.message };
+    if (id !== undefined) frame.id = id;
+    if (error.details && error.details.length > 0) frame.details = error.details;
+    this.sendFrame(frame, false);
+  }
+
+  /** Settles a server→client request with the client's ack or error frame. */
+  settleRequest(id: FrameId, outcome: { payload: unknown } | { error: Error }): boolean {
+    const request = this.pending.get(id);
+    if (!request) return false;
+    this.pending.delete(id);
+    clearTimeout(request.timer);
+    if ('error' in outcome) request.reject(outcome.error);
+    else request.resolve(outcome.payload);
+    return true;
+  }
+
+  /** Sends a WebSocket ping; terminates the connection if no pong comes in `pongTimeout`. */
+  ping(pongTimeout: number): void {
+    if (this.pongTimer || !this.isOpen) return;
+    this.pongTimer = setTimeout(() => {
+      this.context.logger.debug({ connectionId: this.id }, 'no pong in time, terminating');
+      this.terminate();
+    }, pongTimeout);
+    this.ws.ping();
+  }
+
+  pongReceived(): void {
+    clearTimeout(this.pongTimer);
+    this.pongTimer = undefined;
+  }
+
+  /** Writes everything queued now; used by graceful shutdown before the close frame. */
+  flushNow(): void {
+    this.queue.flushNow();
+  }
+
+  /** Releases everything the connection holds; called once when its socket has closed. */
+  async dispose(): Promise<void> {
+    this.closing = true;
+    clearTimeout(this.pongTimer);
+    this.queue.close();
+    const closed = new HeraldError(ErrorCodes.WS_UNAVAILABLE, 'connection closed');
+    for (const request of this.pending.values()) {
+      clearTimeout(request.timer);
+      request.reject(closed);
+    }
+    this.pending.clear();
+    await this.leaveAll();
+  }
+
+  /** Called by the gateway when the connection's disconnect hooks have run. */
+  markGone(): void {
+    this.resolveGone();
+  }
+
+  private closeSlowConsumer(): void {
+    if (this.closing) return;
+    this.closing = true;
+    this.ws.close(CloseCodes.SLOW_CONSUMER, 'slow consumer');
+    setTimeout(() => this.ws.terminate(), slowConsumerGrace).unref();
+  }
+}

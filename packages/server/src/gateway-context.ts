@@ -1,0 +1,22 @@
+import type { Logger } from 'pino';
+import type { Broker } from './broker/broker.js';
+import type { ChannelRegistry } from './channel-registry.js';
+import type { FlushScheduler } from './flush-scheduler.js';
+import type { Middleware } from './middleware.js';
+import type { StatsCounter } from './stats.js';
+
+/** What namespaces and connections share from their gateway. */
+export interface GatewayContext {
+  readonly logger: Logger;
+  readonly stats: StatsCounter;
+  readonly broker: Broker;
+  readonly registry: ChannelRegistry;
+  readonly scheduler: FlushScheduler;
+  /** Gateway-wide middleware, run before each namespace's own. */
+  readonly middlewares: readonly Middleware[];
+}
+
+/** Channels starting with `$` belong to the gateway (namespace broadcast); clients cannot name them. */
+export const reservedChannelPrefix = '$';
+
+export const namespaceChannel = (pattern: string): string => `${reservedChannelPrefix}ns:${pattern}`;

@@ -1,0 +1,337 @@
+import { randomBytes } from 'node:crypto';
+import { createServer, type IncomingMessage, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Duplex } from 'node:stream';
+import type { WebSocket } from 'ws';
+import {
+  CloseCodes,
+  jsonCodec,
+  type Codec,
+  type ServerFrame,
+  type ShutdownNotice,
+} from '@herald/protocol';
+import type { Logger } from 'pino';
+import type { Broker } from './broker/broker.js';
+import { MemoryBroker } from './broker/memory-broker.js';
+import { ChannelRegistry } from './channel-registry.js';
+import { Connection, type DisconnectReason } from './connection.js';
+import { EncodedFrame, encodeFrame } from './encoded-frame.js';
+import { FlushScheduler } from './flush-scheduler.js';
+import type { GatewayContext } from './gateway-context.js';
+import { receiveMessage, type ConstantFrames } from './inbound.js';
+import { createLogger } from './logger.js';
+import type { Middleware } from './middleware.js';
+import { Namespace, type BroadcastOptions } from './namespace.js';
+import {
+  defaultNamespaceOptions,
+  resolveNamespaceOptions,
+  validateGatewayOptions,
+  type GatewayOptions,
+  type NamespaceOptions,
+  type NamespaceOptionsInput,
+} from './options.js';
+import { StatsCounter, type GatewayStats } from './stats.js';
+import { refuseUpgrade } from './upgrade-response.js';
+
+export type PublishOptions = BroadcastOptions;
+
+export interface ListenAddress {
+  host: string;
+  port: number;
+}
+
+/** Herald's entry point: namespaces, connections, channels and their lifecycle. */
+export class Gateway {
+  readonly logger: Logger;
+  private readonly counters = new StatsCounter();
+  private readonly broker: Broker;
+  private readonly registry: ChannelRegistry;
+  private readonly scheduler = new FlushScheduler();
+  private readonly middlewares: Middleware[] = [];
+  private readonly context: GatewayContext;
+  private readonly namespaceList: Namespace[] = [];
+  private readonly codecs = new Map<string, Codec>();
+  private readonly pongFrames = new Map<Codec, Buffer>();
+  private readonly heartbeats: NodeJS.Timeout[] = [];
+  private readonly defaults: NamespaceOptions;
+  private readonly handshakeTimeout: number;
+  private readonly drainTimeout: number;
+  private readonly shutdownReconnectWithin: number;
+  private httpServer: Server | undefined;
+  private attachedTo: Server[] = [];
+  private started: Promise<void> | undefined;
+  private isStarted = false;
+  private closing: Promise<void> | undefined;
+
+  constructor(options: GatewayOptions = {}) {
+    validateGatewayOptions(options);
+    this.logger = createLogger(options);
+    this.broker = options.broker ?? new MemoryBroker();
+    this.registry = new ChannelRegistry(this.broker);
+    this.defaults = resolveNamespaceOptions(defaultNamespaceOptions, options.namespaceDefaults, 'namespaceDefaults');
+    this.handshakeTimeout = options.handshakeTimeout ?? 10_000;
+    this.drainTimeout = options.drainTimeout ?? 10_000;
+    this.shutdownReconnectWithin = options.shutdownReconnectWithin ?? 5_000;
+    for (const codec of [jsonCodec, ...(options.codecs ?? [])]) this.codecs.set(codec.subprotocol, codec);
+    this.context = {
+      logger: this.logger,
+      stats: this.counters,
+      broker: this.broker,
+      registry: this.registry,
+      scheduler: this.scheduler,
+      middlewares: this.middlewares,
+    };
+  }
+
+  /** Declares an endpoint. Patterns are tried in the order they were declared. */
+  namespace(pattern: string, options?: NamespaceOptionsInput): Namespace {
+    if (this.namespaceList.some((ns) => ns.pattern.source === pattern)) {
+      throw new Error(`namespace '${pattern}' is already declared`);
+    }
+    const resolved = resolveNamespaceOptions(this.defaults, options, `namespace ${pattern}`);
+    const namespace = new Namespace(pattern, resolved, this.context, this.selectProtocol);
+    this.namespaceList.push(namespace);
+    if (resolved.pingInterval > 0) {
+      const timer = setInterval(() => {
+        for (const connection of namespace.connections) connection.ping(resolved.pongTimeout);
+      }, resolved.pingInterval);
+      timer.unref();
+      this.heartbeats.push(timer);
+    }
+    return namespace;
+  }
+
+  get namespaces(): readonly Namespace[] {
+    return this.namespaceList;
+  }
+
+  /** Adds middleware run for every client event on every namespace. */
+  use(middleware: Middleware): this {
+    this.middlewares.push(middleware);
+    for (const namespace of this.namespaceList) namespace.resetMiddlewareChain();
+    return this;
+  }
+
+  /** Publishes an event to a channel's subscribers on every node. */
+  async publish(channel: string, event: string, payload?: unknown, options: PublishOptions = {}): Promise<void> {
+    // Once started, publish synchronously so that publications keep their call order.
+    if (!this.isStarted) await this.start();
+    const except = typeof options.except === 'string' ? options.except : options.except?.id;
+    await this.broker.publish({ channel, event, payload, ...(except !== undefined && { except }) });
+  }
+
+  stats(): GatewayStats {
+    return this.counters.snapshot();
+  }
+
+  /** Starts an HTTP server of its own that serves only WebSocket upgrades. */
+  async listen(port = 8080, host = '0.0.0.0'): Promise<ListenAddress> {
+    await this.start();
+    const server = createServer({
+      // Bounds a slow or partial upgrade request (slowloris) to the handshake timeout.
+      headersTimeout: this.handshakeTimeout,
+      requestTimeout: this.handshakeTimeout,
+      connectionsCheckingInterval: Math.min(1_000, this.handshakeTimeout),
+    });
+    server.on('request', (_req, res) => {
+      res.writeHead(426, { 'Content-Type': 'text/plain', Upgrade: 'websocket' }).end('WebSocket only\n');
+    });
+    this.httpServer = server;
+    this.attach(server);
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(port, host, () => {
+        server.off('error', reject);
+        resolve();
+      });
+    });
+    const address = server.address() as AddressInfo;
+    this.logger.info({ host: address.address, port: address.port }, 'Herald listening');
+    return { host: address.address, port: address.port };
+  }
+
+  /** Serves WebSocket upgrades on an existing HTTP server (plain node:http, Express, Fastify). */
+  attach(server: Server): this {
+    server.on('upgrade', this.handleUpgrade);
+    this.attachedTo.push(server);
+    void this.start();
+    return this;
+  }
+
+  /** Handles one upgrade request; for servers that route upgrades themselves. */
+  handleUpgrade = (req: IncomingMessage, socket: Duplex, head: Buffer): void => {
+    if (this.closing) {
+      this.counters.rejected('shutting_down');
+      refuseUpgrade(socket, 503, 'Herald is shutting down');
+      return;
+    }
+    const url = new URL(req.url ?? '/', 'http://herald.invalid');
+    let params: Record<string, string> | undefined;
+    const namespace = this.namespaceList.find((ns) => (params = ns.pattern.match(url.pathname)));
+    if (!namespace || !params) {
+      this.counters.rejected('not_found');
+      refuseUpgrade(socket, 404, `no Herald namespace at ${url.pathname}`);
+      return;
+    }
+    const matched = params;
+    const timer = setTimeout(() => {
+      this.counters.rejected('timeout');
+      socket.destroy();
+    }, this.handshakeTimeout);
+    socket.on('error', (error) => this.logger.debug({ err: error }, 'socket error'));
+    this.start()
+      .then(() => {
+        namespace.server.handleUpgrade(req, socket, head, (ws) => {
+          clearTimeout(timer);
+          this.accept(namespace, ws, req, socket, matched, url.searchParams);
+        });
+      })
+      .catch((error: unknown) => {
+        clearTimeout(timer);
+        this.logger.error({ err: error }, 'upgrade failed');
+        refuseUpgrade(socket, 500, 'internal error');
+      });
+  };
+
+  /**
+   * Graceful shutdown: refuse new upgrades, tell every client, write what is queued, close with
+   * 1001, wait up to `drainTimeout` for the sockets to close, then terminate the rest.
+   */
+  close(): Promise<void> {
+    this.closing ??= this.shutdown();
+    return this.closing;
+  }
+
+  private async shutdown(): Promise<void> {
+    for (const timer of this.heartbeats) clearInterval(timer);
+    const serverClosed = this.httpServer ? closeServer(this.httpServer) : Promise.resolve();
+    for (const server of this.attachedTo) server.off('upgrade', this.handleUpgrade);
+    const connections = this.namespaceList.flatMap((ns) => [...ns.connections]);
+    const notice: ShutdownNotice = { reason: 'shutdown', reconnectWithin: this.shutdownReconnectWithin };
+    const frame = new EncodedFrame({ type: 'system', event: 'shutdown', payload: notice });
+    for (const connection of connections) {
+      connection.sendEncoded(frame.bytesFor(connection.codec));
+      connection.close(CloseCodes.GOING_AWAY, 'server shutdown');
+    }
+    const gone = connections.map((connection) => connection.gone);
+    const drained = await settlesWithin(Promise.all(gone), this.drainTimeout);
+    if (!drained) {
+      for (const connection of connections) connection.terminate();
+      await Promise.all(gone);
+    }
+    await this.broker.close();
+    await serverClosed;
+    this.logger.info({ connections: connections.length, drained }, 'Herald closed');
+  }
+
+  private start(): Promise<void> {
+    this.started ??= this.broker.start(this.registry).then(() => {
+      this.isStarted = true;
+    });
+    return this.started;
+  }
+
+  private selectProtocol = (offered: Set<string>): string | false => {
+    for (const name of offered) if (this.codecs.has(name)) return name;
+    return false;
+  };
+
+  private constantFrames: ConstantFrames = {
+    pong: (connection) => {
+      let bytes = this.pongFrames.get(connection.codec);
+      if (!bytes) {
+        const pong: ServerFrame = { type: 'pong' };
+        bytes = encodeFrame(connection.codec, pong);
+        this.pongFrames.set(connection.codec, bytes);
+      }
+      return bytes;
+    },
+  };
+
+  private accept(
+    namespace: Namespace,
+    ws: WebSocket,
+    req: IncomingMessage,
+    socket: Duplex,
+    params: Record<string, string>,
+    query: URLSearchParams,
+  ): void {
+    const codec = this.codecs.get(ws.protocol) ?? jsonCodec;
+    const connection = new Connection({
+      id: randomBytes(12).toString('base64url'),
+      ws,
+      socket,
+      namespace,
+      codec,
+      params,
+      query,
+      headers: req.headers,
+      remoteAddress: req.socket.remoteAddress ?? '',
+      context: this.context,
+    });
+    this.counters.connectionOpened();
+    const { maxConnections } = namespace.options;
+    const overLimit = maxConnections > 0 && namespace.connections.size >= maxConnections;
+    ws.on('error', (error: Error & { code?: string }) => {
+      if (error.code === 'WS_ERR_UNSUPPORTED_MESSAGE_LENGTH') this.counters.oversized += 1;
+      this.logger.debug({ err: error, connectionId: connection.id }, 'websocket error');
+    });
+    ws.on('close', (code: number, reason: Buffer) => {
+      this.counters.connectionClosed();
+      void this.disposeConnection(connection, { code, reason: reason.toString() });
+    });
+    ws.on('pong', () => connection.pongReceived());
+    if (overLimit) {
+      this.counters.rejected('limit');
+      connection.close(CloseCodes.LIMIT_EXCEEDED, 'connection limit reached');
+      return;
+    }
+    connection.ready = namespace.connected(connection).catch((error: unknown) => {
+      this.logger.error({ err: error, connectionId: connection.id }, 'onConnect hook failed');
+      connection.close(CloseCodes.INTERNAL_ERROR, 'internal error');
+    });
+    ws.on('message', (data: Buffer, isBinary: boolean) => {
+      this.counters.messagesIn += 1;
+      this.receive(connection, data, isBinary);
+    });
+  }
+
+  private receive(connection: Connection, data: Buffer, isBinary: boolean): void {
+    if (!connection.isOpen) return;
+    const result = receiveMessage(connection, data, isBinary, this.constantFrames);
+    result?.catch((error: unknown) => {
+      this.logger.error({ err: error, connectionId: connection.id }, 'frame handling failed');
+    });
+  }
+
+  private async disposeConnection(connection: Connection, reason: DisconnectReason): Promise<void> {
+    await connection.ready;
+    await connection.dispose();
+    if (connection.namespace.connections.has(connection)) {
+      await connection.namespace.disconnected(connection, reason);
+    }
+    connection.markGone();
+  }
+}
+
+export function createGateway(options?: GatewayOptions): Gateway {
+  return new Gateway(options);
+}
+
+function closeServer(server: Server): Promise<void> {
+  return new Promise((resolve) => {
+    server.close(() => resolve());
+    server.closeIdleConnections();
+  });
+}
+
+/** Resolves true when `promise` settles within `ms`, false on timeout. */
+async function settlesWithin(promise: Promise<unknown>, ms: number): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<boolean>((resolve) => {
+    timer = setTimeout(() => resolve(false), ms);
+  });
+  const result = await Promise.race([promise.then(() => true), timeout]);
+  clearTimeout(timer);
+  return result;
+}

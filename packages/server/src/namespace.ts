@@ -1,0 +1,177 @@
+import { WebSocketServer } from 'ws';
+import { ErrorCodes, type EventFrame } from '@herald/protocol';
+import type { Connection, DisconnectReason } from './connection.js';
+import { HeraldError, isHeraldError } from './errors.js';
+import { namespaceChannel, type GatewayContext } from './gateway-context.js';
+import { composeMiddleware, type MessageContext, type Middleware } from './middleware.js';
+import type { NamespaceOptions } from './options.js';
+import { PathPattern } from './path-pattern.js';
+import { validatePayload, type InferOutput, type StandardSchema } from './schema.js';
+
+export type EventHandler<P = unknown> = (
+  payload: P,
+  connection: Connection,
+  ctx: MessageContext,
+) => unknown;
+
+export interface EventOptions<S extends StandardSchema | undefined = StandardSchema | undefined> {
+  /** Validates the payload before the handler runs (zod v4 or any Standard Schema). */
+  schema?: S;
+}
+
+export type ConnectHook = (connection: Connection) => unknown;
+export type DisconnectHook = (connection: Connection, reason: DisconnectReason) => unknown;
+
+export interface BroadcastOptions {
+  /** A connection (or its id) that must not receive it. */
+  except?: Connection | string;
+}
+
+interface HandlerEntry {
+  schema: StandardSchema | undefined;
+  handler: EventHandler;
+}
+
+/** An endpoint: a path pattern with its handlers, hooks, middleware and options. */
+export class Namespace {
+  readonly pattern: PathPattern;
+  readonly options: NamespaceOptions;
+  /** Live connections on this node. */
+  readonly connections = new Set<Connection>();
+  /** Parses frames for this namespace (its own `maxMessageSize`). */
+  readonly server: WebSocketServer;
+
+  private readonly handlers = new Map<string, HandlerEntry>();
+  private readonly connectHooks: ConnectHook[] = [];
+  private readonly disconnectHooks: DisconnectHook[] = [];
+  private readonly middlewares: Middleware[] = [];
+  private chain: ((ctx: MessageContext) => Promise<void>) | undefined;
+
+  constructor(
+    pattern: string,
+    options: NamespaceOptions,
+    private readonly context: GatewayContext,
+    handleProtocols: (offered: Set<string>) => string | false,
+  ) {
+    this.pattern = new PathPattern(pattern);
+    this.options = options;
+    this.server = new WebSocketServer({
+      noServer: true,
+      maxPayload: options.maxMessageSize,
+      perMessageDeflate: false,
+      clientTracking: false,
+      handleProtocols,
+    });
+  }
+
+  /** The internal channel every connection of this namespace is in, for `broadcast`. */
+  get broadcastChannel(): string {
+    return namespaceChannel(this.pattern.source);
+  }
+
+  on<S extends StandardSchema>(
+    event: string,
+    options: EventOptions<S>,
+    handler: EventHandler<InferOutput<S>>,
+  ): this;
+  on(event: string, handler: EventHandler): this;
+  on(
+    event: string,
+    optionsOrHandler: EventOptions | EventHandler,
+    maybeHandler?: EventHandler,
+  ): this {
+    const handler = typeof optionsOrHandler === 'function' ? optionsOrHandler : maybeHandler;
+    if (!handler) throw new TypeError(`on('${event}'): a handler function is required`);
+    if (this.handlers.has(event)) throw new Error(`on('${event}'): a handler is already registered`);
+    const schema = typeof optionsOrHandler === 'function' ? undefined : optionsOrHandler.schema;
+    this.handlers.set(event, { schema, handler });
+    return this;
+  }
+
+  onConnect(hook: ConnectHook): this {
+    this.connectHooks.push(hook);
+    return this;
+  }
+
+  onDisconnect(hook: DisconnectHook): this {
+    this.disconnectHooks.push(hook);
+    return this;
+  }
+
+  /** Adds middleware run for every client event on this namespace, after the gateway's. */
+  use(middleware: Middleware): this {
+    this.middlewares.push(middleware);
+    this.resetMiddlewareChain();
+    return this;
+  }
+
+  /** Forgets the composed chain so that it is rebuilt with newly added middleware. */
+  resetMiddlewareChain(): void {
+    this.chain = undefined;
+  }
+
+  /** Sends an event to every connection of this namespace, on every node. */
+  broadcast(event: string, payload?: unknown, options: BroadcastOptions = {}): Promise<void> {
+    const except = typeof options.except === 'string' ? options.except : options.except?.id;
+    return this.context.broker.publish({
+      channel: this.broadcastChannel,
+      event,
+      payload,
+      ...(except !== undefined && { except }),
+    });
+  }
+
+  // ---- used by the gateway ----------------------------------------------------------------------
+
+  async connected(connection: Connection): Promise<void> {
+    this.connections.add(connection);
+    await this.context.registry.add(this.broadcastChannel, connection);
+    for (const hook of this.connectHooks) await hook(connection);
+  }
+
+  async disconnected(connection: Connection, reason: DisconnectReason): Promise<void> {
+    this.connections.delete(connection);
+    await this.context.registry.remove(this.broadcastChannel, connection);
+    for (const hook of this.disconnectHooks) {
+      try {
+        await hook(connection, reason);
+      } catch (error) {
+        this.context.logger.error({ err: error, namespace: this.pattern.source }, 'onDisconnect hook failed');
+      }
+    }
+  }
+
+  /** Runs a client event through middleware, schema and handler; answers by its id. */
+  async handleEvent(connection: Connection, frame: EventFrame): Promise<void> {
+    const ctx: MessageContext = {
+      connection,
+      event: frame.event,
+      payload: frame.payload,
+      id: frame.id,
+      state: {},
+      result: undefined,
+    };
+    try {
+      this.chain ??= composeMiddleware([...this.context.middlewares, ...this.middlewares], this.runHandler);
+      await this.chain(ctx);
+      connection.reply(frame.id, ctx.result);
+    } catch (error) {
+      if (isHeraldError(error)) {
+        connection.replyError(frame.id, error);
+        return;
+      }
+      this.context.logger.error(
+        { err: error, event: frame.event, connectionId: connection.id, namespace: this.pattern.source },
+        'event handler failed',
+      );
+      connection.replyError(frame.id, { code: ErrorCodes.WS_INTERNAL, message: 'internal error' });
+    }
+  }
+
+  private runHandler = async (ctx: MessageContext): Promise<void> => {
+    const entry = this.handlers.get(ctx.event);
+    if (!entry) throw new HeraldError(ErrorCodes.WS_NOT_FOUND, `no handler for event '${ctx.event}'`);
+    const payload = entry.schema ? await validatePayload(entry.schema, ctx.payload) : ctx.payload;
+    ctx.result = await entry.handler(payload, ctx.connection, ctx);
+  };
+}

@@ -1,0 +1,118 @@
+import { z } from 'zod';
+import type { Codec } from '@herald/protocol';
+import type { Logger } from 'pino';
+import type { Broker } from './broker/broker.js';
+import type { BackpressureStrategy } from './outbound-queue.js';
+
+/** Per-namespace options. Every field has a default; see docs/configuration.md. */
+export interface NamespaceOptions {
+  /** Largest accepted frame in bytes; a larger one closes the connection with 1009. */
+  maxMessageSize: number;
+  /** Most simultaneous connections on this namespace (on this node); 0 means no limit. */
+  maxConnections: number;
+  /** Milliseconds between WebSocket ping frames; 0 disables. */
+  pingInterval: number;
+  /** Milliseconds to wait for a pong before terminating the connection. */
+  pongTimeout: number;
+  backpressure: {
+    strategy: BackpressureStrategy;
+    maxQueueBytes: number;
+    maxQueueMessages: number;
+  };
+}
+
+export interface GatewayOptions {
+  /** A pino logger to use; otherwise one is made at `logLevel`. */
+  logger?: Logger;
+  logLevel?: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+  /** Cross-node fan-out. Default: the in-memory broker (one process). */
+  broker?: Broker;
+  /** Codecs offered by subprotocol, besides JSON which is always offered. */
+  codecs?: Codec[];
+  /** Milliseconds from TCP accept to a completed WebSocket handshake. */
+  handshakeTimeout?: number;
+  /** Milliseconds `close()` waits for outbound queues to drain before terminating sockets. */
+  drainTimeout?: number;
+  /** Upper bound, in ms, suggested to clients for their random reconnect delay after shutdown. */
+  shutdownReconnectWithin?: number;
+  /** Defaults for every namespace; each namespace may override them. */
+  namespaceDefaults?: NamespaceOptionsInput;
+}
+
+export type NamespaceOptionsInput = Partial<Omit<NamespaceOptions, 'backpressure'>> & {
+  backpressure?: Partial<NamespaceOptions['backpressure']>;
+};
+
+export const defaultNamespaceOptions: NamespaceOptions = {
+  maxMessageSize: 64 * 1024,
+  maxConnections: 0,
+  pingInterval: 25_000,
+  pongTimeout: 10_000,
+  backpressure: { strategy: 'buffer', maxQueueBytes: 1024 * 1024, maxQueueMessages: 1_000 },
+};
+
+const milliseconds = z.number().int().min(0).max(2_147_483_647);
+const positive = z.number().int().positive();
+
+const namespaceOptionsSchema = z.strictObject({
+  maxMessageSize: positive.optional(),
+  maxConnections: z.number().int().min(0).optional(),
+  pingInterval: milliseconds.optional(),
+  pongTimeout: positive.max(2_147_483_647).optional(),
+  backpressure: z
+    .strictObject({
+      strategy: z.enum(['buffer', 'drop', 'disconnect']).optional(),
+      maxQueueBytes: positive.optional(),
+      maxQueueMessages: positive.optional(),
+    })
+    .optional(),
+});
+
+const gatewayScalarsSchema = z.object({
+  logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).optional(),
+  handshakeTimeout: positive.max(2_147_483_647).optional(),
+  drainTimeout: milliseconds.optional(),
+  shutdownReconnectWithin: milliseconds.optional(),
+  namespaceDefaults: namespaceOptionsSchema.optional(),
+});
+
+/** Thrown at start-up for a bad option; the message names the field. */
+export class ConfigError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'ConfigError';
+  }
+}
+
+function check(schema: z.ZodType, value: unknown, prefix: string): void {
+  const result = schema.safeParse(value);
+  if (result.success) return;
+  const problems = result.error.issues.map((issue) => {
+    const path = [prefix, ...issue.path.map(String)].filter(Boolean).join('.');
+    return `${path || '(options)'}: ${issue.message}`;
+  });
+  throw new ConfigError(`invalid Herald options: ${problems.join('; ')}`);
+}
+
+export function validateGatewayOptions(options: GatewayOptions): void {
+  check(gatewayScalarsSchema, options, '');
+}
+
+/** Merges `input` over `base`, validating it; `label` names the namespace in errors. */
+export function resolveNamespaceOptions(
+  base: NamespaceOptions,
+  input: NamespaceOptionsInput | undefined,
+  label: string,
+): NamespaceOptions {
+  if (!input) return base;
+  check(namespaceOptionsSchema, input, label);
+  return {
+    ...base,
+    ...stripUndefined(input),
+    backpressure: { ...base.backpressure, ...stripUndefined(input.backpressure ?? {}) },
+  } as NamespaceOptions;
+}
+
+function stripUndefined<T extends object>(value: T): Partial<T> {
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as Partial<T>;
+}

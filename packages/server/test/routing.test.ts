@@ -1,0 +1,84 @@
+import { request } from 'node:http';
+import { afterEach, describe, expect, it } from 'vitest';
+import { startGateway, type RunningGateway } from './support/gateway-fixture.js';
+import { TestClient } from './support/test-client.js';
+
+let running: RunningGateway;
+afterEach(() => running.gateway.close());
+
+function upgradeStatus(port: number, path: string): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const req = request({
+      port,
+      host: '127.0.0.1',
+      path,
+      headers: {
+        Connection: 'Upgrade',
+        Upgrade: 'websocket',
+        'Sec-WebSocket-Version': '13',
+        'Sec-WebSocket-Key': 'dGhlIHNhbXBsZSBub25jZQ==',
+      },
+    });
+    req.on('response', (res) => resolve(res.statusCode ?? 0));
+    req.on('upgrade', (_res, socket) => {
+      socket.destroy();
+      resolve(101);
+    });
+    req.on('error', reject);
+    req.end();
+  });
+}
+
+describe('namespace routing', () => {
+  it('matches path parameters and exposes params and query to handlers', async () => {
+    running = await startGateway((gw) => {
+      gw.namespace('/chat/:room').on('whoami', (_p, conn) => ({
+        params: conn.params,
+        query: conn.query.get('lang'),
+        namespace: conn.namespace.pattern.source,
+      }));
+      gw.namespace('/notifications').on('whoami', (_p, conn) => ({ namespace: conn.namespace.pattern.source }));
+    });
+    const chat = await TestClient.connect(running.url('/chat/caf%C3%A9?lang=fr'));
+    const notes = await TestClient.connect(running.url('/notifications'));
+    expect((await chat.request({ type: 'event', event: 'whoami' })).payload).toEqual({
+      params: { room: 'café' },
+      query: 'fr',
+      namespace: '/chat/:room',
+    });
+    expect((await notes.request({ type: 'event', event: 'whoami' })).payload).toEqual({
+      namespace: '/notifications',
+    });
+  });
+
+  it('refuses an unknown path with 404 before the upgrade', async () => {
+    running = await startGateway((gw) => {
+      gw.namespace('/chat/:room');
+    });
+    expect(await upgradeStatus(running.port, '/nope')).toBe(404);
+    expect(await upgradeStatus(running.port, '/chat')).toBe(404);
+    expect(await upgradeStatus(running.port, '/chat/a/b')).toBe(404);
+    expect(await upgradeStatus(running.port, '/chat/a')).toBe(101);
+    expect(running.gateway.stats().rejected.not_found).toBe(3);
+  });
+
+  it('refuses connections past maxConnections with close 4008', async () => {
+    running = await startGateway((gw) => {
+      gw.namespace('/limited', { maxConnections: 2 });
+    });
+    const a = await TestClient.connect(running.url('/limited'));
+    await TestClient.connect(running.url('/limited'));
+    const third = await TestClient.connect(running.url('/limited'));
+    expect((await third.closed).code).toBe(4008);
+    expect(a.ws.readyState).toBe(a.ws.OPEN);
+    expect(running.gateway.stats().rejected.limit).toBe(1);
+  });
+
+  it('rejects an invalid option naming the field', async () => {
+    await expect(
+      startGateway((gw) => {
+        gw.namespace('/x', { pingInterval: -5 });
+      }),
+    ).rejects.toThrow(/namespace \/x\.pingInterval/);
+  });
+});
