@@ -129,7 +129,7 @@ interface Pending {
  * The Herald client, for browsers and Node. `S` maps server→client events, `C` client→server
  * events (see `EventsMap`).
  */
-export class HeraldClient<S extends EventsMap = DefaultEvents, C extends EventsMap = DefaultEvents> {
+export class HeraldClient<S extends EventsMap<S> = DefaultEvents, C extends EventsMap<C> = DefaultEvents> {
   private readonly codec: Codec;
   private readonly reconnectOptions: ReconnectOptions | false;
   private readonly backoff: Backoff | undefined;

@@ -10,7 +10,7 @@
  * const client = new HeraldClient<ServerToClient, ClientToServer>(url);
  * ```
  */
-export type EventsMap = { [event: string]: (payload?: never) => unknown };
+export type EventsMap<M> = { [E in keyof M]: (...args: never[]) => unknown };
 
 /** The map used when none is given: any name, an `unknown` payload that the listener narrows. */
 export type DefaultEvents = { [event: string]: (payload?: unknown) => unknown };
@@ -25,10 +25,13 @@ export type EventPayload<M, E extends keyof M> = EventArgs<M, E> extends [] ? un
 /** What the other side answers to `E`. */
 export type EventResult<M, E extends keyof M> = M[E] extends (...args: never[]) => infer R ? Awaited<R> : never;
 
-/** A listener for server event `E`; with a request from the server its result is the reply. */
+/**
+ * A listener for server event `E`. When the signature returns something, the server may ask
+ * with an id and the listener's result is the reply; a `void` signature's result is ignored.
+ */
 export type EventListener<M, E extends keyof M> = (
   ...args: EventArgs<M, E>
-) => EventResult<M, E> | Promise<EventResult<M, E>> | void;
+) => [EventResult<M, E>] extends [void] ? unknown : EventResult<M, E> | Promise<EventResult<M, E>>;
 
 /** One server event as `client.events()` yields it. */
 export type ServerEvent<M> = {
