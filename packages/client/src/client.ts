@@ -489,7 +489,9 @@ export class HeraldClient<S extends EventsMap<S> = DefaultEvents, C extends Even
     return new Promise((resolve, reject) => {
       const id = this.nextId++;
       const withId = { ...frame, id };
-      let message: QueuedMessage | undefined;
+      // Only application events wait in the offline queue; the rest is redone on connect.
+      const message: QueuedMessage | undefined =
+        withId.type === 'event' ? { frame: withId, discard: (error) => this.settle(id, error) } : undefined;
       const pending: Pending = {
         resolve,
         reject,
@@ -506,12 +508,10 @@ export class HeraldClient<S extends EventsMap<S> = DefaultEvents, C extends Even
         this.sendFrame(withId);
         return;
       }
-      if (withId.type !== 'event') {
-        // Only application events wait in the offline queue; the rest is redone on connect.
+      if (!message) {
         this.settle(id, new HeraldError('WS_DISCONNECTED', 'not connected'));
         return;
       }
-      message = { frame: withId, discard: (error) => this.settle(id, error) };
       try {
         this.queue.add(message);
       } catch (error) {
