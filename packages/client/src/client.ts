@@ -28,7 +28,7 @@ import type {
 } from './events.js';
 import { Heartbeat, type HeartbeatOptions } from './heartbeat.js';
 import { OfflineQueue, type OfflineQueueOptions, type QueuedMessage } from './offline-queue.js';
-import { abortSocket, buildUrl, messageData, resolveWebSocket, type WebSocketConstructor } from './socket.js';
+import { buildUrl, closeSocket, messageData, resolveWebSocket, type WebSocketConstructor } from './socket.js';
 import {
   Subscription,
   type SubscriptionControl,
@@ -231,10 +231,7 @@ export class HeraldClient<S extends EventsMap<S> = DefaultEvents, C extends Even
     for (const queue of this.iterators) queue.close();
     this.iterators.clear();
     const socket = this.socket;
-    if (socket) {
-      socket.onopen = socket.onmessage = socket.onerror = socket.onclose = null;
-      socket.close(1000, 'client closed');
-    }
+    if (socket) closeSocket(socket, 1000, 'client closed');
     if (socket || this.current !== 'disconnected') this.closed(1000, 'client closed', closed);
   }
 
@@ -386,7 +383,7 @@ export class HeraldClient<S extends EventsMap<S> = DefaultEvents, C extends Even
   /** Gives up on the current socket without waiting for a close handshake. */
   private dropSocket(code: number, reason: string): void {
     if (!this.socket) return;
-    abortSocket(this.socket);
+    closeSocket(this.socket);
     this.closed(code, reason);
   }
 

@@ -11,12 +11,18 @@ export async function resolveWebSocket(given?: WebSocketConstructor): Promise<We
   return NodeWebSocket as unknown as WebSocketConstructor;
 }
 
-/** Closes at once: `ws` can drop the TCP connection instead of waiting for a close handshake. */
-export function abortSocket(socket: WebSocket): void {
-  socket.onopen = socket.onmessage = socket.onerror = socket.onclose = null;
+/**
+ * Stops listening to `socket` and closes it: with a close handshake when `code` is given and the
+ * socket is open, otherwise at once (`ws` can drop the TCP connection without waiting).
+ */
+export function closeSocket(socket: WebSocket, code?: number, reason?: string): void {
+  socket.onopen = socket.onmessage = socket.onclose = null;
+  // `ws` reports closing a socket that is still connecting as an error; nobody listens any more.
+  socket.onerror = () => undefined;
   const terminate = (socket as { terminate?: () => void }).terminate;
-  if (typeof terminate === 'function') terminate.call(socket);
-  else if (socket.readyState === 0 || socket.readyState === 1) socket.close(4000, 'abandoned');
+  if (code !== undefined && socket.readyState === 1) socket.close(code, reason);
+  else if (typeof terminate === 'function') terminate.call(socket);
+  else if (socket.readyState === 0 || socket.readyState === 1) socket.close();
 }
 
 /** Message data as the codecs take it. */

@@ -320,3 +320,22 @@ describe.each(codecs)('HeraldClient with $subprotocol', (codec) => {
     expect(gw.connections).toHaveLength(1);
   });
 });
+
+describe('HeraldClient while connecting', () => {
+  it('closes a socket still in its handshake without an error', async () => {
+    const { createServer } = await import('node:net');
+    const silent = createServer(() => undefined);
+    await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+    const { port } = silent.address() as { port: number };
+    const errors: Error[] = [];
+    const c = new HeraldClient(`ws://127.0.0.1:${port}/chat/lobby`, { reconnect: fast });
+    c.on('error', (e) => void errors.push(e));
+    await until(() => c.state === 'connecting');
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    c.close();
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    silent.close();
+    expect(c.state).toBe('disconnected');
+    expect(errors).toEqual([]);
+  });
+});
