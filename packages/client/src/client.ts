@@ -558,8 +558,12 @@ export class HeraldClient<S extends EventsMap<S> = DefaultEvents, C extends Even
         if (frame.event === 'shutdown') this.shutdownNotice = readShutdownNotice(frame.payload);
         return;
       case 'event':
-        if (frame.channel !== undefined) this.subscriptions.get(frame.channel)?.deliver(frame);
-        else if (frame.id !== undefined) void this.answer(frame.id, frame.event, frame.payload);
+        if (frame.channel !== undefined) {
+          const subscription = this.subscriptions.get(frame.channel);
+          // A channel the server joined this connection to (no client subscription): a plain event.
+          if (subscription) subscription.deliver(frame);
+          else this.dispatch(frame.event, frame.payload);
+        } else if (frame.id !== undefined) void this.answer(frame.id, frame.event, frame.payload);
         else this.dispatch(frame.event, frame.payload);
         return;
     }

@@ -1,5 +1,4 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { msgpackCodec } from '@herald/protocol/msgpack';
 import { createGateway, HeraldError as ServerError, type Gateway } from '@herald/server';
 import { HeraldClient, RequestError, TimeoutError, type HeraldClientOptions } from '@herald/client';
 import { codecs, until } from './support/fake-gateway.js';
@@ -16,7 +15,7 @@ afterEach(async () => {
 
 /** Starts a gateway on `port` (0: any) with a `/chat/:room` namespace. */
 async function start(port = 0): Promise<{ gateway: Gateway; url: string; port: number }> {
-  const gateway = createGateway({ logLevel: 'silent', codecs: [msgpackCodec], shutdownReconnectWithin: 50, drainTimeout: 200 });
+  const gateway = createGateway({ logLevel: 'silent', shutdownReconnectWithin: 50, drainTimeout: 200 });
   const ns = gateway.namespace('/chat/:room');
   ns.onConnect((conn) => {
     if (conn.query.get('token') === 'refused') conn.close(4001, 'authentication failed');
@@ -27,6 +26,7 @@ async function start(port = 0): Promise<{ gateway: Gateway; url: string; port: n
   });
   ns.on('hang', () => new Promise(() => undefined));
   ns.on('ask-me', async (payload, conn) => conn.request('question', payload));
+  ns.on('join', async (channel, conn) => conn.join(String(channel)));
   gateways.push(gateway);
   const address = await gateway.listen(port, '127.0.0.1');
   return { gateway, port: address.port, url: `ws://127.0.0.1:${address.port}/chat/lobby` };
@@ -53,6 +53,16 @@ describe.each(codecs)('HeraldClient against the gateway with $subprotocol', (cod
     await expect(c.request('hang', {}, { timeout: 30 })).rejects.toBeInstanceOf(TimeoutError);
     c.on('question', (q) => ({ answer: q }));
     await expect(c.request('ask-me', 42)).resolves.toEqual({ answer: 42 });
+  });
+
+  it('delivers publications of server-joined channels as plain events', async () => {
+    const { url, gateway } = await start();
+    const c = client(url);
+    await c.connect();
+    await c.request('join', 'room:1');
+    const received = new Promise((resolve) => c.once('said', resolve));
+    await gateway.publish('room:1', 'said', { text: 'hello' });
+    expect(await received).toEqual({ text: 'hello' });
   });
 
   it('survives a gateway restart on the same port: resubscribes and gets later publications', async () => {

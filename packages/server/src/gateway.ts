@@ -10,6 +10,7 @@ import {
   type ServerFrame,
   type ShutdownNotice,
 } from '@herald/protocol';
+import { msgpackCodec } from '@herald/protocol/msgpack';
 import type { Logger } from 'pino';
 import type { Broker } from './broker/broker.js';
 import { MemoryBroker } from './broker/memory-broker.js';
@@ -72,7 +73,7 @@ export class Gateway {
     this.handshakeTimeout = options.handshakeTimeout ?? 10_000;
     this.drainTimeout = options.drainTimeout ?? 10_000;
     this.shutdownReconnectWithin = options.shutdownReconnectWithin ?? 5_000;
-    for (const codec of [jsonCodec, ...(options.codecs ?? [])]) this.codecs.set(codec.subprotocol, codec);
+    for (const codec of [jsonCodec, msgpackCodec, ...(options.codecs ?? [])]) this.codecs.set(codec.subprotocol, codec);
     this.context = {
       logger: this.logger,
       stats: this.counters,
