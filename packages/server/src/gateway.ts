@@ -14,6 +14,7 @@ import {
   type ShutdownNotice,
   type StreamPosition,
 } from '@herald/protocol';
+import { msgpackCodec } from '@herald/protocol/msgpack';
 import type { Logger } from 'pino';
 import type { Broker } from './broker/broker.js';
 import { MemoryBroker } from './broker/memory-broker.js';
@@ -23,7 +24,7 @@ import { ChannelService } from './channels/channel-service.js';
 import type { HistoryOptions } from './channels/history.js';
 import { LocalNode } from './cluster-command.js';
 import { ClusterControl } from './cluster-control.js';
-import { Connection } from './connection.js';
+import { Connection, type DisconnectReason } from './connection.js';
 import { EncodedFrame, encodeFrame } from './encoded-frame.js';
 import { FlushScheduler } from './flush-scheduler.js';
 import type { GatewayContext } from './gateway-context.js';
@@ -72,6 +73,7 @@ export class Gateway {
   private httpServer: Server | undefined;
   private attachedTo: Server[] = [];
   private started: Promise<void> | undefined;
+  private isStarted = false;
   private closing: Promise<void> | undefined;
 
   constructor(options: GatewayOptions = {}) {
@@ -85,7 +87,7 @@ export class Gateway {
     this.handshakeTimeout = options.handshakeTimeout ?? 10_000;
     this.drainTimeout = options.drainTimeout ?? 10_000;
     this.shutdownReconnectWithin = options.shutdownReconnectWithin ?? 5_000;
-    for (const codec of [jsonCodec, ...(options.codecs ?? [])]) this.codecs.set(codec.subprotocol, codec);
+    for (const codec of [jsonCodec, msgpackCodec, ...(options.codecs ?? [])]) this.codecs.set(codec.subprotocol, codec);
     this.context = {
       logger: this.logger,
       stats: this.counters,
@@ -142,7 +144,8 @@ export class Gateway {
     payload?: unknown,
     options: PublishOptions = {},
   ): Promise<StreamPosition | undefined> {
-    await this.start();
+    // Once started, publish synchronously so that publications keep their call order.
+    if (!this.isStarted) await this.start();
     const except = typeof options.except === 'string' ? options.except : options.except?.id;
     return this.channelService.publish({ channel, event, payload, ...(except !== undefined && { except }) });
   }
@@ -306,10 +309,14 @@ export class Gateway {
 
   private start(): Promise<void> {
     const node = new LocalNode(this.namespaceList);
-    this.started ??= this.broker.start({
-      deliver: (publication) => this.registry.deliver(publication),
-      execute: (command) => node.execute(command),
-    });
+    this.started ??= this.broker
+      .start({
+        deliver: (publication) => this.registry.deliver(publication),
+        execute: (command) => node.execute(command),
+      })
+      .then(() => {
+        this.isStarted = true;
+      });
     return this.started;
   }
 
@@ -358,10 +365,9 @@ export class Gateway {
       if (error.code === 'WS_ERR_UNSUPPORTED_MESSAGE_LENGTH') this.counters.oversized += 1;
       this.logger.debug({ err: error, connectionId: connection.id }, 'websocket error');
     });
-    let ready: Promise<void> | undefined;
     ws.on('close', (code: number, reason: Buffer) => {
       this.counters.connectionClosed();
-      void this.disposeConnection(connection, ready, { code, reason: reason.toString() });
+      void this.disposeConnection(connection, { code, reason: reason.toString() });
     });
     ws.on('pong', () => connection.pongReceived());
     if (overLimit) {
@@ -369,21 +375,13 @@ export class Gateway {
       connection.close(CloseCodes.LIMIT_EXCEEDED, 'connection limit reached');
       return;
     }
-    let isReady = false;
-    ready = namespace.connected(connection).then(
-      () => {
-        isReady = true;
-      },
-      (error: unknown) => {
-        this.logger.error({ err: error, connectionId: connection.id }, 'onConnect hook failed');
-        connection.close(CloseCodes.INTERNAL_ERROR, 'internal error');
-      },
-    );
+    connection.ready = namespace.connected(connection).catch((error: unknown) => {
+      this.logger.error({ err: error, connectionId: connection.id }, 'onConnect hook failed');
+      connection.close(CloseCodes.INTERNAL_ERROR, 'internal error');
+    });
     ws.on('message', (data: Buffer, isBinary: boolean) => {
       this.counters.messagesIn += 1;
-      const handle = () => this.receive(connection, data, isBinary);
-      if (isReady) handle();
-      else void ready?.then(handle);
+      this.receive(connection, data, isBinary);
     });
   }
 
@@ -395,12 +393,8 @@ export class Gateway {
     });
   }
 
-  private async disposeConnection(
-    connection: Connection,
-    ready: Promise<void> | undefined,
-    reason: { code: number; reason: string },
-  ): Promise<void> {
-    await ready;
+  private async disposeConnection(connection: Connection, reason: DisconnectReason): Promise<void> {
+    await connection.ready;
     await connection.dispose();
     if (connection.namespace.connections.has(connection)) {
       await connection.namespace.disconnected(connection, reason);

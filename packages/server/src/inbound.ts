@@ -59,7 +59,7 @@ function dispatch(
 ): Promise<void> | void {
   switch (frame.type) {
     case 'event':
-      return connection.namespace.handleEvent(connection, frame);
+      return connection.ready.then(() => connection.namespace.handleEvent(connection, frame));
     case 'ping':
       connection.sendEncoded(constants.pong(connection));
       return;
@@ -110,6 +110,7 @@ async function answer(
   frame: ChannelRequest,
   action: (reply: Reply) => Promise<void>,
 ): Promise<void> {
+  await connection.ready;
   try {
     refuseReserved(frame.channel);
     await action((payload) => connection.reply(frame.id, payload));
