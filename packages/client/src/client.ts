@@ -7,6 +7,10 @@ import {
   type Codec,
   type EventFrame,
   type FrameId,
+  type HistoryFrame,
+  type PresenceFrame,
+  type PresenceStatsFrame,
+  type PublishFrame,
   type ServerFrame,
   type ShutdownNotice,
   type SubscribeFrame,
@@ -32,6 +36,7 @@ import { buildUrl, closeSocket, messageData, resolveWebSocket, type WebSocketCon
 import {
   Subscription,
   type SubscriptionControl,
+  type SubscribeOptions,
   type SubscriptionHandlers,
   type SubscriptionHost,
 } from './subscription.js';
@@ -115,7 +120,15 @@ export interface RequestOptions {
 }
 
 type AnyListener = (...args: unknown[]) => unknown;
-type RequestFrame = EventFrame | SubscribeFrame | UnsubscribeFrame | AuthFrame;
+type RequestFrame =
+  | EventFrame
+  | SubscribeFrame
+  | UnsubscribeFrame
+  | AuthFrame
+  | PublishFrame
+  | HistoryFrame
+  | PresenceFrame
+  | PresenceStatsFrame;
 
 interface Pending {
   resolve: (payload: unknown) => void;
@@ -323,11 +336,15 @@ export class HeraldClient<S extends EventsMap<S> = DefaultEvents, C extends Even
    * Subscribes to `channel`. The subscription is restored after every reconnect until
    * `unsubscribe()` or a refusal by the gateway. One subscription per channel.
    */
-  subscribe<P = unknown>(channel: string, handlers: SubscriptionHandlers<P> = {}): Subscription<P> {
+  subscribe<P = unknown>(
+    channel: string,
+    handlers: SubscriptionHandlers<P> = {},
+    options: SubscribeOptions = {},
+  ): Subscription<P> {
     if (this.subscriptions.has(channel)) {
       throw new HeraldError('WS_DUPLICATE_SUBSCRIPTION', `already subscribed to '${channel}'`);
     }
-    const subscription = new Subscription<P>(channel, this.subscriptionHost, handlers);
+    const subscription = new Subscription<P>(channel, this.subscriptionHost, handlers, options);
     this.subscriptions.set(channel, subscription);
     if (this.current === 'connected') void subscription.subscribe();
     return subscription;
@@ -556,6 +573,11 @@ export class HeraldClient<S extends EventsMap<S> = DefaultEvents, C extends Even
       }
       case 'system':
         if (frame.event === 'shutdown') this.shutdownNotice = readShutdownNotice(frame.payload);
+        if (frame.event === 'unsubscribed') this.subscriptions.get(readChannel(frame.payload))?.endedByServer();
+        return;
+      case 'join':
+      case 'leave':
+        this.subscriptions.get(frame.channel)?.presenceEvent(frame);
         return;
       case 'event':
         if (frame.channel !== undefined) {
@@ -622,6 +644,10 @@ function describe(frame: RequestFrame): string {
       return frame.event;
     case 'subscribe':
     case 'unsubscribe':
+    case 'publish':
+    case 'history':
+    case 'presence':
+    case 'presenceStats':
       return `${frame.type} ${frame.channel}`;
     case 'auth':
       return 'auth';
@@ -630,6 +656,11 @@ function describe(frame: RequestFrame): string {
 
 function errorMessage(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
+}
+
+function readChannel(payload: unknown): string {
+  const channel = typeof payload === 'object' && payload !== null ? (payload as Record<string, unknown>).channel : undefined;
+  return typeof channel === 'string' ? channel : '';
 }
 
 function readShutdownNotice(payload: unknown): ShutdownNotice | undefined {

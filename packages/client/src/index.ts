@@ -23,7 +23,9 @@ export type { OfflineQueueOptions, OverflowPolicy } from './offline-queue.js';
 export type { WebSocketConstructor } from './socket.js';
 export { Subscription } from './subscription.js';
 export type {
+  HistoryOptions,
   Publication,
+  SubscribeOptions,
   SubscribedContext,
   SubscriptionEvents,
   SubscriptionHandlers,

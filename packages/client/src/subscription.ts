@@ -1,4 +1,17 @@
-import type { PublicationMeta, StreamPosition, SubscribeFrame, UnsubscribeFrame } from '@herald/protocol';
+import type {
+  HistoryFrame,
+  HistoryResult,
+  PresenceClient,
+  PresenceEventFrame,
+  PresenceFrame,
+  PresenceStats,
+  PresenceStatsFrame,
+  PublicationMeta,
+  PublishFrame,
+  StreamPosition,
+  SubscribeFrame,
+  UnsubscribeFrame,
+} from '@herald/protocol';
 import { Emitter } from './emitter.js';
 import { HeraldError, RequestError } from './errors.js';
 
@@ -25,7 +38,25 @@ export interface SubscriptionEvents<P> {
   subscribed: (context: SubscribedContext) => void;
   /** The gateway refused the subscription (it is dropped) or a (re)subscription failed. */
   error: (error: HeraldError) => void;
-  unsubscribed: () => void;
+  /** Ended by `unsubscribe()`, or by the server (`byServer`). */
+  unsubscribed: (context: { byServer: boolean }) => void;
+  /** Someone subscribed (channels with join/leave events). */
+  join: (client: PresenceClient) => void;
+  leave: (client: PresenceClient) => void;
+}
+
+export interface SubscribeOptions {
+  /** Shown to others in the channel's presence. */
+  info?: Record<string, unknown>;
+  /** A subscription token, or a function called for a fresh one on every (re)subscription. */
+  token?: string | (() => string | Promise<string>);
+}
+
+/** History reads: forward after `since`, or with `reverse` before it, newest first. */
+export interface HistoryOptions {
+  since?: StreamPosition;
+  limit?: number;
+  reverse?: boolean;
 }
 
 export type SubscriptionHandlers<P> = { [K in keyof SubscriptionEvents<P>]?: SubscriptionEvents<P>[K] };
@@ -43,13 +74,18 @@ export interface SubscriptionControl {
   subscribe(): Promise<void>;
   suspend(): void;
   deliver(publication: unknown): void;
+  presenceEvent(frame: PresenceEventFrame): void;
+  /** The server ended the subscription (`system` `unsubscribed`). */
+  endedByServer(): void;
 }
+
+type ChannelRequest = SubscribeFrame | UnsubscribeFrame | PublishFrame | HistoryFrame | PresenceFrame | PresenceStatsFrame;
 
 /** What a subscription needs from its client. */
 export interface SubscriptionHost {
   isConnected(): boolean;
   /** Sends `frame` with a fresh id and resolves with the ack payload. */
-  call(frame: SubscribeFrame | UnsubscribeFrame): Promise<unknown>;
+  call(frame: ChannelRequest): Promise<unknown>;
   forget(subscription: SubscriptionControl): void;
 }
 
@@ -78,6 +114,7 @@ export class Subscription<P = unknown> implements SubscriptionControl {
     readonly channel: string,
     private readonly host: SubscriptionHost,
     handlers: SubscriptionHandlers<P> = {},
+    private readonly options: SubscribeOptions = {},
   ) {
     this.ready = new Promise((resolve, reject) => (this.settleReady = { resolve, reject }));
     // Awaiting `ready` is optional; an unobserved refusal is reported through `error` instead.
@@ -114,7 +151,32 @@ export class Subscription<P = unknown> implements SubscriptionControl {
       // Nothing to do on failure: the connection is gone, and the subscription with it.
       this.host.call({ type: 'unsubscribe', channel: this.channel }).catch(() => undefined);
     }
-    this.emitter.emit('unsubscribed');
+    this.emitter.emit('unsubscribed', { byServer: false });
+  }
+
+  /** Publishes on this channel (where its policy lets clients publish); resolves with the position. */
+  async publish(event: string, payload?: unknown): Promise<Partial<StreamPosition>> {
+    const frame: PublishFrame = { type: 'publish', channel: this.channel, event };
+    if (payload !== undefined) frame.payload = payload;
+    return (await this.host.call(frame)) as Partial<StreamPosition>;
+  }
+
+  /** Reads the channel's history (where its policy lets subscribers do so). */
+  async history(options: HistoryOptions = {}): Promise<HistoryResult> {
+    const frame: HistoryFrame = { type: 'history', channel: this.channel };
+    if (options.since) frame.since = options.since;
+    if (options.limit !== undefined) frame.limit = options.limit;
+    if (options.reverse !== undefined) frame.reverse = options.reverse;
+    return (await this.host.call(frame)) as HistoryResult;
+  }
+
+  async presence(): Promise<PresenceClient[]> {
+    const result = (await this.host.call({ type: 'presence', channel: this.channel })) as { clients: PresenceClient[] };
+    return result.clients;
+  }
+
+  async presenceStats(): Promise<PresenceStats> {
+    return (await this.host.call({ type: 'presenceStats', channel: this.channel })) as PresenceStats;
   }
 
   /** Called by the client when a connection is open (first time and after each reconnect). */
@@ -123,8 +185,11 @@ export class Subscription<P = unknown> implements SubscriptionControl {
     this.current = 'subscribing';
     const frame: SubscribeFrame = { type: 'subscribe', channel: this.channel };
     if (this.position) frame.since = this.position;
+    if (this.options.info) frame.info = this.options.info;
     let ack: SubscribeAck;
     try {
+      const { token } = this.options;
+      if (token !== undefined) frame.token = typeof token === 'string' ? token : await token();
       ack = readSubscribeAck(await this.host.call(frame));
     } catch (error) {
       this.failed(error as HeraldError);
@@ -161,6 +226,16 @@ export class Subscription<P = unknown> implements SubscriptionControl {
       payload: publication.payload as P,
       meta,
     });
+  }
+
+  presenceEvent(frame: PresenceEventFrame): void {
+    if (this.current !== 'unsubscribed') this.emitter.emit(frame.type, frame.client);
+  }
+
+  endedByServer(): void {
+    if (this.current === 'unsubscribed') return;
+    this.end();
+    this.emitter.emit('unsubscribed', { byServer: true });
   }
 
   private failed(error: HeraldError): void {
