@@ -40,10 +40,13 @@ async function start(port = 0): Promise<Started> {
     },
   });
   const connections = new Set<Connection>();
-  gateway.namespace('/app').onConnect((conn) => {
-    conn.identity = { ...conn.identity, userId: conn.query.get('user') ?? undefined };
-    connections.add(conn);
-  }).onDisconnect((conn) => void connections.delete(conn));
+  gateway
+    .namespace('/app')
+    .onConnect((conn) => {
+      conn.identity = { ...conn.identity, userId: conn.query.get('user') ?? undefined };
+      connections.add(conn);
+    })
+    .onDisconnect((conn) => void connections.delete(conn));
   gateways.push(gateway);
   const address = await gateway.listen(port, '127.0.0.1');
   return { gateway, connections, port: address.port, url: `ws://127.0.0.1:${address.port}/app` };
@@ -102,7 +105,11 @@ describe.each(codecs)('recovery with the client SDK over $subprotocol', (codec) 
     gateways.splice(0);
     await start(first.port);
     await until(() => contexts.length === 2, 10_000);
-    expect(contexts[1]).toMatchObject({ resubscribed: true, recovered: false, position: { offset: 0 } });
+    expect(contexts[1]).toMatchObject({
+      resubscribed: true,
+      recovered: false,
+      position: { offset: 0 },
+    });
     expect(sub.position?.epoch).not.toBe(lostEpoch);
   });
 
@@ -125,7 +132,9 @@ describe.each(codecs)('recovery with the client SDK over $subprotocol', (codec) 
     expect(await b.publish('said', { text: 'hi' })).toMatchObject({ offset: 1 });
     const page = await a.history({ limit: 5 });
     expect(page.publications.map((p) => p.payload)).toEqual([{ text: 'hi' }]);
-    expect((await a.presence()).find((p) => p.userId === 'bob')).toMatchObject({ info: { name: 'Bob' } });
+    expect((await a.presence()).find((p) => p.userId === 'bob')).toMatchObject({
+      info: { name: 'Bob' },
+    });
     expect(await a.presenceStats()).toEqual({ connections: 2, users: 2 });
 
     const ended = new Promise((resolve) => b.once('unsubscribed', resolve));

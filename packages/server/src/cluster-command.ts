@@ -2,7 +2,13 @@ import type { UnsubscribedNotice } from '@herald/protocol';
 import type { Connection } from './connection.js';
 import { EncodedFrame } from './encoded-frame.js';
 import type { Namespace } from './namespace.js';
-import { describeConnection, selects, type ConnectionInfo, type Exclusion, type Target } from './targeting.js';
+import {
+  describeConnection,
+  selects,
+  type ConnectionInfo,
+  type Exclusion,
+  type Target,
+} from './targeting.js';
 
 /** What one node asks of all: plain JSON, so that any broker can carry it. */
 export type ClusterCommand =
@@ -22,7 +28,11 @@ export class LocalNode {
       case 'fetch':
         return selected.map(describeConnection);
       case 'emit': {
-        const frame = new EncodedFrame({ type: 'event', event: command.event, payload: command.payload });
+        const frame = new EncodedFrame({
+          type: 'event',
+          event: command.event,
+          payload: command.payload,
+        });
         for (const connection of selected) connection.deliver(frame);
         return selected.length;
       }
@@ -36,7 +46,8 @@ export class LocalNode {
         await Promise.all(
           leaving.map(async (connection) => {
             await connection.leave(command.channel);
-            connection.deliver(frame);
+            // Not droppable like a publication: the client must learn its subscription ended.
+            connection.sendEncoded(frame.bytesFor(connection.codec));
           }),
         );
         return leaving.length;
@@ -49,7 +60,8 @@ export class LocalNode {
     const selected: Connection[] = [];
     for (const namespace of this.namespaces) {
       for (const connection of namespace.connections) {
-        if (connection.isOpen && selects(connection, command.targets, except)) selected.push(connection);
+        if (connection.isOpen && selects(connection, command.targets, except))
+          selected.push(connection);
       }
     }
     return selected;

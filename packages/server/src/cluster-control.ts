@@ -22,12 +22,19 @@ export class ClusterControl {
   }
 
   async fetchConnections(filter: Target = {}, scope?: string): Promise<ConnectionInfo[]> {
-    const answers = await this.broker.command({ type: 'fetch', targets: this.scoped([filter], scope) }, commandTimeout);
+    const answers = await this.broker.command(
+      { type: 'fetch', targets: this.scoped([filter], scope) },
+      commandTimeout,
+    );
     return (answers as ConnectionInfo[][]).flat();
   }
 
   /** Closes every matching connection; resolves with how many there were. */
-  disconnect(target: Target, code: number = CloseCodes.KICKED, reason = 'disconnected by the server'): Promise<number> {
+  disconnect(
+    target: Target,
+    code: number = CloseCodes.KICKED,
+    reason = 'disconnected by the server',
+  ): Promise<number> {
     return this.count({ type: 'disconnect', targets: [target], code, reason });
   }
 
@@ -40,7 +47,8 @@ export class ClusterControl {
   async online(namespace?: string): Promise<string[]> {
     const connections = await this.fetchConnections({}, namespace);
     const users = new Set<string>();
-    for (const connection of connections) if (connection.userId !== undefined) users.add(connection.userId);
+    for (const connection of connections)
+      if (connection.userId !== undefined) users.add(connection.userId);
     return [...users];
   }
 

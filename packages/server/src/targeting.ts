@@ -58,7 +58,11 @@ export function matchesTarget(connection: Connection, target: Target): boolean {
 }
 
 /** In any of `targets` and not excluded. */
-export function selects(connection: Connection, targets: readonly Target[], except?: Exclusion): boolean {
+export function selects(
+  connection: Connection,
+  targets: readonly Target[],
+  except?: Exclusion,
+): boolean {
   if (except) {
     if (except.connections.includes(connection.id)) return false;
     const { userId } = connection.identity;
@@ -84,7 +88,9 @@ export function describeConnection(connection: Connection): ConnectionInfo {
     roles: [...identity.roles],
     permissions: [...identity.permissions],
     scopes: [...identity.scopes],
-    channels: [...connection.channels].filter((channel) => !channel.startsWith(reservedChannelPrefix)),
+    channels: [...connection.channels].filter(
+      (channel) => !channel.startsWith(reservedChannelPrefix),
+    ),
     remoteAddress: connection.remoteAddress,
     connectedAt: connection.connectedAt,
   };
@@ -99,7 +105,12 @@ export function describeConnection(connection: Connection): ConnectionInfo {
  */
 export class Broadcast {
   constructor(
-    private readonly run: (targets: Target[], except: Exclusion, event: string, payload: unknown) => Promise<number>,
+    private readonly run: (
+      targets: Target[],
+      except: Exclusion,
+      event: string,
+      payload: unknown,
+    ) => Promise<number>,
     private readonly targets: Target[],
     private readonly exclusion: Exclusion = { connections: [], users: [] },
   ) {}

@@ -15,8 +15,12 @@ async function policyGateway(): Promise<RunningGateway> {
     (gw) => {
       gw.namespace('/p').onConnect(identityFromQuery);
       gw.namespace('/strict', { channels: { strict: true } }).onConnect(identityFromQuery);
-      gw.namespace('/members', { channels: { default: { subscribe: 'authenticated' } } }).onConnect(identityFromQuery);
-      gw.channel('custom:*', { subscribe: (conn, channel) => channel === `custom:${conn.query.get('ticket')}` });
+      gw.namespace('/members', { channels: { default: { subscribe: 'authenticated' } } }).onConnect(
+        identityFromQuery,
+      );
+      gw.channel('custom:*', {
+        subscribe: (conn, channel) => channel === `custom:${conn.query.get('ticket')}`,
+      });
     },
     {
       channels: {
@@ -26,7 +30,9 @@ async function policyGateway(): Promise<RunningGateway> {
           'members:*': { subscribe: 'authenticated' },
           'staff:*': { subscribe: { roles: ['admin', 'staff'] } },
           'billing:*': { subscribe: { permissions: ['billing.read', 'billing.export'] } },
-          'api:*': { subscribe: { scopes: ['feed'], check: (conn) => conn.identity.tenant === 'acme' } },
+          'api:*': {
+            subscribe: { scopes: ['feed'], check: (conn) => conn.identity.tenant === 'acme' },
+          },
           'vip:*': { subscribe: 'token' },
           'user:#{id}': {},
           'dm:#{a},#{b}': {},
@@ -51,7 +57,10 @@ async function subscribeAs(query: string, channel: string, extra: object = {}, p
   return answer.type === 'ack' ? 'ok' : answer.code;
 }
 
-function token(claims: Record<string, unknown>, options: { key?: string; exp?: number } = {}): Promise<string> {
+function token(
+  claims: Record<string, unknown>,
+  options: { key?: string; exp?: number } = {},
+): Promise<string> {
   return new SignJWT(claims)
     .setProtectedHeader({ alg: 'HS256' })
     .setIssuedAt()
@@ -99,22 +108,37 @@ describe('channel policies: who may subscribe', () => {
 
   it('admits with a subscription token for the channel, and refuses bad ones with the right code', async () => {
     running = await policyGateway();
-    expect(await subscribeAs('user=u1', 'vip:1', { token: await token({ channel: 'vip:1' }) })).toBe('ok');
-    expect(await subscribeAs('user=u1', 'vip:1', { token: await token({ channel: 'vip:1', sub: 'u1' }) })).toBe('ok');
+    expect(
+      await subscribeAs('user=u1', 'vip:1', { token: await token({ channel: 'vip:1' }) }),
+    ).toBe('ok');
+    expect(
+      await subscribeAs('user=u1', 'vip:1', {
+        token: await token({ channel: 'vip:1', sub: 'u1' }),
+      }),
+    ).toBe('ok');
     // A token is a grant from the backend: it opens channels the rule would refuse.
-    expect(await subscribeAs('', 'closed', { token: await token({ channel: 'closed' }) })).toBe('ok');
-    expect(await subscribeAs('user=u1', 'vip:1', { token: await token({ channel: 'vip:2' }) })).toBe('WS_FORBIDDEN');
-    expect(await subscribeAs('user=u2', 'vip:1', { token: await token({ channel: 'vip:1', sub: 'u1' }) })).toBe(
-      'WS_FORBIDDEN',
+    expect(await subscribeAs('', 'closed', { token: await token({ channel: 'closed' }) })).toBe(
+      'ok',
     );
+    expect(
+      await subscribeAs('user=u1', 'vip:1', { token: await token({ channel: 'vip:2' }) }),
+    ).toBe('WS_FORBIDDEN');
+    expect(
+      await subscribeAs('user=u2', 'vip:1', {
+        token: await token({ channel: 'vip:1', sub: 'u1' }),
+      }),
+    ).toBe('WS_FORBIDDEN');
     const expired = await token({ channel: 'vip:1' }, { exp: Math.floor(Date.now() / 1000) - 60 });
     expect(await subscribeAs('user=u1', 'vip:1', { token: expired })).toBe('WS_TOKEN_EXPIRED');
-    const forged = await token({ channel: 'vip:1' }, { key: 'some-other-secret-that-is-32-chars-long' });
+    const forged = await token(
+      { channel: 'vip:1' },
+      { key: 'some-other-secret-that-is-32-chars-long' },
+    );
     expect(await subscribeAs('user=u1', 'vip:1', { token: forged })).toBe('WS_AUTH_FAILED');
     // Personal channels stay personal even with a token.
-    expect(await subscribeAs('user=u2', 'user:u1', { token: await token({ channel: 'user:u1' }) })).toBe(
-      'WS_FORBIDDEN',
-    );
+    expect(
+      await subscribeAs('user=u2', 'user:u1', { token: await token({ channel: 'user:u1' }) }),
+    ).toBe('WS_FORBIDDEN');
   });
 
   it('answers WS_NOT_FOUND for unknown channels in a strict namespace, and applies namespace defaults', async () => {
@@ -136,7 +160,9 @@ describe('channel policies: who may subscribe', () => {
     const [a, b, c] = clients as [TestClient, TestClient, TestClient];
     expect((await a.request({ type: 'subscribe', channel: 'small:1' })).type).toBe('ack');
     expect((await b.request({ type: 'subscribe', channel: 'small:1' })).type).toBe('ack');
-    expect(await c.request({ type: 'subscribe', channel: 'small:1' })).toMatchObject({ code: 'WS_CHANNEL_FULL' });
+    expect(await c.request({ type: 'subscribe', channel: 'small:1' })).toMatchObject({
+      code: 'WS_CHANNEL_FULL',
+    });
     expect((await a.request({ type: 'subscribe', channel: 'small:1' })).type).toBe('ack');
     await a.request({ type: 'unsubscribe', channel: 'small:1' });
     expect((await c.request({ type: 'subscribe', channel: 'small:1' })).type).toBe('ack');
@@ -148,23 +174,46 @@ describe('channel policies: client publish', () => {
     running = await policyGateway();
     const alice = await TestClient.connect(running.url('/p?user=alice'));
     const bob = await TestClient.connect(running.url('/p?user=bob'));
-    expect(await alice.request({ type: 'publish', channel: 'chat:1', event: 'say', payload: { text: 'hi' } })).toMatchObject({
+    expect(
+      await alice.request({
+        type: 'publish',
+        channel: 'chat:1',
+        event: 'say',
+        payload: { text: 'hi' },
+      }),
+    ).toMatchObject({
       code: 'WS_FORBIDDEN',
       message: "subscribe to 'chat:1' first",
     });
     await alice.request({ type: 'subscribe', channel: 'chat:1' });
     await bob.request({ type: 'subscribe', channel: 'chat:1' });
-    const ack = await alice.request({ type: 'publish', channel: 'chat:1', event: 'say', payload: { text: 'hi' } });
+    const ack = await alice.request({
+      type: 'publish',
+      channel: 'chat:1',
+      event: 'say',
+      payload: { text: 'hi' },
+    });
     expect(ack.payload).toMatchObject({ offset: 1, epoch: expect.any(String) });
     expect(await bob.waitFor((f) => f.event === 'say')).toMatchObject({
       channel: 'chat:1',
       payload: { text: 'hi' },
       meta: { offset: 1 },
     });
-    const invalid = await alice.request({ type: 'publish', channel: 'chat:1', event: 'say', payload: { text: '' } });
-    expect(invalid).toMatchObject({ code: 'WS_MESSAGE_INVALID', details: [{ path: 'payload.text' }] });
+    const invalid = await alice.request({
+      type: 'publish',
+      channel: 'chat:1',
+      event: 'say',
+      payload: { text: '' },
+    });
+    expect(invalid).toMatchObject({
+      code: 'WS_MESSAGE_INVALID',
+      details: [{ path: 'payload.text' }],
+    });
     const noEvent = await alice.request({ type: 'publish', channel: 'chat:1', payload: {} });
-    expect(noEvent).toMatchObject({ code: 'WS_MESSAGE_INVALID', details: [{ path: 'event', message: 'is required' }] });
+    expect(noEvent).toMatchObject({
+      code: 'WS_MESSAGE_INVALID',
+      details: [{ path: 'event', message: 'is required' }],
+    });
     expect((await running.gateway.history('chat:1')).publications).toHaveLength(1);
   });
 
@@ -185,18 +234,20 @@ describe('channel policies: client publish', () => {
 
 describe('channel options validation', () => {
   it('names the bad field at start-up', () => {
-    expect(() => createGateway({ channels: { policies: { 'x:*': { history: { size: 0 } } } } })).toThrow(
-      /channels\.policies\.x:\*\.history\.size/,
-    );
     expect(() =>
-      createGateway({ channels: { policies: { 'x:*': { subscribe: 'subscribers' as 'everyone' } } } }),
+      createGateway({ channels: { policies: { 'x:*': { history: { size: 0 } } } } }),
+    ).toThrow(/channels\.policies\.x:\*\.history\.size/);
+    expect(() =>
+      createGateway({
+        channels: { policies: { 'x:*': { subscribe: 'subscribers' as 'everyone' } } },
+      }),
     ).toThrow(ConfigError);
     expect(() => createGateway({ channels: { subscriptionTokens: { secret: 'short' } } })).toThrow(
       /channels\.subscriptionTokens\.secret/,
     );
     const gateway = createGateway({ logLevel: 'silent' });
-    expect(() => gateway.namespace('/n', { channels: { default: { presence: 'yes' as unknown as boolean } } })).toThrow(
-      /namespace \/n\.channels\.default\.presence/,
-    );
+    expect(() =>
+      gateway.namespace('/n', { channels: { default: { presence: 'yes' as unknown as boolean } } }),
+    ).toThrow(/namespace \/n\.channels\.default\.presence/);
   });
 });

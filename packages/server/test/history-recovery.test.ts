@@ -48,7 +48,11 @@ async function historyGateway(
   return gateway;
 }
 
-async function subscribe(client: TestClient, channel: string, since?: Position): Promise<SubscribeAck> {
+async function subscribe(
+  client: TestClient,
+  channel: string,
+  since?: Position,
+): Promise<SubscribeAck> {
   const ack = await client.request({ type: 'subscribe', channel, ...(since && { since }) });
   expect(ack.type).toBe('ack');
   return ack.payload as SubscribeAck;
@@ -83,7 +87,8 @@ describe('history and recovery', () => {
               received.push(p.payload.seq);
               position = { offset: p.meta.offset, epoch: p.meta.epoch };
             }
-            if (ack.publications === undefined) position = { offset: ack.offset as number, epoch: ack.epoch as string };
+            if (ack.publications === undefined)
+              position = { offset: ack.offset as number, epoch: ack.epoch as string };
             acked = true;
           } else if (frame.type === 'event' && frame.channel === 'feed:1') {
             if (!acked) eventsBeforeAck += 1;
@@ -99,7 +104,12 @@ describe('history and recovery', () => {
           }
         });
       });
-      client.send({ type: 'subscribe', id: 'sub', channel: 'feed:1', ...(position && { since: position }) });
+      client.send({
+        type: 'subscribe',
+        id: 'sub',
+        channel: 'feed:1',
+        ...(position && { since: position }),
+      });
       publishing ??= (async () => {
         await client.waitFor((f) => f.type === 'ack');
         for (let seq = 0; seq < total; seq++) {
@@ -141,10 +151,17 @@ describe('history and recovery', () => {
     await gateway.publish('feed:r', 'tick', { seq: 0 });
     const position = await gateway.publish('feed:r', 'tick', { seq: 1 });
     const client = await TestClient.connect(url('/s'));
-    expect(await subscribe(client, 'feed:r', position)).toEqual({ recovered: true, ...position, publications: [] });
+    expect(await subscribe(client, 'feed:r', position)).toEqual({
+      recovered: true,
+      ...position,
+      publications: [],
+    });
     await gateway.removeHistory('feed:r');
     const later = await TestClient.connect(url('/s'));
-    expect(await subscribe(later, 'feed:r', position)).toMatchObject({ recovered: false, offset: 0 });
+    expect(await subscribe(later, 'feed:r', position)).toMatchObject({
+      recovered: false,
+      offset: 0,
+    });
   });
 
   it('answers recovered: false when the gap was trimmed by size', async () => {
@@ -152,7 +169,11 @@ describe('history and recovery', () => {
     const position = await gateway.publish('feed:t', 'tick', { seq: 0 });
     for (let seq = 1; seq <= 6; seq++) await gateway.publish('feed:t', 'tick', { seq });
     const client = await TestClient.connect(url('/s'));
-    expect(await subscribe(client, 'feed:t', position)).toMatchObject({ recovered: false, offset: 7, publications: [] });
+    expect(await subscribe(client, 'feed:t', position)).toMatchObject({
+      recovered: false,
+      offset: 7,
+      publications: [],
+    });
     // The last five are still there: recovering from offset 2 works.
     const recent = await TestClient.connect(url('/s'));
     const ack = await subscribe(recent, 'feed:t', { offset: 2, epoch: position!.epoch });
@@ -168,8 +189,14 @@ describe('history and recovery', () => {
     await gateway.publish('feed:x', 'tick', { seq: 2 });
     await sleep(150);
     const client = await TestClient.connect(url('/s'));
-    expect(await subscribe(client, 'feed:x', position)).toMatchObject({ recovered: false, offset: 3, epoch: position!.epoch });
-    expect((await gateway.history('feed:x')).publications.map((p) => p.payload)).toEqual([{ seq: 2 }]);
+    expect(await subscribe(client, 'feed:x', position)).toMatchObject({
+      recovered: false,
+      offset: 3,
+      epoch: position!.epoch,
+    });
+    expect((await gateway.history('feed:x')).publications.map((p) => p.payload)).toEqual([
+      { seq: 2 },
+    ]);
     await sleep(300);
     const expired = await gateway.history('feed:x');
     expect(expired).toMatchObject({ offset: 0, publications: [] });
@@ -181,7 +208,10 @@ describe('history and recovery', () => {
     const position = await gateway.publish('feed:n', 'tick', { seq: 0 });
     await gateway.publish('feed:n', 'tick', { seq: 1 });
     const client = await TestClient.connect(url('/s'));
-    expect(await subscribe(client, 'feed:n', position)).toMatchObject({ recovered: false, offset: 2 });
+    expect(await subscribe(client, 'feed:n', position)).toMatchObject({
+      recovered: false,
+      offset: 2,
+    });
   });
 
   it('reads history on the server and from a subscribed client: since, limit, reverse', async () => {
@@ -191,12 +221,18 @@ describe('history and recovery', () => {
     const seqs = (r: { publications: { payload?: unknown }[] }) =>
       r.publications.map((p) => (p.payload as { seq: number }).seq);
 
-    expect(seqs(await gateway.history('feed:h', { since: { offset: 7, epoch } }))).toEqual([7, 8, 9]);
+    expect(seqs(await gateway.history('feed:h', { since: { offset: 7, epoch } }))).toEqual([
+      7, 8, 9,
+    ]);
     expect(seqs(await gateway.history('feed:h', { limit: 2 }))).toEqual([0, 1]);
     expect(seqs(await gateway.history('feed:h', { reverse: true, limit: 3 }))).toEqual([9, 8, 7]);
-    expect(seqs(await gateway.history('feed:h', { since: { offset: 4, epoch }, reverse: true }))).toEqual([2, 1, 0]);
+    expect(
+      seqs(await gateway.history('feed:h', { since: { offset: 4, epoch }, reverse: true })),
+    ).toEqual([2, 1, 0]);
     // A position from another epoch says nothing about this stream: everything retained comes back.
-    expect(seqs(await gateway.history('feed:h', { since: { offset: 8, epoch: 'old' } }))).toHaveLength(10);
+    expect(
+      seqs(await gateway.history('feed:h', { since: { offset: 8, epoch: 'old' } })),
+    ).toHaveLength(10);
 
     const client = await TestClient.connect(url('/s'));
     expect(await client.request({ type: 'history', channel: 'feed:h' })).toMatchObject({
@@ -204,13 +240,25 @@ describe('history and recovery', () => {
       details: [{ path: 'channel' }],
     });
     await subscribe(client, 'feed:h');
-    const page = await client.request({ type: 'history', channel: 'feed:h', since: { offset: 8, epoch }, limit: 1 });
+    const page = await client.request({
+      type: 'history',
+      channel: 'feed:h',
+      since: { offset: 8, epoch },
+      limit: 1,
+    });
     expect(page.payload).toEqual({
       offset: 10,
       epoch,
-      publications: [{ event: 'tick', payload: { seq: 8 }, meta: { offset: 9, epoch, ts: expect.any(Number) } }],
+      publications: [
+        { event: 'tick', payload: { seq: 8 }, meta: { offset: 9, epoch, ts: expect.any(Number) } },
+      ],
     });
-    const bad = await client.request({ type: 'history', channel: 'feed:h', limit: -1, reverse: 'yes' });
+    const bad = await client.request({
+      type: 'history',
+      channel: 'feed:h',
+      limit: -1,
+      reverse: 'yes',
+    });
     expect(bad).toMatchObject({ code: 'WS_MESSAGE_INVALID' });
     expect(bad.details?.map((d) => d.path)).toEqual(['limit', 'reverse']);
   });

@@ -9,7 +9,9 @@ afterEach(() => running.gateway.close());
 async function presenceGateway(): Promise<RunningGateway> {
   return startGateway(
     (gw) => {
-      gw.namespace('/p').onConnect(identityFromQuery).on('whoami', (_p, conn) => conn.id);
+      gw.namespace('/p')
+        .onConnect(identityFromQuery)
+        .on('whoami', (_p, conn) => conn.id);
       gw.namespace('/other').onConnect(identityFromQuery);
     },
     {
@@ -25,7 +27,10 @@ async function presenceGateway(): Promise<RunningGateway> {
 
 async function member(user: string, path = '/p'): Promise<{ client: TestClient; id: string }> {
   const client = await TestClient.connect(running.url(`${path}?user=${user}`));
-  const id = path === '/p' ? ((await client.request({ type: 'event', event: 'whoami' })).payload as string) : '';
+  const id =
+    path === '/p'
+      ? ((await client.request({ type: 'event', event: 'whoami' })).payload as string)
+      : '';
   return { client, id };
 }
 
@@ -50,12 +55,21 @@ describe('presence', () => {
     const alice2 = await member('alice');
     const bob = await member('bob');
     const carol = await member('carol');
-    await alice1.client.request({ type: 'subscribe', channel: 'quiet:1', info: { device: 'phone' } });
-    for (const m of [alice2, bob, carol]) await m.client.request({ type: 'subscribe', channel: 'quiet:1' });
+    await alice1.client.request({
+      type: 'subscribe',
+      channel: 'quiet:1',
+      info: { device: 'phone' },
+    });
+    for (const m of [alice2, bob, carol])
+      await m.client.request({ type: 'subscribe', channel: 'quiet:1' });
 
     const clients = await running.gateway.presence('quiet:1');
     expect(clients).toHaveLength(4);
-    expect(clients).toContainEqual({ connectionId: alice1.id, userId: 'alice', info: { device: 'phone' } });
+    expect(clients).toContainEqual({
+      connectionId: alice1.id,
+      userId: 'alice',
+      info: { device: 'phone' },
+    });
     expect(clients).toContainEqual({ connectionId: bob.id, userId: 'bob' });
     expect(await running.gateway.presenceStats('quiet:1')).toEqual({ connections: 4, users: 3 });
 
@@ -88,13 +102,23 @@ describe('presence', () => {
 
     bob.client.ws.terminate();
     const left = await alice.client.waitFor(leaves);
-    expect(left).toEqual({ type: 'leave', channel: 'room:1', client: { connectionId: bob.id, userId: 'bob', info: { name: 'Bob' } } });
+    expect(left).toEqual({
+      type: 'leave',
+      channel: 'room:1',
+      client: { connectionId: bob.id, userId: 'bob', info: { name: 'Bob' } },
+    });
     await carol.client.close();
     await alice.client.waitForCount(leaves, 2);
 
-    expect(alice.client.frames.filter(joins).map((f) => f.client?.userId)).toEqual(['bob', 'carol']);
+    expect(alice.client.frames.filter(joins).map((f) => f.client?.userId)).toEqual([
+      'bob',
+      'carol',
+    ]);
     expect(bob.client.frames.filter(joins).map((f) => f.client?.userId)).toEqual(['carol']);
-    expect(alice.client.frames.filter(leaves).map((f) => f.client?.userId)).toEqual(['bob', 'carol']);
+    expect(alice.client.frames.filter(leaves).map((f) => f.client?.userId)).toEqual([
+      'bob',
+      'carol',
+    ]);
   });
 
   it('sends no join/leave where the policy has them off', async () => {
@@ -121,11 +145,12 @@ describe('presence', () => {
     await alice.client.request({ type: 'subscribe', channel: 'room:2' });
     await bob.client.request({ type: 'subscribe', channel: 'room:2' });
     const answer = await alice.client.request({ type: 'presence', channel: 'room:2' });
-    expect((answer.payload as { clients: { userId: string }[] }).clients.map((c) => c.userId).sort()).toEqual([
-      'alice',
-      'bob',
-    ]);
-    expect((await alice.client.request({ type: 'presenceStats', channel: 'room:2' })).payload).toEqual({
+    expect(
+      (answer.payload as { clients: { userId: string }[] }).clients.map((c) => c.userId).sort(),
+    ).toEqual(['alice', 'bob']);
+    expect(
+      (await alice.client.request({ type: 'presenceStats', channel: 'room:2' })).payload,
+    ).toEqual({
       connections: 2,
       users: 2,
     });
@@ -147,7 +172,8 @@ describe('presence', () => {
     expect(await running.gateway.isOnline('alice')).toBe(true);
     alice.client.ws.terminate();
     await alice.client.closed;
-    for (let attempt = 0; attempt < 100 && (await running.gateway.isOnline('alice')); attempt++) await sleep(10);
+    for (let attempt = 0; attempt < 100 && (await running.gateway.isOnline('alice')); attempt++)
+      await sleep(10);
     expect(await running.gateway.isOnline('alice')).toBe(false);
     expect(await running.gateway.isOnline('erin')).toBe(false);
   });

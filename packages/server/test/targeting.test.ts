@@ -20,7 +20,10 @@ interface Peer {
 
 async function targetGateway(): Promise<RunningGateway> {
   return startGateway((gw) => {
-    for (const path of ['/a', '/b']) gw.namespace(path).onConnect(identityFromQuery).on('whoami', (_p, conn) => conn.id);
+    for (const path of ['/a', '/b'])
+      gw.namespace(path)
+        .onConnect(identityFromQuery)
+        .on('whoami', (_p, conn) => conn.id);
   });
 }
 
@@ -69,16 +72,36 @@ describe('targeted broadcast', () => {
     const peers = await connectPeers(300);
     const someone = peers[10] as Peer;
     const cases: Case[] = [
-      { name: 'user', send: (g) => g.to({ user: 'u5' }), expect: (p) => inTarget(p, { user: 'u5' }) },
-      { name: 'tenant', send: (g) => g.to({ tenant: 't1' }), expect: (p) => inTarget(p, { tenant: 't1' }) },
-      { name: 'role', send: (g) => g.to({ role: 'admin' }), expect: (p) => inTarget(p, { role: 'admin' }) },
+      {
+        name: 'user',
+        send: (g) => g.to({ user: 'u5' }),
+        expect: (p) => inTarget(p, { user: 'u5' }),
+      },
+      {
+        name: 'tenant',
+        send: (g) => g.to({ tenant: 't1' }),
+        expect: (p) => inTarget(p, { tenant: 't1' }),
+      },
+      {
+        name: 'role',
+        send: (g) => g.to({ role: 'admin' }),
+        expect: (p) => inTarget(p, { role: 'admin' }),
+      },
       {
         name: 'permission',
         send: (g) => g.to({ permission: 'reports.read' }),
         expect: (p) => inTarget(p, { permission: 'reports.read' }),
       },
-      { name: 'channel', send: (g) => g.to({ channel: 'news' }), expect: (p) => inTarget(p, { channel: 'news' }) },
-      { name: 'namespace', send: (g) => g.to({ namespace: '/b' }), expect: (p) => inTarget(p, { namespace: '/b' }) },
+      {
+        name: 'channel',
+        send: (g) => g.to({ channel: 'news' }),
+        expect: (p) => inTarget(p, { channel: 'news' }),
+      },
+      {
+        name: 'namespace',
+        send: (g) => g.to({ namespace: '/b' }),
+        expect: (p) => inTarget(p, { namespace: '/b' }),
+      },
       {
         name: 'tenant and role',
         send: (g) => g.to({ tenant: 't2', role: 'editor' }),
@@ -91,7 +114,8 @@ describe('targeted broadcast', () => {
       },
       {
         name: 'except user and connection',
-        send: (g) => g.to({ tenant: 't0' }).except({ user: 'u3' }).except({ connection: someone.id }),
+        send: (g) =>
+          g.to({ tenant: 't0' }).except({ user: 'u3' }).except({ connection: someone.id }),
         expect: (p) => inTarget(p, { tenant: 't0' }) && p.user !== 'u3' && p.id !== someone.id,
       },
       {
@@ -99,7 +123,11 @@ describe('targeted broadcast', () => {
         send: (g) => g.namespaces.find((ns) => ns.pattern.source === '/a')!.to({ role: 'admin' }),
         expect: (p) => p.namespace === '/a' && inTarget(p, { role: 'admin' }),
       },
-      { name: 'everyone but one', send: (g) => g.to({}).except({ user: someone.user }), expect: (p) => p.user !== someone.user },
+      {
+        name: 'everyone but one',
+        send: (g) => g.to({}).except({ user: someone.user }),
+        expect: (p) => p.user !== someone.user,
+      },
     ];
 
     for (const [index, c] of cases.entries()) {
@@ -110,19 +138,30 @@ describe('targeted broadcast', () => {
     await running.gateway.to({}).emit('done');
     await Promise.all(peers.map((p) => p.client.waitFor((f) => f.event === 'done')));
     for (const [index, c] of cases.entries()) {
-      const got = peers.filter((p) => p.client.events(`case${index}`).length === 1).map((p) => p.id);
+      const got = peers
+        .filter((p) => p.client.events(`case${index}`).length === 1)
+        .map((p) => p.id);
       const want = peers.filter(c.expect).map((p) => p.id);
       expect(want.length, c.name).toBeGreaterThan(0);
       expect(got.sort(), c.name).toEqual(want.sort());
     }
-    expect(peers.every((p) => p.client.frames.filter((f) => f.event?.startsWith('case')).length <= cases.length)).toBe(true);
+    expect(
+      peers.every(
+        (p) => p.client.frames.filter((f) => f.event?.startsWith('case')).length <= cases.length,
+      ),
+    ).toBe(true);
   });
 
   it('fetches, unsubscribes and disconnects connections by target', async () => {
     running = await targetGateway();
     const peers = await connectPeers(24);
     const fetched = await running.gateway.fetchConnections({ tenant: 't1' });
-    expect(fetched.map((c) => c.id).sort()).toEqual(peers.filter((p) => p.tenant === 't1').map((p) => p.id).sort());
+    expect(fetched.map((c) => c.id).sort()).toEqual(
+      peers
+        .filter((p) => p.tenant === 't1')
+        .map((p) => p.id)
+        .sort(),
+    );
     const first = peers[0] as Peer;
     expect((await running.gateway.fetchConnections({ connection: first.id }))[0]).toEqual({
       id: first.id,
@@ -155,7 +194,8 @@ describe('targeted broadcast', () => {
 
     const admins = peers.filter((p) => p.roles.includes('admin'));
     expect(await running.gateway.disconnect({ role: 'admin' }, 4011, 'bye')).toBe(admins.length);
-    for (const admin of admins) expect(await admin.client.closed).toEqual({ code: 4011, reason: 'bye' });
+    for (const admin of admins)
+      expect(await admin.client.closed).toEqual({ code: 4011, reason: 'bye' });
     const others = peers.filter((p) => !p.roles.includes('admin'));
     expect(others.every((p) => p.client.ws.readyState === p.client.ws.OPEN)).toBe(true);
     expect((await running.gateway.fetchConnections()).length).toBe(others.length);

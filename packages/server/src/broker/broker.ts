@@ -66,7 +66,10 @@ export interface Broker {
    * `history`, first appends it to the channel's stream (atomically giving it the next offset)
    * and trims the stream; resolves with its position then.
    */
-  publish(publication: PublicationInput, history?: HistoryRetention): Promise<StreamPosition | undefined>;
+  publish(
+    publication: PublicationInput,
+    history?: HistoryRetention,
+  ): Promise<StreamPosition | undefined>;
   subscribe(channel: string): Promise<void>;
   unsubscribe(channel: string): Promise<void>;
 

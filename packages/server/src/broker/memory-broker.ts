@@ -26,7 +26,10 @@ export class MemoryBroker implements Broker {
     this.sink = sink;
   }
 
-  async publish(input: PublicationInput, history?: HistoryRetention): Promise<StreamPosition | undefined> {
+  async publish(
+    input: PublicationInput,
+    history?: HistoryRetention,
+  ): Promise<StreamPosition | undefined> {
     const publication: Publication = { ...input, meta: { ts: Date.now() } };
     const position = history ? this.streams.append(publication, history) : undefined;
     if (this.sink && this.channels.has(input.channel)) this.sink.deliver(publication);

@@ -57,9 +57,12 @@ export class MemoryHistory {
     const { since, limit, reverse = false } = query;
     let selected: Publication[];
     if (reverse) {
-      selected = retained.filter((p) => since === undefined || (p.meta.offset as number) < since).reverse();
+      selected = retained
+        .filter((p) => since === undefined || (p.meta.offset as number) < since)
+        .reverse();
     } else {
-      selected = since === undefined ? retained : retained.filter((p) => (p.meta.offset as number) > since);
+      selected =
+        since === undefined ? retained : retained.filter((p) => (p.meta.offset as number) > since);
     }
     if (limit !== undefined) selected = selected.slice(0, limit);
     return { offset: stream.top, epoch: stream.epoch, publications: selected };
@@ -89,7 +92,10 @@ export class MemoryHistory {
 }
 
 function trimOlderThan(stream: Stream, cutoff: number): void {
-  while (stream.head < stream.entries.length && (stream.entries[stream.head] as Publication).meta.ts <= cutoff) {
+  while (
+    stream.head < stream.entries.length &&
+    (stream.entries[stream.head] as Publication).meta.ts <= cutoff
+  ) {
     stream.head += 1;
   }
 }

@@ -1,7 +1,12 @@
 import { ErrorCodes, type ErrorCode } from '@herald/protocol';
 import type { Connection } from '../connection.js';
 import { HeraldError } from '../errors.js';
-import type { AccessRequirements, PublishAccess, ResolvedChannel, SubscribeAccess } from './channel-policy.js';
+import type {
+  AccessRequirements,
+  PublishAccess,
+  ResolvedChannel,
+  SubscribeAccess,
+} from './channel-policy.js';
 import type { SubscriptionTokenVerifier } from './subscription-token.js';
 
 function refuse(code: ErrorCode, message: string, path = 'channel'): never {
@@ -34,17 +39,23 @@ async function evaluate(
   const denied = `not allowed to ${action} '${channel.name}'`;
   if (access === 'everyone') return;
   if (access === 'nobody') refuse(ErrorCodes.WS_FORBIDDEN, denied);
-  if (access === 'token') refuse(ErrorCodes.WS_FORBIDDEN, `'${channel.name}' needs a subscription token`, 'token');
+  if (access === 'token')
+    refuse(ErrorCodes.WS_FORBIDDEN, `'${channel.name}' needs a subscription token`, 'token');
   if (access === 'subscribers') {
-    if (!connection.channels.has(channel.name)) refuse(ErrorCodes.WS_FORBIDDEN, `subscribe to '${channel.name}' first`);
+    if (!connection.channels.has(channel.name))
+      refuse(ErrorCodes.WS_FORBIDDEN, `subscribe to '${channel.name}' first`);
     return;
   }
   if (typeof access === 'function') {
-    if (!(await access(connection, channel.name, channel.match))) refuse(ErrorCodes.WS_FORBIDDEN, denied);
+    if (!(await access(connection, channel.name, channel.match)))
+      refuse(ErrorCodes.WS_FORBIDDEN, denied);
     return;
   }
   if (connection.identity.userId === undefined) {
-    refuse(ErrorCodes.WS_AUTH_REQUIRED, `authentication is required to ${action} '${channel.name}'`);
+    refuse(
+      ErrorCodes.WS_AUTH_REQUIRED,
+      `authentication is required to ${action} '${channel.name}'`,
+    );
   }
   if (access === 'authenticated') return;
   if (!meets(connection, access)) refuse(ErrorCodes.WS_FORBIDDEN, denied);
@@ -65,13 +76,23 @@ export async function authorizeSubscribe(
   await evaluate(connection, channel, channel.policy.subscribe, 'subscribe to');
 }
 
-export async function authorizePublish(connection: Connection, channel: ResolvedChannel): Promise<void> {
+export async function authorizePublish(
+  connection: Connection,
+  channel: ResolvedChannel,
+): Promise<void> {
   checkPersonal(connection, channel);
   await evaluate(connection, channel, channel.policy.publish, 'publish to');
 }
 
 /** Client reads (history, presence): subscribers only, and only where the policy offers them. */
-export function authorizeRead(connection: Connection, channel: ResolvedChannel, offered: boolean, what: string): void {
-  if (!offered) refuse(ErrorCodes.WS_FORBIDDEN, `${what} of '${channel.name}' is not available to clients`);
-  if (!connection.channels.has(channel.name)) refuse(ErrorCodes.WS_FORBIDDEN, `subscribe to '${channel.name}' first`);
+export function authorizeRead(
+  connection: Connection,
+  channel: ResolvedChannel,
+  offered: boolean,
+  what: string,
+): void {
+  if (!offered)
+    refuse(ErrorCodes.WS_FORBIDDEN, `${what} of '${channel.name}' is not available to clients`);
+  if (!connection.channels.has(channel.name))
+    refuse(ErrorCodes.WS_FORBIDDEN, `subscribe to '${channel.name}' first`);
 }

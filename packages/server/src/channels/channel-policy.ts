@@ -25,9 +25,11 @@ export interface AccessRequirements {
 }
 
 /** Who may subscribe. `token`: only with a subscription token for the channel. */
-export type SubscribeAccess = 'everyone' | 'authenticated' | 'token' | 'nobody' | AccessRequirements | AccessCheck;
+export type SubscribeAccess =
+  'everyone' | 'authenticated' | 'token' | 'nobody' | AccessRequirements | AccessCheck;
 /** Who may publish from a client. `subscribers`: connections subscribed to the channel. */
-export type PublishAccess = 'everyone' | 'authenticated' | 'subscribers' | 'nobody' | AccessRequirements | AccessCheck;
+export type PublishAccess =
+  'everyone' | 'authenticated' | 'subscribers' | 'nobody' | AccessRequirements | AccessCheck;
 
 export interface ChannelPolicy {
   /** Default `everyone`. A valid subscription token in the subscribe frame also grants it. */
@@ -125,7 +127,8 @@ export class ChannelPolicies {
     check(channelsOptionsSchema, options, 'channels');
     this.fallback = effectivePolicy(options.default);
     this.strict = options.strict ?? false;
-    for (const [pattern, policy] of Object.entries(options.policies ?? {})) this.add(pattern, policy);
+    for (const [pattern, policy] of Object.entries(options.policies ?? {}))
+      this.add(pattern, policy);
   }
 
   /** Declares a policy for channels matching `pattern`, after those already declared. */
@@ -150,7 +153,11 @@ export class ChannelPolicies {
     return this.find(channel, this.defaultFor(scope), scope.strict ?? this.strict);
   }
 
-  private find(channel: string, fallback: EffectivePolicy, strict: boolean): ResolvedChannel | undefined {
+  private find(
+    channel: string,
+    fallback: EffectivePolicy,
+    strict: boolean,
+  ): ResolvedChannel | undefined {
     for (const { pattern, policy } of this.patterns) {
       const match = pattern.match(channel);
       if (match) return { name: channel, policy, match };

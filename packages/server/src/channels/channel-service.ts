@@ -41,12 +41,20 @@ export class ChannelService {
   ) {
     this.policies = new ChannelPolicies(options);
     this.tokens = new SubscriptionTokenVerifier(options?.subscriptionTokens);
-    this.presenceTracker = new PresenceTracker(broker, options?.presenceTtl ?? defaultPresenceTtl, logger);
+    this.presenceTracker = new PresenceTracker(
+      broker,
+      options?.presenceTtl ?? defaultPresenceTtl,
+      logger,
+    );
   }
 
   // ---- client requests -------------------------------------------------------------------------
 
-  async subscribe(connection: Connection, frame: SubscribeFrame, reply: (result: SubscribeResult) => void): Promise<void> {
+  async subscribe(
+    connection: Connection,
+    frame: SubscribeFrame,
+    reply: (result: SubscribeResult) => void,
+  ): Promise<void> {
     const channel = this.resolveFor(connection, frame.channel);
     await authorizeSubscribe(connection, channel, frame.token, this.tokens);
     const { maxSubscribers, history } = channel.policy;
@@ -60,7 +68,15 @@ export class ChannelService {
       ]);
     }
     if (history) {
-      await joinStream(this.registry, this.broker, connection, channel, frame.since, frame.info, reply);
+      await joinStream(
+        this.registry,
+        this.broker,
+        connection,
+        channel,
+        frame.since,
+        frame.info,
+        reply,
+      );
       return;
     }
     await connection.join(channel.name, frame.info);
@@ -71,18 +87,31 @@ export class ChannelService {
     const channel = this.resolveFor(connection, frame.channel);
     await authorizePublish(connection, channel);
     const { publishSchema, history } = channel.policy;
-    const payload = publishSchema ? await validatePayload(publishSchema, frame.payload) : frame.payload;
-    const position = await this.broker.publish({ channel: channel.name, event: frame.event, payload }, history);
+    const payload = publishSchema
+      ? await validatePayload(publishSchema, frame.payload)
+      : frame.payload;
+    const position = await this.broker.publish(
+      { channel: channel.name, event: frame.event, payload },
+      history,
+    );
     return position ?? {};
   }
 
   async historyFor(connection: Connection, frame: HistoryFrame): Promise<HistoryResult> {
     const channel = this.resolveFor(connection, frame.channel);
-    authorizeRead(connection, channel, channel.policy.history !== undefined && channel.policy.clientHistory, 'history');
+    authorizeRead(
+      connection,
+      channel,
+      channel.policy.history !== undefined && channel.policy.clientHistory,
+      'history',
+    );
     return readHistory(this.broker, channel.name, frame);
   }
 
-  async presenceFor(connection: Connection, channel: string): Promise<{ clients: PresenceClient[] }> {
+  async presenceFor(
+    connection: Connection,
+    channel: string,
+  ): Promise<{ clients: PresenceClient[] }> {
     this.authorizePresence(connection, channel);
     return { clients: await this.broker.presence(channel) };
   }
@@ -120,7 +149,12 @@ export class ChannelService {
 
   private authorizePresence(connection: Connection, name: string): void {
     const channel = this.resolveFor(connection, name);
-    authorizeRead(connection, channel, channel.policy.presence && channel.policy.clientPresence, 'presence');
+    authorizeRead(
+      connection,
+      channel,
+      channel.policy.presence && channel.policy.clientPresence,
+      'presence',
+    );
   }
 
   private resolveFor(connection: Connection, name: string): ResolvedChannel {

@@ -18,10 +18,21 @@ export function toChannelPublication(publication: Publication): ChannelPublicati
  * Reads a channel's history. A `since` from another epoch means nothing in the current stream,
  * so the read starts over from the whole retained stream; callers see the new epoch.
  */
-export async function readHistory(broker: Broker, channel: string, options: HistoryOptions): Promise<HistoryResult> {
+export async function readHistory(
+  broker: Broker,
+  channel: string,
+  options: HistoryOptions,
+): Promise<HistoryResult> {
   const { since, limit, reverse } = options;
-  const query = { ...(limit !== undefined && { limit }), ...(reverse !== undefined && { reverse }) };
+  const query = {
+    ...(limit !== undefined && { limit }),
+    ...(reverse !== undefined && { reverse }),
+  };
   let page = await broker.history(channel, since ? { ...query, since: since.offset } : query);
   if (since && page.epoch !== since.epoch) page = await broker.history(channel, query);
-  return { publications: page.publications.map(toChannelPublication), offset: page.offset, epoch: page.epoch };
+  return {
+    publications: page.publications.map(toChannelPublication),
+    offset: page.offset,
+    epoch: page.epoch,
+  };
 }

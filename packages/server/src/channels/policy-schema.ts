@@ -14,8 +14,16 @@ const requirements = z.strictObject({
   scopes: names.optional(),
   check: fn.optional(),
 });
-const subscribeAccess = z.union([z.enum(['everyone', 'authenticated', 'token', 'nobody']), requirements, fn]);
-const publishAccess = z.union([z.enum(['everyone', 'authenticated', 'subscribers', 'nobody']), requirements, fn]);
+const subscribeAccess = z.union([
+  z.enum(['everyone', 'authenticated', 'token', 'nobody']),
+  requirements,
+  fn,
+]);
+const publishAccess = z.union([
+  z.enum(['everyone', 'authenticated', 'subscribers', 'nobody']),
+  requirements,
+  fn,
+]);
 const schemaLike = z.custom<object>(
   (value) => typeof value === 'object' && value !== null && '~standard' in value,
   { message: 'must be a Standard Schema (zod v4, Valibot, ArkType ...)' },

@@ -28,7 +28,12 @@ export class PresenceTracker {
     this.timer.unref();
   }
 
-  async joined(connection: Connection, channel: string, policy: EffectivePolicy, info?: unknown): Promise<void> {
+  async joined(
+    connection: Connection,
+    channel: string,
+    policy: EffectivePolicy,
+    info?: unknown,
+  ): Promise<void> {
     if (!policy.presence && !policy.joinLeave) return;
     const client: PresenceClient = { connectionId: connection.id };
     const { userId } = connection.identity;
@@ -42,7 +47,13 @@ export class PresenceTracker {
     entries.set(connection.id, { client, presence: policy.presence, joinLeave: policy.joinLeave });
     if (policy.presence) await this.broker.addPresence(channel, client, this.ttl);
     if (policy.joinLeave) {
-      await this.broker.publish({ channel, event: 'join', payload: client, kind: 'join', except: connection.id });
+      await this.broker.publish({
+        channel,
+        event: 'join',
+        payload: client,
+        kind: 'join',
+        except: connection.id,
+      });
     }
   }
 
@@ -54,7 +65,12 @@ export class PresenceTracker {
     if (entries.size === 0) this.local.delete(channel);
     if (tracked.presence) await this.broker.removePresence(channel, connection.id);
     if (tracked.joinLeave) {
-      await this.broker.publish({ channel, event: 'leave', payload: tracked.client, kind: 'leave' });
+      await this.broker.publish({
+        channel,
+        event: 'leave',
+        payload: tracked.client,
+        kind: 'leave',
+      });
     }
   }
 

@@ -33,22 +33,42 @@ export class SubscriptionTokenVerifier {
 
   async verify(token: string, channel: string, identity: Identity): Promise<void> {
     if (!this.options) {
-      throw new HeraldError(ErrorCodes.WS_FORBIDDEN, 'subscription tokens are not configured', tokenField('is not accepted'));
+      throw new HeraldError(
+        ErrorCodes.WS_FORBIDDEN,
+        'subscription tokens are not configured',
+        tokenField('is not accepted'),
+      );
     }
     let claims: Record<string, unknown>;
     try {
       claims = (await jwtVerify(token, await this.loadKey(), this.verifyOptions)).payload;
     } catch (error) {
       if (error instanceof errors.JWTExpired) {
-        throw new HeraldError(ErrorCodes.WS_TOKEN_EXPIRED, 'subscription token expired', tokenField('has expired'));
+        throw new HeraldError(
+          ErrorCodes.WS_TOKEN_EXPIRED,
+          'subscription token expired',
+          tokenField('has expired'),
+        );
       }
-      throw new HeraldError(ErrorCodes.WS_AUTH_FAILED, 'subscription token is invalid', tokenField('could not be verified'));
+      throw new HeraldError(
+        ErrorCodes.WS_AUTH_FAILED,
+        'subscription token is invalid',
+        tokenField('could not be verified'),
+      );
     }
     if (claims.channel !== channel) {
-      throw new HeraldError(ErrorCodes.WS_FORBIDDEN, 'subscription token is for another channel', tokenField('channel claim does not match'));
+      throw new HeraldError(
+        ErrorCodes.WS_FORBIDDEN,
+        'subscription token is for another channel',
+        tokenField('channel claim does not match'),
+      );
     }
     if (claims.sub !== undefined && claims.sub !== identity.userId) {
-      throw new HeraldError(ErrorCodes.WS_FORBIDDEN, 'subscription token is for another user', tokenField('sub claim does not match'));
+      throw new HeraldError(
+        ErrorCodes.WS_FORBIDDEN,
+        'subscription token is for another user',
+        tokenField('sub claim does not match'),
+      );
     }
   }
 
