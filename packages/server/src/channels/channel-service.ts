@@ -124,6 +124,8 @@ export class ChannelService {
   // ---- membership, from Connection.join/leave --------------------------------------------------
 
   async joined(connection: Connection, channel: string, info: unknown): Promise<void> {
+    // The connection may have left while the broker subscribed; an entry now would be a ghost.
+    if (!connection.channels.has(channel)) return;
     const resolved = this.policies.resolve(channel, connection.namespace.options.channels);
     if (resolved) await this.presenceTracker.joined(connection, channel, resolved.policy, info);
   }
