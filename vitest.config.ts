@@ -16,6 +16,7 @@ export default defineConfig({
       '@herald/server': pkg('server'),
       '@herald/client': pkg('client'),
       '@herald/cli': pkg('cli'),
+      '@herald/redis': pkg('redis'),
     },
   },
   test: {

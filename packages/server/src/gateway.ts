@@ -16,7 +16,7 @@ import {
 } from '@herald/protocol';
 import { msgpackCodec } from '@herald/protocol/msgpack';
 import type { Logger } from 'pino';
-import type { Broker } from './broker/broker.js';
+import type { Broker, BrokerHealth } from './broker/broker.js';
 import { MemoryBroker } from './broker/memory-broker.js';
 import { ChannelRegistry } from './channel-registry.js';
 import type { ChannelPolicy } from './channels/channel-policy.js';
@@ -45,6 +45,13 @@ import type { Broadcast, ConnectionInfo, Target } from './targeting.js';
 import { refuseUpgrade } from './upgrade-response.js';
 
 export type PublishOptions = BroadcastOptions;
+
+export interface GatewayHealth {
+  status: 'ok' | 'degraded' | 'closing';
+  broker: BrokerHealth;
+  /** Connections open on this node. */
+  connections: number;
+}
 
 export interface ListenAddress {
   host: string;
@@ -206,6 +213,13 @@ export class Gateway {
     return this.counters.snapshot();
   }
 
+  /** `ok`, `degraded` (the broker is unreachable: only local clients are served) or `closing`. */
+  health(): GatewayHealth {
+    const broker = this.broker.health?.() ?? { status: 'ok' };
+    const status = this.closing ? 'closing' : broker.status;
+    return { status, broker, connections: this.counters.active };
+  }
+
   /** Starts an HTTP server of its own that serves only WebSocket upgrades. */
   async listen(port = 8080, host = '0.0.0.0'): Promise<ListenAddress> {
     await this.start();
@@ -215,7 +229,14 @@ export class Gateway {
       requestTimeout: this.handshakeTimeout,
       connectionsCheckingInterval: Math.min(1_000, this.handshakeTimeout),
     });
-    server.on('request', (_req, res) => {
+    server.on('request', (req, res) => {
+      if (req.url === '/health') {
+        const health = this.health();
+        // A degraded node still serves its clients: only a closing one should leave the pool.
+        res.writeHead(health.status === 'closing' ? 503 : 200, { 'Content-Type': 'application/json' });
+        res.end(JSON.stringify(health));
+        return;
+      }
       res.writeHead(426, { 'Content-Type': 'text/plain', Upgrade: 'websocket' }).end('WebSocket only\n');
     });
     this.httpServer = server;

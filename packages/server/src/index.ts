@@ -1,4 +1,10 @@
-export { createGateway, Gateway, type ListenAddress, type PublishOptions } from './gateway.js';
+export {
+  createGateway,
+  Gateway,
+  type GatewayHealth,
+  type ListenAddress,
+  type PublishOptions,
+} from './gateway.js';
 export {
   Namespace,
   type BroadcastOptions,
@@ -23,6 +29,7 @@ export type { BackpressureStrategy } from './outbound-queue.js';
 export type { GatewayStats } from './stats.js';
 export type {
   Broker,
+  BrokerHealth,
   BrokerSink,
   HistoryPage,
   HistoryQuery,

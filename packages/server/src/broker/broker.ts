@@ -90,5 +90,14 @@ export interface Broker {
    */
   command(command: ClusterCommand, timeout: number): Promise<unknown[]>;
 
+  /** Whether the broker reaches its backend. Optional: a broker without it counts as `ok`. */
+  health?(): BrokerHealth;
+
   close(): Promise<void>;
+}
+
+/** `degraded`: the backend is unreachable; the node still serves its own clients. */
+export interface BrokerHealth {
+  status: 'ok' | 'degraded';
+  detail?: string;
 }

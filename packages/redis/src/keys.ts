@@ -1,0 +1,50 @@
+/** Every key and pub/sub channel name the Redis broker uses, in one place. */
+export class RedisKeys {
+  constructor(private readonly prefix: string) {}
+
+  /** Pub/sub channel carrying one Herald channel's publications. */
+  fanout(channel: string): string {
+    return `${this.prefix}:c:${channel}`;
+  }
+
+  /** The Herald channel of a fan-out pub/sub channel, or undefined for other pub/sub channels. */
+  channelOf(fanout: string): string | undefined {
+    const head = `${this.prefix}:c:`;
+    return fanout.startsWith(head) ? fanout.slice(head.length) : undefined;
+  }
+
+  /** Stream of a channel's history; entry ids are `<offset>-0`. */
+  stream(channel: string): string {
+    return `${this.prefix}:s:${channel}`;
+  }
+
+  /** Hash with the stream's `epoch`, `top` (last offset) and `ttl`. */
+  streamMeta(channel: string): string {
+    return `${this.prefix}:m:${channel}`;
+  }
+
+  /** Hash of connection id → presence entry (JSON). */
+  presence(channel: string): string {
+    return `${this.prefix}:p:${channel}`;
+  }
+
+  /** Sorted set of connection id → expiry time (ms), to expire entries one by one. */
+  presenceExpiry(channel: string): string {
+    return `${this.prefix}:pe:${channel}`;
+  }
+
+  /** Sorted set of node id → heartbeat expiry (ms): the live nodes. */
+  get nodes(): string {
+    return `${this.prefix}:nodes`;
+  }
+
+  /** Pub/sub channel for cluster commands, heard by every node. */
+  get control(): string {
+    return `${this.prefix}:control`;
+  }
+
+  /** Pub/sub channel where a node receives the answers to its commands. */
+  replies(nodeId: string): string {
+    return `${this.prefix}:r:${nodeId}`;
+  }
+}

@@ -1,0 +1,262 @@
+import { randomBytes, randomUUID } from 'node:crypto';
+import { Redis, type RedisOptions } from 'ioredis';
+import type { PresenceClient, PresenceStats, StreamPosition } from '@herald/protocol';
+import type {
+  Broker,
+  BrokerHealth,
+  BrokerSink,
+  ClusterCommand,
+  HistoryPage,
+  HistoryQuery,
+  HistoryRetention,
+  Publication,
+  PublicationInput,
+} from '@herald/server';
+import { ClusterRpc, type CommandReply, type CommandRequest } from './cluster-rpc.js';
+import { RedisKeys } from './keys.js';
+import * as scripts from './scripts.js';
+import { decodeMessage, encodeBody, encodeMessage } from './wire.js';
+
+export interface RedisBrokerOptions {
+  /** Default: `REDIS_URL`, else redis://127.0.0.1:6379. */
+  url?: string;
+  /** Prefix of every key and pub/sub channel, so that several clusters can share one Redis. */
+  prefix?: string;
+  /** This node's id in the node registry. Default: random. */
+  nodeId?: string;
+  /** Milliseconds after which a node that stopped heartbeating counts as gone. */
+  nodeTtl?: number;
+  /** How long a history stream created by a read (nobody published yet) is kept, in ms. */
+  idleStreamTtl?: number;
+  /** Extra ioredis options (TLS, password, sentinels ...). */
+  redis?: RedisOptions;
+}
+
+type StreamEntry = [id: string, fields: string[]];
+type HistoryReply = [top: string, epoch: string, ttl: string, entries: StreamEntry[]];
+
+const newEpoch = (): string => randomBytes(6).toString('base64url');
+
+/**
+ * Redis broker: pub/sub for fan-out (a node subscribes only to channels it has local
+ * subscribers for), streams for history, hashes with expiries for presence, a control channel
+ * and a node registry for cluster commands. When Redis is away it keeps serving this node's own
+ * subscribers and reports `degraded`; it reconnects and resubscribes by itself.
+ */
+export class RedisBroker implements Broker {
+  readonly nodeId: string;
+  private readonly keys: RedisKeys;
+  private readonly commands: Redis;
+  private readonly subscriber: Redis;
+  private readonly rpc: ClusterRpc;
+  private readonly channels = new Set<string>();
+  private readonly nodeTtl: number;
+  private readonly idleStreamTtl: number;
+  private sink: BrokerSink | undefined;
+  private heartbeat: NodeJS.Timeout | undefined;
+  private closed = false;
+
+  constructor(options: RedisBrokerOptions = {}) {
+    const url = options.url ?? process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
+    this.nodeId = options.nodeId ?? randomUUID();
+    this.keys = new RedisKeys(options.prefix ?? 'herald');
+    this.nodeTtl = options.nodeTtl ?? 15_000;
+    this.idleStreamTtl = options.idleStreamTtl ?? 24 * 60 * 60 * 1000;
+    const connection: RedisOptions = {
+      lazyConnect: true,
+      // Fail fast while Redis is away instead of queueing: the node serves its own clients.
+      enableOfflineQueue: false,
+      maxRetriesPerRequest: 1,
+      retryStrategy: (attempt) => Math.min(attempt * 100, 2_000),
+      ...options.redis,
+    };
+    this.commands = new Redis(url, connection);
+    // Subscriptions are restored by `resubscribe` on every ready, including channels added while away.
+    this.subscriber = new Redis(url, { ...connection, autoResubscribe: false });
+    this.rpc = new ClusterRpc(this.keys.replies(this.nodeId));
+    for (const client of [this.commands, this.subscriber]) client.on('error', () => undefined);
+    this.subscriber.on('ready', () => void this.resubscribe());
+    this.subscriber.on('message', (channel: string, message: string) => this.onMessage(channel, message));
+  }
+
+  async start(sink: BrokerSink): Promise<void> {
+    this.sink = sink;
+    await Promise.all([this.commands.connect(), this.subscriber.connect()]);
+    await this.beat();
+    this.heartbeat = setInterval(() => void this.beat(), this.nodeTtl / 3);
+    this.heartbeat.unref();
+  }
+
+  health(): BrokerHealth {
+    const down = [this.commands, this.subscriber].filter((client) => client.status !== 'ready');
+    if (down.length === 0) return { status: 'ok' };
+    return { status: 'degraded', detail: `redis connection ${down[0]?.status ?? 'down'}` };
+  }
+
+  async publish(input: PublicationInput, history?: HistoryRetention): Promise<StreamPosition | undefined> {
+    const body = encodeBody(input);
+    const ts = Date.now();
+    try {
+      if (!history) {
+        await this.commands.publish(this.keys.fanout(input.channel), encodeMessage(ts, body));
+        return undefined;
+      }
+      const [offset, epoch] = (await this.commands.eval(
+        scripts.publishWithHistory,
+        2,
+        this.keys.stream(input.channel),
+        this.keys.streamMeta(input.channel),
+        this.keys.fanout(input.channel),
+        body,
+        history.size,
+        history.ttl,
+        ts,
+        newEpoch(),
+      )) as [number, string];
+      return { offset: Number(offset), epoch };
+    } catch {
+      // Redis is away: this node's own subscribers are still served, without history.
+      if (this.channels.has(input.channel)) this.sink?.deliver({ ...input, meta: { ts } });
+      return undefined;
+    }
+  }
+
+  async subscribe(channel: string): Promise<void> {
+    this.channels.add(channel);
+    if (this.subscriber.status === 'ready') {
+      await this.subscriber.subscribe(this.keys.fanout(channel)).catch(() => undefined);
+    }
+  }
+
+  async unsubscribe(channel: string): Promise<void> {
+    this.channels.delete(channel);
+    if (this.subscriber.status === 'ready') {
+      await this.subscriber.unsubscribe(this.keys.fanout(channel)).catch(() => undefined);
+    }
+  }
+
+  async history(channel: string, query: HistoryQuery): Promise<HistoryPage> {
+    const { since, limit, reverse = false } = query;
+    const from = since === undefined ? (reverse ? '+' : '-') : `(${since}-0`;
+    const [top, epoch, ttl, entries] = (await this.commands.eval(
+      scripts.readHistory,
+      2,
+      this.keys.stream(channel),
+      this.keys.streamMeta(channel),
+      newEpoch(),
+      this.idleStreamTtl,
+      from,
+      limit ?? -1,
+      reverse ? '1' : '0',
+    )) as HistoryReply;
+    const cutoff = Number(ttl) > 0 ? Date.now() - Number(ttl) : -Infinity;
+    const publications: Publication[] = [];
+    for (const [id, fields] of entries) {
+      const ts = Number(fields[fields.indexOf('ts') + 1]);
+      if (ts <= cutoff) continue;
+      const offset = Number(id.slice(0, id.indexOf('-')));
+      const decoded = decodeMessage(channel, `${offset}\t${epoch}\t${ts}\t${fields[fields.indexOf('b') + 1]}`);
+      if (decoded) publications.push(decoded);
+    }
+    return { offset: Number(top), epoch, publications };
+  }
+
+  async removeHistory(channel: string): Promise<void> {
+    await this.commands.del(this.keys.stream(channel), this.keys.streamMeta(channel));
+  }
+
+  async addPresence(channel: string, client: PresenceClient, ttl: number): Promise<void> {
+    await this.commands.eval(
+      scripts.addPresence,
+      2,
+      this.keys.presence(channel),
+      this.keys.presenceExpiry(channel),
+      client.connectionId,
+      JSON.stringify(client),
+      Date.now() + ttl,
+      ttl,
+    );
+  }
+
+  async removePresence(channel: string, connectionId: string): Promise<void> {
+    await this.commands
+      .multi()
+      .hdel(this.keys.presence(channel), connectionId)
+      .zrem(this.keys.presenceExpiry(channel), connectionId)
+      .exec();
+  }
+
+  async presence(channel: string): Promise<PresenceClient[]> {
+    const entries = (await this.commands.eval(
+      scripts.readPresence,
+      2,
+      this.keys.presence(channel),
+      this.keys.presenceExpiry(channel),
+      Date.now(),
+    )) as string[];
+    return entries.map((entry) => JSON.parse(entry) as PresenceClient);
+  }
+
+  async presenceStats(channel: string): Promise<PresenceStats> {
+    const clients = await this.presence(channel);
+    const users = new Set(clients.flatMap((client) => (client.userId === undefined ? [] : [client.userId])));
+    return { connections: clients.length, users: users.size };
+  }
+
+  async command(command: ClusterCommand, timeout: number): Promise<unknown[]> {
+    let live: number;
+    try {
+      await this.commands.zremrangebyscore(this.keys.nodes, '-inf', Date.now());
+      live = await this.commands.zcard(this.keys.nodes);
+    } catch {
+      // Redis is away: only this node can be reached.
+      return this.sink ? [await this.sink.execute(command)] : [];
+    }
+    return this.rpc.request(command, live, timeout, (request) =>
+      this.commands.publish(this.keys.control, JSON.stringify(request)),
+    );
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    clearInterval(this.heartbeat);
+    this.rpc.close();
+    this.sink = undefined;
+    await this.commands.zrem(this.keys.nodes, this.nodeId).catch(() => undefined);
+    this.commands.disconnect();
+    this.subscriber.disconnect();
+  }
+
+  private async beat(): Promise<void> {
+    await this.commands.zadd(this.keys.nodes, Date.now() + this.nodeTtl, this.nodeId).catch(() => undefined);
+  }
+
+  private async resubscribe(): Promise<void> {
+    const names = [this.keys.control, this.keys.replies(this.nodeId), ...[...this.channels].map((c) => this.keys.fanout(c))];
+    await this.subscriber.subscribe(...names).catch(() => undefined);
+  }
+
+  private onMessage(name: string, message: string): void {
+    if (name === this.keys.control) {
+      void this.answer(message);
+      return;
+    }
+    if (name === this.keys.replies(this.nodeId)) {
+      this.rpc.receive(JSON.parse(message) as CommandReply);
+      return;
+    }
+    const channel = this.keys.channelOf(name);
+    if (channel === undefined || !this.channels.has(channel)) return;
+    const publication = decodeMessage(channel, message);
+    if (publication) this.sink?.deliver(publication);
+  }
+
+  private async answer(message: string): Promise<void> {
+    if (!this.sink) return;
+    const request = JSON.parse(message) as CommandRequest;
+    const answer = await this.sink.execute(request.command);
+    const reply: CommandReply = { id: request.id, answer };
+    await this.commands.publish(request.replyTo, JSON.stringify(reply)).catch(() => undefined);
+  }
+}
