@@ -52,6 +52,7 @@ export class Authenticator {
   private readonly verify: TokenVerifier | undefined;
   private readonly custom: AuthenticateFunction | undefined;
   private readonly claimNames: ClaimNames;
+  private readonly clockToleranceMs: number;
 
   constructor(options: AuthOptions) {
     if ((options.jwt === undefined) === (options.authenticate === undefined)) {
@@ -60,13 +61,19 @@ export class Authenticator {
     this.verify = options.jwt ? createJwtVerifier(options.jwt) : undefined;
     this.custom = options.authenticate;
     this.claimNames = { ...defaultClaimNames, ...options.claims };
+    this.clockToleranceMs = (options.jwt?.clockTolerance ?? 0) * 1000;
     this.tokenSources = { ...defaultTokenSources, ...options.tokenSources };
     this.authTimeout = options.authTimeout ?? 10_000;
     this.rejectBeforeUpgrade = options.rejectBeforeUpgrade ?? false;
   }
 
   async authenticate(token: string, request: IncomingMessage): Promise<Identity> {
-    if (this.verify) return identityFromClaims(await this.verify(token), this.claimNames);
+    if (this.verify) {
+      const identity = identityFromClaims(await this.verify(token), this.claimNames);
+      // The connection lives as long as the token would verify: `exp` plus the clock tolerance.
+      if (identity.expiresAt !== undefined) identity.expiresAt += this.clockToleranceMs;
+      return identity;
+    }
     const user = await (this.custom as AuthenticateFunction)(token, request);
     if (!user) throw new HeraldError(ErrorCodes.WS_AUTH_FAILED, 'token is invalid');
     if (user.expiresAt !== undefined && user.expiresAt <= Date.now()) {
