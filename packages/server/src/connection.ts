@@ -65,6 +65,8 @@ export class Connection implements Subscriber {
   /** Application state for this connection; Herald never reads it. */
   state: Record<string, unknown> = {};
   identity: Identity = anonymousIdentity();
+  /** Settles when the namespace's onConnect hooks have run; frames that need them wait for it. */
+  ready: Promise<void> = Promise.resolve();
 
   private readonly ws: WebSocket;
   private readonly context: GatewayContext;

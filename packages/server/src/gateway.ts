@@ -10,13 +10,14 @@ import {
   type ServerFrame,
   type ShutdownNotice,
 } from '@herald/protocol';
+import { msgpackCodec } from '@herald/protocol/msgpack';
 import type { Logger } from 'pino';
 import { bearerSubprotocol } from './auth/token-extraction.js';
 import type { Broker } from './broker/broker.js';
 import { MemoryBroker } from './broker/memory-broker.js';
 import { ChannelRegistry } from './channel-registry.js';
 import { scopeChannel, tenantChannel } from './channel-names.js';
-import { Connection } from './connection.js';
+import { Connection, type DisconnectReason } from './connection.js';
 import { EncodedFrame, encodeFrame } from './encoded-frame.js';
 import { FlushScheduler } from './flush-scheduler.js';
 import type { GatewayContext } from './gateway-context.js';
@@ -69,6 +70,7 @@ export class Gateway {
   private httpServer: Server | undefined;
   private attachedTo: Server[] = [];
   private started: Promise<void> | undefined;
+  private isStarted = false;
   private closing: Promise<void> | undefined;
 
   constructor(options: GatewayOptions = {}) {
@@ -82,7 +84,7 @@ export class Gateway {
     this.handshakeTimeout = options.handshakeTimeout ?? 10_000;
     this.drainTimeout = options.drainTimeout ?? 10_000;
     this.shutdownReconnectWithin = options.shutdownReconnectWithin ?? 5_000;
-    for (const codec of [jsonCodec, ...(options.codecs ?? [])]) this.codecs.set(codec.subprotocol, codec);
+    for (const codec of [jsonCodec, msgpackCodec, ...(options.codecs ?? [])]) this.codecs.set(codec.subprotocol, codec);
     this.context = {
       logger: this.logger,
       stats: this.counters,
@@ -127,7 +129,8 @@ export class Gateway {
 
   /** Publishes an event to a channel's subscribers on every node. */
   async publish(channel: string, event: string, payload?: unknown, options: PublishOptions = {}): Promise<void> {
-    await this.start();
+    // Once started, publish synchronously so that publications keep their call order.
+    if (!this.isStarted) await this.start();
     const except = typeof options.except === 'string' ? options.except : options.except?.id;
     const scoped = scopeChannel(channel, this.context.tenantIsolation ? options.tenant : undefined);
     await this.broker.publish({ channel: scoped, event, payload, ...(except !== undefined && { except }) });
@@ -266,7 +269,9 @@ export class Gateway {
   }
 
   private start(): Promise<void> {
-    this.started ??= this.broker.start(this.registry);
+    this.started ??= this.broker.start(this.registry).then(() => {
+      this.isStarted = true;
+    });
     return this.started;
   }
 
@@ -313,14 +318,12 @@ export class Gateway {
       if (error.code === 'WS_ERR_UNSUPPORTED_MESSAGE_LENGTH') this.counters.oversized += 1;
       this.logger.debug({ err: error, connectionId: connection.id }, 'websocket error');
     });
-    let ready: Promise<void> | undefined;
     ws.on('close', (code: number, reason: Buffer) => {
       this.counters.connectionClosed();
-      void this.disposeConnection(connection, ready, { code, reason: reason.toString() });
+      void this.disposeConnection(connection, { code, reason: reason.toString() });
     });
     ws.on('pong', () => connection.pongReceived());
-    let isReady = false;
-    ready = this.security
+    connection.ready = this.security
       .attach(connection, admission, { request: req, params, query })
       .then((refusal) => {
         if (refusal) {
@@ -331,20 +334,13 @@ export class Gateway {
         }
         return this.security.authenticated(connection).then((ok) => (ok ? namespace.connected(connection) : undefined));
       })
-      .then(
-      () => {
-        isReady = true;
-      },
-      (error: unknown) => {
+      .catch((error: unknown) => {
         this.logger.error({ err: error, connectionId: connection.id }, 'onConnect hook failed');
         connection.close(CloseCodes.INTERNAL_ERROR, 'internal error');
-      },
-    );
+      });
     ws.on('message', (data: Buffer, isBinary: boolean) => {
       this.counters.messagesIn += 1;
-      const handle = () => this.receive(connection, data, isBinary);
-      if (isReady || this.security.acceptsEarlyFrames(connection)) handle();
-      else void ready?.then(handle);
+      this.receive(connection, data, isBinary);
     });
   }
 
@@ -356,14 +352,10 @@ export class Gateway {
     });
   }
 
-  private async disposeConnection(
-    connection: Connection,
-    ready: Promise<void> | undefined,
-    reason: { code: number; reason: string },
-  ): Promise<void> {
+  private async disposeConnection(connection: Connection, reason: DisconnectReason): Promise<void> {
     // Ending the session first settles a connection still waiting for its auth frame.
     await this.security.release(connection);
-    await ready;
+    await connection.ready;
     await connection.dispose();
     if (connection.namespace.connections.has(connection)) {
       await connection.namespace.disconnected(connection, reason);

@@ -63,7 +63,8 @@ function dispatch(
 ): Promise<void> | void {
   switch (frame.type) {
     case 'event':
-      return connection.namespace.handleEvent(connection, frame);
+      // A connection refused while its frames waited (failed in-band auth) runs no handler.
+      return connection.ready.then(() => (connection.isOpen ? connection.namespace.handleEvent(connection, frame) : undefined));
     case 'ping':
       connection.sendEncoded(constants.pong(connection));
       return;
@@ -93,6 +94,8 @@ async function answer(
   frame: SubscribeFrame | UnsubscribeFrame,
   action: () => Promise<unknown>,
 ): Promise<void> {
+  await connection.ready;
+  if (!connection.isOpen) return;
   try {
     connection.reply(frame.id, await action());
   } catch (error) {

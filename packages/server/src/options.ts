@@ -51,7 +51,7 @@ export interface GatewayOptions {
   logLevel?: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
   /** Cross-node fan-out. Default: the in-memory broker (one process). */
   broker?: Broker;
-  /** Codecs offered by subprotocol, besides JSON which is always offered. */
+  /** Codecs offered by subprotocol, besides JSON and MessagePack which are always offered. */
   codecs?: Codec[];
   /** Milliseconds from TCP accept to a completed WebSocket handshake. */
   handshakeTimeout?: number;

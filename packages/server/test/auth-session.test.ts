@@ -61,6 +61,23 @@ describe('in-band authentication', () => {
     expect(connected).toEqual([]);
   });
 
+  it('runs no handler for frames queued behind a failed auth frame', async () => {
+    let ran = 0;
+    running = await startGateway(
+      (gw) => {
+        gw.namespace('/app').on('effect', () => (ran += 1));
+      },
+      { auth: { jwt: { secret } } },
+    );
+    const client = await TestClient.connect(running.url('/app'));
+    client.send({ type: 'auth', token: await sign({ sub: 'x' }, { expiresIn: -10 }), id: 'a' });
+    client.send({ type: 'event', event: 'effect', id: 'e' });
+    client.send({ type: 'subscribe', channel: 'c', id: 's' });
+    expect((await client.closed).code).toBe(4010);
+    await sleep(20);
+    expect(ran).toBe(0);
+  });
+
   it('answers an auth frame on a public namespace with WS_NOT_FOUND', async () => {
     running = await gatewayWith({ jwt: { secret } }, { auth: 'public' });
     const client = await TestClient.connect(running.url('/app'));

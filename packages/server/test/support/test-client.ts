@@ -58,7 +58,8 @@ export class TestClient {
     return new Promise((resolve, reject) => {
       const timer = setTimeout(() => {
         this.waiters = this.waiters.filter((w) => w !== check);
-        reject(new Error(`no matching frame within ${timeoutMs} ms; got ${JSON.stringify(this.frames.slice(-5))}`));
+        const recent = this.frames.slice(-5).map((f) => `${f.type}:${f.event ?? f.code ?? f.id ?? ''}`);
+        reject(new Error(`no matching frame within ${timeoutMs} ms (${this.frames.length} received; last: ${recent.join(', ')})`));
       }, timeoutMs);
       const check = () => {
         const found = this.frames.find(predicate);

@@ -1,0 +1,36 @@
+/**
+ * Herald beside an Express app: Express serves HTTP routes, Herald takes the WebSocket
+ * upgrades on the same port. Run: `npm run build && node --import tsx examples/express.ts`.
+ */
+import { createServer, type Server } from 'node:http';
+import express from 'express';
+import { z } from 'zod';
+import { createGateway, type Gateway } from '@herald/server';
+
+export function createApp(): { server: Server; gateway: Gateway } {
+  const app = express();
+  const gateway = createGateway();
+
+  const notifications = gateway.namespace('/notifications/:userId');
+  notifications.onConnect((conn) => conn.join(`user:${conn.params.userId}`));
+
+  // An HTTP route that pushes to connected sockets.
+  app.post('/notify/:userId', express.json(), async (req, res) => {
+    const body = z.object({ text: z.string().min(1) }).safeParse(req.body);
+    if (!body.success) {
+      res.status(400).json({ error: 'text is required' });
+      return;
+    }
+    await gateway.publish(`user:${req.params.userId}`, 'notification', body.data);
+    res.status(202).json({ queued: true });
+  });
+
+  const server = createServer(app);
+  gateway.attach(server);
+  return { server, gateway };
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  const { server } = createApp();
+  server.listen(Number(process.env.PORT ?? 3000), () => console.log('Express + Herald on :3000'));
+}

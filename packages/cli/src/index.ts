@@ -1,0 +1,2 @@
+export { loadServeConfig, ServeConfigError, type ServeConfig } from './config.js';
+export { serve } from './serve.js';

@@ -1,0 +1,25 @@
+import { createGateway, type Gateway } from '@herald/server';
+import type { ServeConfig } from './config.js';
+
+/**
+ * Runs a standalone gateway. SIGTERM and SIGINT shut it down gracefully (clients get a
+ * `shutdown` frame and close 1001, queues drain up to `drainTimeout`), then the process exits 0.
+ */
+export async function serve(config: ServeConfig): Promise<Gateway> {
+  const gateway = createGateway(config.gateway);
+  for (const [pattern, options] of Object.entries(config.namespaces)) gateway.namespace(pattern, options);
+  await gateway.listen(config.port, config.host);
+  const stop = (signal: string) => {
+    gateway.logger.info({ signal }, 'shutting down');
+    gateway.close().then(
+      () => process.exit(0),
+      (error: unknown) => {
+        gateway.logger.error({ err: error }, 'shutdown failed');
+        process.exit(1);
+      },
+    );
+  };
+  process.once('SIGTERM', () => stop('SIGTERM'));
+  process.once('SIGINT', () => stop('SIGINT'));
+  return gateway;
+}

@@ -1,0 +1,32 @@
+export { HeraldClient } from './client.js';
+export type {
+  ClientLifecycleEvents,
+  ClientState,
+  DisconnectInfo,
+  HeraldClientOptions,
+  ReconnectOptions,
+  RequestOptions,
+} from './client.js';
+export { HeraldError, RequestError, TimeoutError, type ClientErrorCode } from './errors.js';
+export type {
+  DefaultEvents,
+  EventArgs,
+  EventListener,
+  EventNames,
+  EventPayload,
+  EventResult,
+  EventsMap,
+  ServerEvent,
+} from './events.js';
+export type { HeartbeatOptions } from './heartbeat.js';
+export type { OfflineQueueOptions, OverflowPolicy } from './offline-queue.js';
+export type { WebSocketConstructor } from './socket.js';
+export { Subscription } from './subscription.js';
+export type {
+  Publication,
+  SubscribedContext,
+  SubscriptionEvents,
+  SubscriptionHandlers,
+  SubscriptionState,
+} from './subscription.js';
+export { jsonCodec, Subprotocols, type Codec } from '@herald/protocol';

@@ -1,0 +1,205 @@
+import type { PublicationMeta, StreamPosition, SubscribeFrame, UnsubscribeFrame } from '@herald/protocol';
+import { Emitter } from './emitter.js';
+import { HeraldError, RequestError } from './errors.js';
+
+/** One message published on a channel. */
+export interface Publication<P = unknown> {
+  channel: string;
+  event: string;
+  payload: P;
+  meta: PublicationMeta;
+}
+
+/** Told on every (re)subscription. */
+export interface SubscribedContext {
+  /** True when this subscription was restored after a reconnect. */
+  resubscribed: boolean;
+  /** True when the gateway replayed everything missed since `position` (channels with history). */
+  recovered: boolean;
+  /** The stream position after the subscription, when the channel keeps history. */
+  position: StreamPosition | undefined;
+}
+
+export interface SubscriptionEvents<P> {
+  publication: (publication: Publication<P>) => void;
+  subscribed: (context: SubscribedContext) => void;
+  /** The gateway refused the subscription (it is dropped) or a (re)subscription failed. */
+  error: (error: HeraldError) => void;
+  unsubscribed: () => void;
+}
+
+export type SubscriptionHandlers<P> = { [K in keyof SubscriptionEvents<P>]?: SubscriptionEvents<P>[K] };
+
+/**
+ * - `subscribing`: waiting for the gateway's answer, or for a connection to ask on;
+ * - `subscribed`: publications flow;
+ * - `unsubscribed`: ended by `unsubscribe()` or refused by the gateway; never restored.
+ */
+export type SubscriptionState = 'subscribing' | 'subscribed' | 'unsubscribed';
+
+/** What the client drives in a subscription, whatever its publication type. */
+export interface SubscriptionControl {
+  readonly channel: string;
+  subscribe(): Promise<void>;
+  suspend(): void;
+  deliver(publication: unknown): void;
+}
+
+/** What a subscription needs from its client. */
+export interface SubscriptionHost {
+  isConnected(): boolean;
+  /** Sends `frame` with a fresh id and resolves with the ack payload. */
+  call(frame: SubscribeFrame | UnsubscribeFrame): Promise<unknown>;
+  forget(subscription: SubscriptionControl): void;
+}
+
+interface SubscribeAck {
+  recovered: boolean;
+  position: StreamPosition | undefined;
+  publications: unknown[];
+}
+
+/**
+ * A channel subscription. The client restores it after every reconnect, asking with `since`
+ * for what was missed when the channel keeps history (the ack then says `recovered` and
+ * carries the missed publications, which are delivered before live ones).
+ */
+export class Subscription<P = unknown> implements SubscriptionControl {
+  private readonly emitter = new Emitter<SubscriptionEvents<P>>();
+  private current: SubscriptionState = 'subscribing';
+  private subscribedOnce = false;
+  private settleReady: { resolve: () => void; reject: (error: HeraldError) => void } | undefined;
+  /** Resolves on the first successful subscription; rejects if the gateway refuses it. */
+  readonly ready: Promise<void>;
+  /** The last stream position seen; sent as `since` when the subscription is restored. */
+  position: StreamPosition | undefined;
+
+  constructor(
+    readonly channel: string,
+    private readonly host: SubscriptionHost,
+    handlers: SubscriptionHandlers<P> = {},
+  ) {
+    this.ready = new Promise((resolve, reject) => (this.settleReady = { resolve, reject }));
+    // Awaiting `ready` is optional; an unobserved refusal is reported through `error` instead.
+    this.ready.catch(() => undefined);
+    for (const [event, handler] of Object.entries(handlers)) {
+      if (handler) this.emitter.on(event as keyof SubscriptionEvents<P>, handler);
+    }
+  }
+
+  get state(): SubscriptionState {
+    return this.current;
+  }
+
+  on<K extends keyof SubscriptionEvents<P>>(event: K, listener: SubscriptionEvents<P>[K]): this {
+    this.emitter.on(event, listener);
+    return this;
+  }
+
+  once<K extends keyof SubscriptionEvents<P>>(event: K, listener: SubscriptionEvents<P>[K]): this {
+    this.emitter.once(event, listener);
+    return this;
+  }
+
+  off<K extends keyof SubscriptionEvents<P>>(event: K, listener?: SubscriptionEvents<P>[K]): this {
+    this.emitter.off(event, listener);
+    return this;
+  }
+
+  /** Stops the subscription here and at the gateway; it will not be restored. */
+  unsubscribe(): void {
+    if (this.current === 'unsubscribed') return;
+    this.end();
+    if (this.host.isConnected()) {
+      // Nothing to do on failure: the connection is gone, and the subscription with it.
+      this.host.call({ type: 'unsubscribe', channel: this.channel }).catch(() => undefined);
+    }
+    this.emitter.emit('unsubscribed');
+  }
+
+  /** Called by the client when a connection is open (first time and after each reconnect). */
+  async subscribe(): Promise<void> {
+    if (this.current === 'unsubscribed') return;
+    this.current = 'subscribing';
+    const frame: SubscribeFrame = { type: 'subscribe', channel: this.channel };
+    if (this.position) frame.since = this.position;
+    let ack: SubscribeAck;
+    try {
+      ack = readSubscribeAck(await this.host.call(frame));
+    } catch (error) {
+      this.failed(error as HeraldError);
+      return;
+    }
+    if (this.state === 'unsubscribed') return;
+    for (const publication of ack.publications) this.deliver(publication);
+    if (ack.position) this.position = ack.position;
+    this.current = 'subscribed';
+    const resubscribed = this.subscribedOnce;
+    this.subscribedOnce = true;
+    this.settleReady?.resolve();
+    this.emitter.emit('subscribed', { resubscribed, recovered: ack.recovered, position: this.position });
+  }
+
+  /** Called by the client when the connection drops: the subscription waits to be restored. */
+  suspend(): void {
+    if (this.current !== 'unsubscribed') this.current = 'subscribing';
+  }
+
+  /** Called by the client for each publication on this channel (a frame or a recovered one). */
+  deliver(publication: unknown): void {
+    if (this.current === 'unsubscribed' || !isRecord(publication)) return;
+    const meta = readMeta(publication.meta);
+    if (typeof meta.offset === 'number') {
+      const epoch = meta.epoch ?? this.position?.epoch ?? '';
+      // A publication both recovered and received live is delivered once.
+      if (this.position && this.position.epoch === epoch && meta.offset <= this.position.offset) return;
+      this.position = { offset: meta.offset, epoch };
+    }
+    this.emitter.emit('publication', {
+      channel: this.channel,
+      event: String(publication.event),
+      payload: publication.payload as P,
+      meta,
+    });
+  }
+
+  private failed(error: HeraldError): void {
+    // A dropped connection is not a refusal: the subscription is asked for again on reconnect.
+    if (error.code === 'WS_DISCONNECTED' || error.code === 'WS_CLIENT_CLOSED') return;
+    if (error instanceof RequestError) {
+      this.end();
+      this.settleReady?.reject(error);
+    }
+    this.emitter.emit('error', error);
+    // A timeout is not an answer: ask again while the connection lasts.
+    if (error.code === 'WS_TIMEOUT' && this.host.isConnected()) void this.subscribe();
+  }
+
+  private end(): void {
+    this.current = 'unsubscribed';
+    this.host.forget(this);
+  }
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** The subscribe ack: `{}` from a gateway without history, or the recovery fields. */
+function readSubscribeAck(payload: unknown): SubscribeAck {
+  const fields = isRecord(payload) ? payload : {};
+  const { offset, epoch, recovered, publications } = fields;
+  return {
+    recovered: recovered === true,
+    position: typeof offset === 'number' && typeof epoch === 'string' ? { offset, epoch } : undefined,
+    publications: Array.isArray(publications) ? publications : [],
+  };
+}
+
+function readMeta(value: unknown): PublicationMeta {
+  const fields = isRecord(value) ? value : {};
+  const meta: PublicationMeta = { ts: typeof fields.ts === 'number' ? fields.ts : Date.now() };
+  if (typeof fields.offset === 'number') meta.offset = fields.offset;
+  if (typeof fields.epoch === 'string') meta.epoch = fields.epoch;
+  return meta;
+}

@@ -1,0 +1,49 @@
+import { readFile } from 'node:fs/promises';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { createGateway, type Gateway, type GatewayOptions } from '@herald/server';
+import { registerChat } from './chat.js';
+
+export interface DemoServer {
+  server: Server;
+  gateway: Gateway;
+  port: number;
+  close(): Promise<void>;
+}
+
+const staticFiles: Record<string, { file: URL; type: string }> = {
+  '/': { file: new URL('../public/index.html', import.meta.url), type: 'text/html; charset=utf-8' },
+  // The client SDK's browser bundle (`npm run build` makes it).
+  '/herald-client.js': {
+    file: new URL(import.meta.resolve('@herald/client/browser')),
+    type: 'text/javascript; charset=utf-8',
+  },
+};
+
+/** The demo: the chat page over plain HTTP and the Herald gateway on the same port. */
+export async function startDemo(port: number, host: string, options: GatewayOptions = {}): Promise<DemoServer> {
+  const gateway = createGateway(options);
+  registerChat(gateway);
+  const server = createServer((req, res) => {
+    const entry = staticFiles[new URL(req.url ?? '/', 'http://demo.invalid').pathname];
+    if (!entry) {
+      res.writeHead(404, { 'Content-Type': 'text/plain' }).end('not found\n');
+      return;
+    }
+    readFile(entry.file).then(
+      (body) => res.writeHead(200, { 'Content-Type': entry.type }).end(body),
+      () => res.writeHead(500).end(),
+    );
+  });
+  gateway.attach(server);
+  await new Promise<void>((resolve) => server.listen(port, host, resolve));
+  return {
+    server,
+    gateway,
+    port: (server.address() as AddressInfo).port,
+    close: async () => {
+      server.close();
+      await gateway.close();
+    },
+  };
+}
