@@ -22,14 +22,18 @@ class EnvReader {
 
   list(name: string): string[] | undefined {
     const value = this.string(name);
-    return value?.split(',').map((part) => part.trim()).filter((part) => part.length > 0);
+    return value
+      ?.split(',')
+      .map((part) => part.trim())
+      .filter((part) => part.length > 0);
   }
 
   integer(name: string, min = 0): number | undefined {
     const value = this.string(name);
     if (value === undefined) return undefined;
     const number = Number(value);
-    if (!Number.isSafeInteger(number) || number < min) this.fail(name, `must be an integer of at least ${min}`);
+    if (!Number.isSafeInteger(number) || number < min)
+      this.fail(name, `must be an integer of at least ${min}`);
     return number;
   }
 
@@ -74,16 +78,25 @@ function jwtFromEnv(read: EnvReader): JwtOptions | undefined {
   });
 }
 
-const authVariables = ['AUTH_TIMEOUT', 'AUTH_REJECT_BEFORE_UPGRADE', 'AUTH_TOKEN_QUERY', 'AUTH_TOKEN_COOKIE'];
+const authVariables = [
+  'AUTH_TIMEOUT',
+  'AUTH_REJECT_BEFORE_UPGRADE',
+  'AUTH_TOKEN_QUERY',
+  'AUTH_TOKEN_COOKIE',
+];
 
 function authFromEnv(read: EnvReader): AuthOptions | undefined {
   const jwt = jwtFromEnv(read);
   if (!jwt) {
     const orphan = authVariables.find((name) => read.string(name) !== undefined);
-    if (orphan) read.fail(orphan, 'needs JWT_SECRET_KEY, JWT_PUBLIC_KEY, JWT_JWKS_URL or JWT_JWKS_FILE');
+    if (orphan)
+      read.fail(orphan, 'needs JWT_SECRET_KEY, JWT_PUBLIC_KEY, JWT_JWKS_URL or JWT_JWKS_FILE');
     return undefined;
   }
-  const tokenSources = defined({ query: read.string('AUTH_TOKEN_QUERY'), cookie: read.string('AUTH_TOKEN_COOKIE') });
+  const tokenSources = defined({
+    query: read.string('AUTH_TOKEN_QUERY'),
+    cookie: read.string('AUTH_TOKEN_COOKIE'),
+  });
   const rest = defined<AuthOptions>({
     authTimeout: read.integer('AUTH_TIMEOUT'),
     rejectBeforeUpgrade: read.boolean('AUTH_REJECT_BEFORE_UPGRADE'),
@@ -98,10 +111,14 @@ function tenancyFromEnv(read: EnvReader): TenancyOptions | undefined {
   const sources = read.list('TENANT_SOURCES');
   if (!sources) return undefined;
   const bad = sources.find((source) => !tenantSources.includes(source));
-  if (bad !== undefined) read.fail('TENANT_SOURCES', `'${bad}' is not one of ${tenantSources.join(', ')}`);
+  if (bad !== undefined)
+    read.fail('TENANT_SOURCES', `'${bad}' is not one of ${tenantSources.join(', ')}`);
   return {
     sources: sources as TenantSource[],
-    ...defined({ isolation: read.boolean('TENANT_ISOLATION'), required: read.boolean('TENANT_REQUIRED') }),
+    ...defined({
+      isolation: read.boolean('TENANT_ISOLATION'),
+      required: read.boolean('TENANT_REQUIRED'),
+    }),
   };
 }
 
@@ -112,7 +129,10 @@ function rateLimitFromEnv(read: EnvReader): RateLimitOptions | undefined {
   };
   const perSecond = read.integer('MESSAGES_PER_SECOND', 1);
   const rates = defined<RateLimitOptions>({
-    perConnection: perSecond === undefined ? undefined : { perSecond, ...defined({ burst: read.integer('MESSAGE_BURST', 1) }) },
+    perConnection:
+      perSecond === undefined
+        ? undefined
+        : { perSecond, ...defined({ burst: read.integer('MESSAGE_BURST', 1) }) },
     perUser: perMinute('MESSAGES_PER_MINUTE'),
     perIp: perMinute('MESSAGES_PER_MINUTE_PER_IP'),
     perTenant: perMinute('MESSAGES_PER_MINUTE_PER_TENANT'),
@@ -121,7 +141,13 @@ function rateLimitFromEnv(read: EnvReader): RateLimitOptions | undefined {
   });
   const enabled = read.boolean('RATE_LIMIT_ENABLED');
   if (enabled === false) return { ...rates, enabled };
-  if (enabled === true && !rates?.perConnection && !rates?.perUser && !rates?.perIp && !rates?.perTenant) {
+  if (
+    enabled === true &&
+    !rates?.perConnection &&
+    !rates?.perUser &&
+    !rates?.perIp &&
+    !rates?.perTenant
+  ) {
     return { ...rates, perConnection: defaultPerConnection };
   }
   return rates;

@@ -14,7 +14,10 @@ export class OriginPolicy {
     for (const entry of entries) {
       const wildcard = wildcardParts.exec(entry);
       if (wildcard) {
-        this.wildcards.push({ prefix: (wildcard[1] as string).toLowerCase(), suffix: (wildcard[2] as string).toLowerCase() });
+        this.wildcards.push({
+          prefix: (wildcard[1] as string).toLowerCase(),
+          suffix: (wildcard[2] as string).toLowerCase(),
+        });
       } else {
         this.exact.add(normalize(entry) ?? entry);
       }
@@ -51,7 +54,9 @@ export function isOriginEntry(entry: string): boolean {
   if (wildcardParts.test(entry)) return true;
   try {
     const url = new URL(entry);
-    return url.origin !== 'null' && url.pathname === '/' && !url.search && !url.hash && !url.username;
+    return (
+      url.origin !== 'null' && url.pathname === '/' && !url.search && !url.hash && !url.username
+    );
   } catch {
     return false;
   }

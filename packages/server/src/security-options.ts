@@ -6,7 +6,10 @@ import { isOriginEntry } from './origin.js';
  * Validation of the auth, tenancy, limit and origin options, merged into the option schemas of
  * options.ts so that a bad field is named like any other.
  */
-const fn = z.custom<(...args: never[]) => unknown>((value) => typeof value === 'function', 'must be a function');
+const fn = z.custom<(...args: never[]) => unknown>(
+  (value) => typeof value === 'function',
+  'must be a function',
+);
 const count = z.number().int().min(0);
 const positive = z.number().int().positive();
 const milliseconds = z.number().int().min(0).max(2_147_483_647);
@@ -94,10 +97,19 @@ export const namespaceSecurityShape = {
   auth: z
     .union([
       z.enum(['public', 'optional', 'required']),
-      z.strictObject({ scopes: z.array(nonEmpty).min(1), match: z.enum(['any', 'all']).optional() }),
+      z.strictObject({
+        scopes: z.array(nonEmpty).min(1),
+        match: z.enum(['any', 'all']).optional(),
+      }),
     ])
     .optional(),
-  origins: z.array(z.string().refine(isOriginEntry, 'must be an origin (scheme://host[:port]) or scheme://*.domain')).optional(),
+  origins: z
+    .array(
+      z
+        .string()
+        .refine(isOriginEntry, 'must be an origin (scheme://host[:port]) or scheme://*.domain'),
+    )
+    .optional(),
   handshakeGuards: z.array(fn).optional(),
   authorizeSubscribe: fn.optional(),
   authorizePublish: fn.optional(),

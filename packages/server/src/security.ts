@@ -21,7 +21,8 @@ import { asRefusal, closeCodeFor, closeReason, rejectionReason } from './refusal
 import { Session } from './session.js';
 
 /** The outcome of a handshake: admitted (perhaps still owing an `auth` frame) or refused. */
-export type Admission = { ok: true; identity: Identity; waiting: boolean } | { ok: false; error: HeraldError };
+export type Admission =
+  { ok: true; identity: Identity; waiting: boolean } | { ok: false; error: HeraldError };
 
 /** What a handshake carries that admission decisions read. */
 export interface HandshakeRequest {
@@ -30,7 +31,10 @@ export interface HandshakeRequest {
   query: URLSearchParams;
 }
 
-const rateLimited = { code: ErrorCodes.WS_RATE_LIMIT_EXCEEDED, message: 'too many messages; slow down' };
+const rateLimited = {
+  code: ErrorCodes.WS_RATE_LIMIT_EXCEEDED,
+  message: 'too many messages; slow down',
+};
 const authRequired = { code: ErrorCodes.WS_AUTH_REQUIRED, message: 'send an auth frame first' };
 
 /**
@@ -63,7 +67,9 @@ export class Security implements InboundSecurity {
   register(namespace: Namespace): void {
     const { auth, origins } = namespace.options;
     if (auth !== 'public' && !this.authenticator) {
-      throw new ConfigError(`invalid Herald options: namespace ${namespace.pattern.source}.auth: needs the gateway's auth option`);
+      throw new ConfigError(
+        `invalid Herald options: namespace ${namespace.pattern.source}.auth: needs the gateway's auth option`,
+      );
     }
     if (origins) this.origins.set(namespace, new OriginPolicy(origins));
   }
@@ -86,11 +92,13 @@ export class Security implements InboundSecurity {
           ? extractToken(handshake.request, handshake.query, this.authenticator.tokenSources)
           : undefined;
       if (token === undefined && requiresIdentity(mode)) {
-        if (!this.authenticator?.authTimeout) throw new HeraldError(ErrorCodes.WS_AUTH_REQUIRED, 'a token is required');
+        if (!this.authenticator?.authTimeout)
+          throw new HeraldError(ErrorCodes.WS_AUTH_REQUIRED, 'a token is required');
         this.limits.check(this.connectionKeys(namespace, handshake.request, anonymousIdentity()));
         return { ok: true, identity: anonymousIdentity(), waiting: true };
       }
-      const identity = token === undefined ? anonymousIdentity() : await this.verify(token, handshake.request);
+      const identity =
+        token === undefined ? anonymousIdentity() : await this.verify(token, handshake.request);
       await this.admitIdentity(namespace, handshake, identity, token !== undefined);
       this.limits.check(this.connectionKeys(namespace, handshake.request, identity));
       return { ok: true, identity, waiting: false };
@@ -103,22 +111,34 @@ export class Security implements InboundSecurity {
    * Starts the admitted connection's session: counts it, sets its identity and timers. Returns
    * the refusal when a limit was reached since the handshake.
    */
-  async attach(connection: Connection, admission: Admission & { ok: true }, handshake: HandshakeRequest): Promise<HeraldError | undefined> {
+  async attach(
+    connection: Connection,
+    admission: Admission & { ok: true },
+    handshake: HandshakeRequest,
+  ): Promise<HeraldError | undefined> {
     const session = new Session(handshake.request, admission.waiting ? 'waiting' : 'open');
     this.sessions.set(connection, session);
     try {
-      session.slot = this.limits.acquire(this.connectionKeys(connection.namespace, handshake.request, admission.identity));
+      session.slot = this.limits.acquire(
+        this.connectionKeys(connection.namespace, handshake.request, admission.identity),
+      );
     } catch (error) {
       return asRefusal(error, this.context.logger, 'connection limits');
     }
     session.rate = this.rates?.open(connection.remoteAddress);
     const { idleTimeout } = connection.namespace.options;
-    if (idleTimeout > 0) session.startIdleTimer(idleTimeout, () => connection.close(CloseCodes.NORMAL, 'idle timeout'));
+    if (idleTimeout > 0)
+      session.startIdleTimer(idleTimeout, () =>
+        connection.close(CloseCodes.NORMAL, 'idle timeout'),
+      );
     if (admission.waiting) {
       const timeout = (this.authenticator as Authenticator).authTimeout;
       session.startAuthTimer(timeout, () => {
         this.context.stats.rejected('auth_timeout');
-        this.refuse(connection, new HeraldError(ErrorCodes.WS_AUTH_REQUIRED, `no auth frame within ${timeout} ms`));
+        this.refuse(
+          connection,
+          new HeraldError(ErrorCodes.WS_AUTH_REQUIRED, `no auth frame within ${timeout} ms`),
+        );
       });
       return undefined;
     }
@@ -147,7 +167,13 @@ export class Security implements InboundSecurity {
   }
 
   rateLimitStatus(connection: Connection): RateLimitStatus {
-    return this.sessions.get(connection)?.rate?.status() ?? { enabled: false, violations: 0, maxViolations: 0 };
+    return (
+      this.sessions.get(connection)?.rate?.status() ?? {
+        enabled: false,
+        violations: 0,
+        maxViolations: 0,
+      }
+    );
   }
 
   // ---- InboundSecurity: called per client frame -------------------------------------------------
@@ -163,7 +189,13 @@ export class Security implements InboundSecurity {
       if (verdict === 'close') connection.close(CloseCodes.LIMIT_EXCEEDED, 'rate limit exceeded');
       return false;
     }
-    if (session.phase === 'waiting' && frame && frame.type !== 'auth' && frame.type !== 'ping' && frame.type !== 'pong') {
+    if (
+      session.phase === 'waiting' &&
+      frame &&
+      frame.type !== 'auth' &&
+      frame.type !== 'ping' &&
+      frame.type !== 'pong'
+    ) {
       connection.replyError(frameId(frame), authRequired);
       return false;
     }
@@ -189,24 +221,42 @@ export class Security implements InboundSecurity {
       if (!connection.isOpen) return;
       if (refresh) {
         // A refresh renews the same user's session; it never switches user or tenant.
-        if (identity.userId !== current.userId || (identity.tenant !== undefined && identity.tenant !== current.tenant)) {
-          throw new HeraldError(ErrorCodes.WS_FORBIDDEN, 'a refresh token must be for the same user and tenant');
+        if (
+          identity.userId !== current.userId ||
+          (identity.tenant !== undefined && identity.tenant !== current.tenant)
+        ) {
+          throw new HeraldError(
+            ErrorCodes.WS_FORBIDDEN,
+            'a refresh token must be for the same user and tenant',
+          );
         }
         identity.tenant = current.tenant;
         connection.identity = identity;
         session.scheduleExpiry(identity.expiresAt, () => this.expire(connection));
       } else {
-        const handshake = { request: session.request, params: connection.params as Record<string, string>, query: connection.query };
+        const handshake = {
+          request: session.request,
+          params: connection.params as Record<string, string>,
+          query: connection.query,
+        };
         await this.admitIdentity(connection.namespace, handshake, identity, true);
         if (!waiting && identity.tenant !== current.tenant) {
-          throw new HeraldError(ErrorCodes.WS_FORBIDDEN, 'authentication may not change the tenant');
+          throw new HeraldError(
+            ErrorCodes.WS_FORBIDDEN,
+            'authentication may not change the tenant',
+          );
         }
         session.slot?.release();
-        session.slot = this.limits.acquire(this.connectionKeys(connection.namespace, session.request, identity));
+        session.slot = this.limits.acquire(
+          this.connectionKeys(connection.namespace, session.request, identity),
+        );
         await this.setIdentity(connection, session, identity);
         if (waiting) session.finishAuthentication(true);
       }
-      connection.reply(frame.id, identity.expiresAt === undefined ? {} : { expiresAt: identity.expiresAt });
+      connection.reply(
+        frame.id,
+        identity.expiresAt === undefined ? {} : { expiresAt: identity.expiresAt },
+      );
     } catch (error) {
       const refusal = asRefusal(error, this.context.logger, 'in-band authentication');
       if (!waiting) {
@@ -222,7 +272,9 @@ export class Security implements InboundSecurity {
   }
 
   authorizeSubscribe(connection: Connection, channel: string): Promise<void> {
-    return authorizeSubscribe(connection, channel, (internal) => this.context.registry.subscriberCount(internal));
+    return authorizeSubscribe(connection, channel, (internal) =>
+      this.context.registry.subscriberCount(internal),
+    );
   }
 
   // ---- internals --------------------------------------------------------------------------------
@@ -232,9 +284,20 @@ export class Security implements InboundSecurity {
   }
 
   /** Tenant, scopes and handshake guards for an identity; fills `identity.tenant`. Throws a refusal. */
-  private async admitIdentity(namespace: Namespace, handshake: HandshakeRequest, identity: Identity, authenticated: boolean): Promise<void> {
+  private async admitIdentity(
+    namespace: Namespace,
+    handshake: HandshakeRequest,
+    identity: Identity,
+    authenticated: boolean,
+  ): Promise<void> {
     const { request, params, query } = handshake;
-    if (this.tenancy) identity.tenant = resolveTenant(this.tenancy, { identity, params, query, headers: request.headers });
+    if (this.tenancy)
+      identity.tenant = resolveTenant(this.tenancy, {
+        identity,
+        params,
+        query,
+        headers: request.headers,
+      });
     if (authenticated) checkScopes(namespace.options.auth, identity);
     const guards = namespace.options.handshakeGuards;
     if (!guards || guards.length === 0) return;
@@ -248,19 +311,32 @@ export class Security implements InboundSecurity {
       identity,
     };
     for (const guard of guards) {
-      if (!(await guard(ctx))) throw new HeraldError(ErrorCodes.WS_FORBIDDEN, 'connection refused by a guard');
+      if (!(await guard(ctx)))
+        throw new HeraldError(ErrorCodes.WS_FORBIDDEN, 'connection refused by a guard');
     }
   }
 
-  private async setIdentity(connection: Connection, session: Session, identity: Identity): Promise<void> {
+  private async setIdentity(
+    connection: Connection,
+    session: Session,
+    identity: Identity,
+  ): Promise<void> {
     connection.identity = identity;
-    session.rate?.bindShared('user', identity.userId === undefined ? undefined : `${identity.tenant ?? ''}/${identity.userId}`);
+    session.rate?.bindShared(
+      'user',
+      identity.userId === undefined ? undefined : `${identity.tenant ?? ''}/${identity.userId}`,
+    );
     session.rate?.bindShared('tenant', identity.tenant);
     session.scheduleExpiry(identity.expiresAt, () => this.expire(connection));
-    if (identity.tenant !== undefined) await this.context.registry.add(tenantChannel(identity.tenant), connection);
+    if (identity.tenant !== undefined)
+      await this.context.registry.add(tenantChannel(identity.tenant), connection);
   }
 
-  private connectionKeys(namespace: Namespace, request: IncomingMessage, identity: Identity): ConnectionKeys {
+  private connectionKeys(
+    namespace: Namespace,
+    request: IncomingMessage,
+    identity: Identity,
+  ): ConnectionKeys {
     return {
       namespace: namespace.pattern.source,
       namespaceLimit: namespace.options.maxConnections,

@@ -10,14 +10,20 @@ afterEach(() => running.gateway.close());
 
 const connected: string[] = [];
 
-function gatewayWith(auth: GatewayOptions['auth'], namespace: NamespaceOptionsInput = {}): Promise<RunningGateway> {
+function gatewayWith(
+  auth: GatewayOptions['auth'],
+  namespace: NamespaceOptionsInput = {},
+): Promise<RunningGateway> {
   connected.length = 0;
-  return startGateway((gw) => {
-    const ns = gw.namespace('/app', namespace);
-    ns.onConnect((conn) => connected.push(conn.identity.userId ?? 'anonymous'));
-    ns.on('echo', (payload) => payload);
-    ns.on('whoami', (_p, conn) => conn.identity.userId ?? null);
-  }, { auth });
+  return startGateway(
+    (gw) => {
+      const ns = gw.namespace('/app', namespace);
+      ns.onConnect((conn) => connected.push(conn.identity.userId ?? 'anonymous'));
+      ns.on('echo', (payload) => payload);
+      ns.on('whoami', (_p, conn) => conn.identity.userId ?? null);
+    },
+    { auth },
+  );
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -26,7 +32,9 @@ describe('in-band authentication', () => {
   it('accepts an auth frame within authTimeout, runs onConnect only then, and serves', async () => {
     running = await gatewayWith({ jwt: { secret }, authTimeout: 2_000 });
     const client = await TestClient.connect(running.url('/app'));
-    expect(await client.request({ type: 'event', event: 'echo', payload: 1 })).toMatchObject({ code: 'WS_AUTH_REQUIRED' });
+    expect(await client.request({ type: 'event', event: 'echo', payload: 1 })).toMatchObject({
+      code: 'WS_AUTH_REQUIRED',
+    });
     expect(connected).toEqual([]);
     const ack = await client.request({ type: 'auth', token: await sign({ sub: 'ada' }) });
     expect(ack).toMatchObject({ type: 'ack', payload: { expiresAt: expect.any(Number) } });
@@ -39,15 +47,23 @@ describe('in-band authentication', () => {
     const client = await TestClient.connect(running.url('/app'));
     client.send({ type: 'auth', token: await sign({ sub: 'ada' }), id: 'a' });
     client.send({ type: 'event', event: 'whoami', id: 'w' });
-    expect(await client.waitFor((f) => f.id === 'w')).toMatchObject({ type: 'ack', payload: 'ada' });
+    expect(await client.waitFor((f) => f.id === 'w')).toMatchObject({
+      type: 'ack',
+      payload: 'ada',
+    });
   });
 
   it('closes with 4001 when no auth frame comes in time, and others carry on', async () => {
     running = await gatewayWith({ jwt: { secret }, authTimeout: 150 });
-    const bystander = await TestClient.connect(running.url(`/app?token=${await sign({ sub: 'b' })}`));
+    const bystander = await TestClient.connect(
+      running.url(`/app?token=${await sign({ sub: 'b' })}`),
+    );
     const silent = await TestClient.connect(running.url('/app'));
     expect((await silent.closed).code).toBe(4001);
-    expect(silent.frames[0]).toMatchObject({ code: 'WS_AUTH_REQUIRED', message: 'no auth frame within 150 ms' });
+    expect(silent.frames[0]).toMatchObject({
+      code: 'WS_AUTH_REQUIRED',
+      message: 'no auth frame within 150 ms',
+    });
     expect(running.gateway.stats().rejected.auth_timeout).toBe(1);
     await stillServes(bystander);
   });
@@ -81,7 +97,9 @@ describe('in-band authentication', () => {
   it('answers an auth frame on a public namespace with WS_NOT_FOUND', async () => {
     running = await gatewayWith({ jwt: { secret } }, { auth: 'public' });
     const client = await TestClient.connect(running.url('/app'));
-    expect(await client.request({ type: 'auth', token: 'x' })).toMatchObject({ code: 'WS_NOT_FOUND' });
+    expect(await client.request({ type: 'auth', token: 'x' })).toMatchObject({
+      code: 'WS_NOT_FOUND',
+    });
     await stillServes(client);
   });
 });
@@ -89,8 +107,12 @@ describe('in-band authentication', () => {
 describe('token expiry and refresh', () => {
   it('closes a connection whose token expires with 4010, and others carry on', async () => {
     running = await gatewayWith({ jwt: { secret } });
-    const bystander = await TestClient.connect(running.url(`/app?token=${await sign({ sub: 'b' })}`));
-    const client = await TestClient.connect(running.url(`/app?token=${await sign({ sub: 'ada' }, { expiresIn: 0.2 })}`));
+    const bystander = await TestClient.connect(
+      running.url(`/app?token=${await sign({ sub: 'b' })}`),
+    );
+    const client = await TestClient.connect(
+      running.url(`/app?token=${await sign({ sub: 'ada' }, { expiresIn: 0.2 })}`),
+    );
     await stillServes(client);
     expect((await client.closed).code).toBe(4010);
     expect(client.frames.at(-1)).toMatchObject({ type: 'error', code: 'WS_TOKEN_EXPIRED' });
@@ -99,8 +121,13 @@ describe('token expiry and refresh', () => {
 
   it('extends a session refreshed in-band before expiry', async () => {
     running = await gatewayWith({ jwt: { secret } });
-    const client = await TestClient.connect(running.url(`/app?token=${await sign({ sub: 'ada' }, { expiresIn: 0.2 })}`));
-    const ack = await client.request({ type: 'auth', token: await sign({ sub: 'ada' }, { expiresIn: 0.6 }) });
+    const client = await TestClient.connect(
+      running.url(`/app?token=${await sign({ sub: 'ada' }, { expiresIn: 0.2 })}`),
+    );
+    const ack = await client.request({
+      type: 'auth',
+      token: await sign({ sub: 'ada' }, { expiresIn: 0.6 }),
+    });
     expect(ack).toMatchObject({ type: 'ack', payload: { expiresAt: expect.any(Number) } });
     await sleep(350);
     await stillServes(client);
@@ -109,16 +136,23 @@ describe('token expiry and refresh', () => {
 
   it('refuses a refresh for another user and keeps the current session', async () => {
     running = await gatewayWith({ jwt: { secret } });
-    const client = await TestClient.connect(running.url(`/app?token=${await sign({ sub: 'ada' })}`));
+    const client = await TestClient.connect(
+      running.url(`/app?token=${await sign({ sub: 'ada' })}`),
+    );
     const error = await client.request({ type: 'auth', token: await sign({ sub: 'mallory' }) });
     expect(error).toMatchObject({ type: 'error', code: 'WS_FORBIDDEN' });
-    const expired = await client.request({ type: 'auth', token: await sign({ sub: 'ada' }, { expiresIn: -5 }) });
+    const expired = await client.request({
+      type: 'auth',
+      token: await sign({ sub: 'ada' }, { expiresIn: -5 }),
+    });
     expect(expired).toMatchObject({ type: 'error', code: 'WS_TOKEN_EXPIRED' });
     expect((await client.request({ type: 'event', event: 'whoami' })).payload).toBe('ada');
   });
 
   it('expires identities from a custom authenticate too', async () => {
-    running = await gatewayWith({ authenticate: (token) => ({ userId: token, expiresAt: Date.now() + 150 }) });
+    running = await gatewayWith({
+      authenticate: (token) => ({ userId: token, expiresAt: Date.now() + 150 }),
+    });
     const client = await TestClient.connect(running.url('/app?token=ada'));
     expect((await client.closed).code).toBe(4010);
   });
@@ -154,7 +188,10 @@ describe('namespace auth modes', () => {
     const known = await TestClient.connect(running.url(`/optional?token=${token}`));
     expect((await known.request({ type: 'event', event: 'whoami' })).payload).toBe('ada');
     expect(await refusal(running.url('/optional?token=forged'))).toMatchObject({ close: 4001 });
-    expect(await refusal(running.url('/required'))).toMatchObject({ close: 4001, code: 'WS_AUTH_REQUIRED' });
+    expect(await refusal(running.url('/required'))).toMatchObject({
+      close: 4001,
+      code: 'WS_AUTH_REQUIRED',
+    });
   });
 
   it('optional lets an anonymous connection authenticate in-band later', async () => {
@@ -170,9 +207,15 @@ describe('namespace auth modes', () => {
     const readOnly = await sign({ sub: 'b', scopes: ['chat:read'] });
     const none = await sign({ sub: 'c' });
     await stillServes(await TestClient.connect(running.url(`/all?token=${both}`)));
-    expect(await refusal(running.url(`/all?token=${readOnly}`))).toMatchObject({ close: 4003, code: 'WS_FORBIDDEN' });
+    expect(await refusal(running.url(`/all?token=${readOnly}`))).toMatchObject({
+      close: 4003,
+      code: 'WS_FORBIDDEN',
+    });
     await stillServes(await TestClient.connect(running.url(`/any?token=${readOnly}`)));
-    expect(await refusal(running.url(`/any?token=${none}`))).toMatchObject({ close: 4003, code: 'WS_FORBIDDEN' });
+    expect(await refusal(running.url(`/any?token=${none}`))).toMatchObject({
+      close: 4003,
+      code: 'WS_FORBIDDEN',
+    });
   });
 
   it('refuses a namespace that needs auth on a gateway without it, naming the field', async () => {

@@ -18,11 +18,14 @@ afterEach(async () => {
 });
 
 function gatewayWith(auth: GatewayOptions['auth']): Promise<RunningGateway> {
-  return startGateway((gw) => {
-    const ns = gw.namespace('/app');
-    ns.on('echo', (payload) => payload);
-    ns.on('whoami', (_p, conn) => conn.identity);
-  }, { auth });
+  return startGateway(
+    (gw) => {
+      const ns = gw.namespace('/app');
+      ns.on('echo', (payload) => payload);
+      ns.on('whoami', (_p, conn) => conn.identity);
+    },
+    { auth },
+  );
 }
 
 const hs = { jwt: { secret } };
@@ -31,13 +34,23 @@ describe('token sources', () => {
   it('reads a token from the Authorization header, the query, a cookie and the bearer subprotocol', async () => {
     running = await gatewayWith({ ...hs, tokenSources: { cookie: 'sid' } });
     const token = await sign({ sub: 'ada' });
-    const viaHeader = await TestClient.connect(running.url('/app'), undefined, { headers: { Authorization: `Bearer ${token}` } });
+    const viaHeader = await TestClient.connect(running.url('/app'), undefined, {
+      headers: { Authorization: `Bearer ${token}` },
+    });
     const viaQuery = await TestClient.connect(running.url(`/app?token=${token}`));
-    const viaCookie = await TestClient.connect(running.url('/app'), undefined, { headers: { Cookie: `theme=dark; sid=${token}` } });
+    const viaCookie = await TestClient.connect(running.url('/app'), undefined, {
+      headers: { Cookie: `theme=dark; sid=${token}` },
+    });
     const viaProtocol = await TestClient.connect(running.url('/app'), ['bearer', token]);
-    const withCodec = await TestClient.connect(running.url('/app'), ['herald.v1.json', 'bearer', token]);
+    const withCodec = await TestClient.connect(running.url('/app'), [
+      'herald.v1.json',
+      'bearer',
+      token,
+    ]);
     for (const client of [viaHeader, viaQuery, viaCookie, viaProtocol, withCodec]) {
-      expect((await client.request({ type: 'event', event: 'whoami' })).payload).toMatchObject({ userId: 'ada' });
+      expect((await client.request({ type: 'event', event: 'whoami' })).payload).toMatchObject({
+        userId: 'ada',
+      });
     }
     // The server answers one of the offered subprotocols, never the token itself.
     expect(viaProtocol.ws.protocol).toBe('bearer');
@@ -47,12 +60,21 @@ describe('token sources', () => {
   it('ignores a source that is turned off', async () => {
     running = await gatewayWith({ ...hs, tokenSources: { query: false }, authTimeout: 0 });
     const token = await sign({ sub: 'ada' });
-    expect(await refusal(running.url(`/app?token=${token}`))).toMatchObject({ close: 4001, code: 'WS_AUTH_REQUIRED' });
+    expect(await refusal(running.url(`/app?token=${token}`))).toMatchObject({
+      close: 4001,
+      code: 'WS_AUTH_REQUIRED',
+    });
   });
 
   it('maps claims to the identity, with configurable claim names', async () => {
     running = await gatewayWith({ ...hs, claims: { tenant: 'org', scopes: 'scope' } });
-    const token = await sign({ sub: 'ada', org: 'acme', roles: ['admin'], permissions: ['post'], scope: 'read write' });
+    const token = await sign({
+      sub: 'ada',
+      org: 'acme',
+      roles: ['admin'],
+      permissions: ['post'],
+      scope: 'read write',
+    });
     const client = await TestClient.connect(running.url(`/app?token=${token}`));
     const identity = (await client.request({ type: 'event', event: 'whoami' })).payload;
     expect(identity).toMatchObject({
@@ -67,8 +89,12 @@ describe('token sources', () => {
 });
 
 describe('JWT verification refuses forged and stale tokens, and others carry on', () => {
-  async function attack(token: string): Promise<{ close: number; code: string | undefined; message: string | undefined }> {
-    const bystander = await TestClient.connect(running.url(`/app?token=${await sign({ sub: 'bystander' })}`));
+  async function attack(
+    token: string,
+  ): Promise<{ close: number; code: string | undefined; message: string | undefined }> {
+    const bystander = await TestClient.connect(
+      running.url(`/app?token=${await sign({ sub: 'bystander' })}`),
+    );
     const outcome = await refusal(running.url(`/app?token=${token}`));
     await stillServes(bystander);
     return outcome;
@@ -85,20 +111,34 @@ describe('JWT verification refuses forged and stale tokens, and others carry on'
 
   it('refuses a wrong signature', async () => {
     running = await gatewayWith(hs);
-    const forged = await sign({ sub: 'ada' }, { key: new TextEncoder().encode('another-secret-that-is-32-bytes-long!!') });
-    expect(await attack(forged)).toEqual({ close: 4001, code: 'WS_AUTH_FAILED', message: 'token signature is invalid' });
+    const forged = await sign(
+      { sub: 'ada' },
+      { key: new TextEncoder().encode('another-secret-that-is-32-bytes-long!!') },
+    );
+    expect(await attack(forged)).toEqual({
+      close: 4001,
+      code: 'WS_AUTH_FAILED',
+      message: 'token signature is invalid',
+    });
   });
 
-  it("refuses alg: none", async () => {
+  it('refuses alg: none', async () => {
     running = await gatewayWith(hs);
-    expect(await attack(unsigned({ sub: 'root' }))).toMatchObject({ close: 4001, code: 'WS_AUTH_FAILED' });
+    expect(await attack(unsigned({ sub: 'root' }))).toMatchObject({
+      close: 4001,
+      code: 'WS_AUTH_FAILED',
+    });
   });
 
   it('refuses an RS256 token against an HS256 secret (algorithm confusion)', async () => {
     running = await gatewayWith(hs);
     const { privateKey } = await generateKeyPair('RS256');
     const outcome = await attack(await sign({ sub: 'ada' }, { alg: 'RS256', key: privateKey }));
-    expect(outcome).toEqual({ close: 4001, code: 'WS_AUTH_FAILED', message: 'token algorithm is not allowed' });
+    expect(outcome).toEqual({
+      close: 4001,
+      code: 'WS_AUTH_FAILED',
+      message: 'token algorithm is not allowed',
+    });
   });
 
   it('refuses an HS256 token signed with the public key of an RS256 gateway (algorithm confusion)', async () => {
@@ -106,27 +146,48 @@ describe('JWT verification refuses forged and stale tokens, and others carry on'
     const pem = await exportSPKI(publicKey);
     running = await gatewayWith({ jwt: { publicKey: pem } });
     const confused = await sign({ sub: 'ada' }, { key: new TextEncoder().encode(pem) });
-    expect(await refusal(running.url(`/app?token=${confused}`))).toMatchObject({ close: 4001, code: 'WS_AUTH_FAILED' });
+    expect(await refusal(running.url(`/app?token=${confused}`))).toMatchObject({
+      close: 4001,
+      code: 'WS_AUTH_FAILED',
+    });
   });
 
   it('refuses a wrong audience or issuer, and a token not valid yet', async () => {
-    running = await gatewayWith({ jwt: { secret, audience: 'herald', issuer: 'https://id.example.com' } });
+    running = await gatewayWith({
+      jwt: { secret, audience: 'herald', issuer: 'https://id.example.com' },
+    });
     const good = { aud: 'herald', iss: 'https://id.example.com' };
-    const bystander = await TestClient.connect(running.url(`/app?token=${await sign({ sub: 'b', ...good })}`));
+    const bystander = await TestClient.connect(
+      running.url(`/app?token=${await sign({ sub: 'b', ...good })}`),
+    );
     const wrongAud = await sign({ sub: 'ada', aud: 'other', iss: good.iss });
     const wrongIss = await sign({ sub: 'ada', aud: 'herald', iss: 'https://evil.example.com' });
     const early = await sign({ sub: 'ada', ...good, nbf: Math.floor(Date.now() / 1000) + 600 });
-    expect(await refusal(running.url(`/app?token=${wrongAud}`))).toMatchObject({ close: 4001, message: "token claim 'aud' is invalid" });
-    expect(await refusal(running.url(`/app?token=${wrongIss}`))).toMatchObject({ close: 4001, message: "token claim 'iss' is invalid" });
-    expect(await refusal(running.url(`/app?token=${early}`))).toMatchObject({ close: 4001, message: 'token is not valid yet' });
-    expect(await refusal(running.url('/app?token=not.a.jwt'))).toMatchObject({ close: 4001, code: 'WS_AUTH_FAILED' });
+    expect(await refusal(running.url(`/app?token=${wrongAud}`))).toMatchObject({
+      close: 4001,
+      message: "token claim 'aud' is invalid",
+    });
+    expect(await refusal(running.url(`/app?token=${wrongIss}`))).toMatchObject({
+      close: 4001,
+      message: "token claim 'iss' is invalid",
+    });
+    expect(await refusal(running.url(`/app?token=${early}`))).toMatchObject({
+      close: 4001,
+      message: 'token is not valid yet',
+    });
+    expect(await refusal(running.url('/app?token=not.a.jwt'))).toMatchObject({
+      close: 4001,
+      code: 'WS_AUTH_FAILED',
+    });
     await stillServes(bystander);
     expect(running.gateway.stats().rejected.unauthenticated).toBe(4);
   });
 
   it('accepts a token within the clock tolerance', async () => {
     running = await gatewayWith({ jwt: { secret, clockTolerance: 120 } });
-    const client = await TestClient.connect(running.url(`/app?token=${await sign({ sub: 'ada' }, { expiresIn: -60 })}`));
+    const client = await TestClient.connect(
+      running.url(`/app?token=${await sign({ sub: 'ada' }, { expiresIn: -60 })}`),
+    );
     await stillServes(client);
   });
 });
@@ -135,17 +196,27 @@ describe('key sources and algorithms', () => {
   it('verifies HS384 and HS512 when pinned, and refuses HS256 then', async () => {
     running = await gatewayWith({ jwt: { secret, algorithms: ['HS384', 'HS512'] } });
     for (const alg of ['HS384', 'HS512']) {
-      await stillServes(await TestClient.connect(running.url(`/app?token=${await sign({ sub: alg }, { alg })}`)));
+      await stillServes(
+        await TestClient.connect(running.url(`/app?token=${await sign({ sub: alg }, { alg })}`)),
+      );
     }
-    expect(await refusal(running.url(`/app?token=${await sign({ sub: 'x' })}`))).toMatchObject({ close: 4001 });
+    expect(await refusal(running.url(`/app?token=${await sign({ sub: 'x' })}`))).toMatchObject({
+      close: 4001,
+    });
   });
 
   it('verifies RS256, ES256 and EdDSA with PEM keys', async () => {
     for (const alg of ['RS256', 'ES256', 'EdDSA'] as const) {
       const { publicKey, privateKey } = await generateKeyPair(alg);
-      running = await gatewayWith({ jwt: { publicKey: await exportSPKI(publicKey), algorithms: [alg] } });
-      const client = await TestClient.connect(running.url(`/app?token=${await sign({ sub: alg }, { alg, key: privateKey })}`));
-      expect((await client.request({ type: 'event', event: 'whoami' })).payload).toMatchObject({ userId: alg });
+      running = await gatewayWith({
+        jwt: { publicKey: await exportSPKI(publicKey), algorithms: [alg] },
+      });
+      const client = await TestClient.connect(
+        running.url(`/app?token=${await sign({ sub: alg }, { alg, key: privateKey })}`),
+      );
+      expect((await client.request({ type: 'event', event: 'whoami' })).payload).toMatchObject({
+        userId: alg,
+      });
       await running.gateway.close();
     }
     running = await gatewayWith(hs);
@@ -157,7 +228,13 @@ describe('key sources and algorithms', () => {
     const jwkA: JWK = { ...(await exportJWK(a.publicKey)), kid: 'a', alg: 'ES256' };
     const jwkB: JWK = { ...(await exportJWK(b.publicKey)), kid: 'b', alg: 'ES256' };
     running = await gatewayWith({ jwt: { jwk: jwkA } });
-    await stillServes(await TestClient.connect(running.url(`/app?token=${await sign({ sub: 'x' }, { alg: 'ES256', key: a.privateKey, kid: 'a' })}`)));
+    await stillServes(
+      await TestClient.connect(
+        running.url(
+          `/app?token=${await sign({ sub: 'x' }, { alg: 'ES256', key: a.privateKey, kid: 'a' })}`,
+        ),
+      ),
+    );
     await running.gateway.close();
 
     const file = join(mkdtempSync(join(tmpdir(), 'herald-jwks-')), 'jwks.json');
@@ -166,7 +243,10 @@ describe('key sources and algorithms', () => {
     const token = await sign({ sub: 'viaB' }, { alg: 'ES256', key: b.privateKey, kid: 'b' });
     await stillServes(await TestClient.connect(running.url(`/app?token=${token}`)));
     const unknownKid = await sign({ sub: 'x' }, { alg: 'ES256', key: b.privateKey, kid: 'c' });
-    expect(await refusal(running.url(`/app?token=${unknownKid}`))).toMatchObject({ close: 4001, message: 'token key is unknown' });
+    expect(await refusal(running.url(`/app?token=${unknownKid}`))).toMatchObject({
+      close: 4001,
+      message: 'token key is unknown',
+    });
   });
 
   it('fetches a JWKS URL, caches it, and fetches again for an unknown kid (key rotation)', async () => {
@@ -181,7 +261,9 @@ describe('key sources and algorithms', () => {
     servers.push(server);
     await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
     const { port } = server.address() as { port: number };
-    running = await gatewayWith({ jwt: { jwksUrl: `http://127.0.0.1:${port}/jwks.json`, jwksCooldown: 0 } });
+    running = await gatewayWith({
+      jwt: { jwksUrl: `http://127.0.0.1:${port}/jwks.json`, jwksCooldown: 0 },
+    });
 
     const token1 = await sign({ sub: 'one' }, { alg: 'RS256', key: first.privateKey, kid: 'k1' });
     await stillServes(await TestClient.connect(running.url(`/app?token=${token1}`)));
@@ -202,13 +284,22 @@ describe('key sources and algorithms', () => {
     running = await gatewayWith({ jwt: { jwksUrl: `http://127.0.0.1:${port}/jwks.json` } });
     const { privateKey } = await generateKeyPair('RS256');
     const token = await sign({ sub: 'x' }, { alg: 'RS256', key: privateKey, kid: 'k' });
-    expect(await refusal(running.url(`/app?token=${token}`))).toMatchObject({ close: 1013, code: 'WS_UNAVAILABLE' });
+    expect(await refusal(running.url(`/app?token=${token}`))).toMatchObject({
+      close: 1013,
+      code: 'WS_UNAVAILABLE',
+    });
   });
 
   it('lets a custom authenticate replace JWT (API keys), with the upgrade request at hand', async () => {
     running = await gatewayWith({
       authenticate: (token, req) =>
-        token === 'key-123' ? { userId: 'svc', roles: ['service'], claims: { agent: req.headers['user-agent'] ?? '' } } : null,
+        token === 'key-123'
+          ? {
+              userId: 'svc',
+              roles: ['service'],
+              claims: { agent: req.headers['user-agent'] ?? '' },
+            }
+          : null,
     });
     const client = await TestClient.connect(running.url('/app'), undefined, {
       headers: { Authorization: 'Bearer key-123', 'User-Agent': 'probe/1' },
@@ -218,12 +309,19 @@ describe('key sources and algorithms', () => {
       roles: ['service'],
       claims: { agent: 'probe/1' },
     });
-    expect(await refusal(running.url('/app?token=key-999'))).toMatchObject({ close: 4001, code: 'WS_AUTH_FAILED' });
+    expect(await refusal(running.url('/app?token=key-999'))).toMatchObject({
+      close: 4001,
+      code: 'WS_AUTH_FAILED',
+    });
   });
 });
 
 describe('refusing before the upgrade', () => {
-  function upgradeStatus(port: number, path: string, headers: Record<string, string> = {}): Promise<number> {
+  function upgradeStatus(
+    port: number,
+    path: string,
+    headers: Record<string, string> = {},
+  ): Promise<number> {
     return new Promise((resolve, reject) => {
       const req = request({
         port,
@@ -258,7 +356,15 @@ describe('refusing before the upgrade', () => {
     const token = await sign({ sub: 'ada' });
     expect(await upgradeStatus(running.port, '/app')).toBe(401);
     expect(await upgradeStatus(running.port, '/app?token=forged')).toBe(401);
-    expect(await upgradeStatus(running.port, `/app?token=${token}`, { Origin: 'https://evil.example.com' })).toBe(403);
-    expect(await upgradeStatus(running.port, `/app?token=${token}`, { Origin: 'https://app.example.com' })).toBe(101);
+    expect(
+      await upgradeStatus(running.port, `/app?token=${token}`, {
+        Origin: 'https://evil.example.com',
+      }),
+    ).toBe(403);
+    expect(
+      await upgradeStatus(running.port, `/app?token=${token}`, {
+        Origin: 'https://app.example.com',
+      }),
+    ).toBe(101);
   });
 });

@@ -54,7 +54,12 @@ describe('options from the environment', () => {
         tokenSources: { cookie: 'sid' },
       },
       tenancy: { sources: ['claim', 'subdomain'], required: true },
-      limits: { maxConnections: 1000, maxConnectionsPerIp: 20, maxConnectionsPerUser: 5, maxConnectionsPerTenant: 100 },
+      limits: {
+        maxConnections: 1000,
+        maxConnectionsPerIp: 20,
+        maxConnectionsPerUser: 5,
+        maxConnectionsPerTenant: 100,
+      },
       rateLimit: {
         perConnection: { perSecond: 10, burst: 20 },
         perUser: { perMinute: 120 },
@@ -77,7 +82,9 @@ describe('options from the environment', () => {
 
   it('returns nothing for an empty environment, and honours RATE_LIMIT_ENABLED', () => {
     expect(gatewayOptionsFromEnv({})).toEqual({});
-    expect(gatewayOptionsFromEnv({ RATE_LIMIT_ENABLED: 'false', MESSAGES_PER_MINUTE: '5' })).toEqual({
+    expect(
+      gatewayOptionsFromEnv({ RATE_LIMIT_ENABLED: 'false', MESSAGES_PER_MINUTE: '5' }),
+    ).toEqual({
       rateLimit: { enabled: false, perUser: { perMinute: 5 } },
     });
     expect(gatewayOptionsFromEnv({ RATE_LIMIT_ENABLED: 'true' })).toEqual({
@@ -104,31 +111,64 @@ describe('options from the environment', () => {
       (gw) => {
         gw.namespace('/app').on('echo', (p) => p);
       },
-      gatewayOptionsFromEnv({ JWT_SECRET_KEY: secret, JWT_ALGORITHM: 'HS256', AUTH_TIMEOUT: '0', MAX_CONNECTIONS_PER_IP: '1' }),
+      gatewayOptionsFromEnv({
+        JWT_SECRET_KEY: secret,
+        JWT_ALGORITHM: 'HS256',
+        AUTH_TIMEOUT: '0',
+        MAX_CONNECTIONS_PER_IP: '1',
+      }),
     );
     expect(await refusal(running.url('/app'))).toMatchObject({ close: 4001 });
-    const client = await TestClient.connect(running.url(`/app?token=${await sign({ sub: 'ada' })}`));
+    const client = await TestClient.connect(
+      running.url(`/app?token=${await sign({ sub: 'ada' })}`),
+    );
     await stillServes(client);
-    expect(await refusal(running.url(`/app?token=${await sign({ sub: 'bob' })}`))).toMatchObject({ close: 4008 });
+    expect(await refusal(running.url(`/app?token=${await sign({ sub: 'bob' })}`))).toMatchObject({
+      close: 4008,
+    });
   });
 });
 
 describe('security options are validated at start-up, naming the field', () => {
   const cases: [() => unknown, RegExp][] = [
-    [() => createGateway({ auth: { jwt: { secret: 'short' } } }), /auth\.jwt\.secret: must be at least 32 bytes/],
-    [() => createGateway({ auth: { jwt: { secret, algorithms: ['RS256'] } } }), /auth\.jwt\.algorithms: a secret takes only HS/],
+    [
+      () => createGateway({ auth: { jwt: { secret: 'short' } } }),
+      /auth\.jwt\.secret: must be at least 32 bytes/,
+    ],
+    [
+      () => createGateway({ auth: { jwt: { secret, algorithms: ['RS256'] } } }),
+      /auth\.jwt\.algorithms: a secret takes only HS/,
+    ],
     [() => createGateway({ auth: { jwt: {} } }), /auth\.jwt: give exactly one of/],
     [() => createGateway({ auth: { jwt: { publicKey: 'not a key' } } }), /auth\.jwt\.publicKey/],
-    [() => createGateway({ auth: { jwt: { jwksFile: '/nonexistent/jwks.json' } } }), /auth\.jwt\.jwksFile/],
-    [() => createGateway({ auth: { jwt: { secret, algorithms: ['none' as 'HS256'] } } }), /auth\.jwt\.algorithms\.0/],
-    [() => createGateway({ auth: { jwt: { secret }, authenticate: () => null } }), /auth: give exactly one of jwt, authenticate/],
+    [
+      () => createGateway({ auth: { jwt: { jwksFile: '/nonexistent/jwks.json' } } }),
+      /auth\.jwt\.jwksFile/,
+    ],
+    [
+      () => createGateway({ auth: { jwt: { secret, algorithms: ['none' as 'HS256'] } } }),
+      /auth\.jwt\.algorithms\.0/,
+    ],
+    [
+      () => createGateway({ auth: { jwt: { secret }, authenticate: () => null } }),
+      /auth: give exactly one of jwt, authenticate/,
+    ],
     [() => createGateway({ tenancy: { sources: ['cookie' as 'claim'] } }), /tenancy\.sources\.0/],
     [() => createGateway({ limits: { maxConnectionsPerIp: -1 } }), /limits\.maxConnectionsPerIp/],
-    [() => createGateway({ rateLimit: { perConnection: { perSecond: 0 } } }), /rateLimit\.perConnection\.perSecond/],
-    [() => createGateway({ namespaceDefaults: { auth: 'sometimes' as 'public' } }), /namespaceDefaults\.auth/],
+    [
+      () => createGateway({ rateLimit: { perConnection: { perSecond: 0 } } }),
+      /rateLimit\.perConnection\.perSecond/,
+    ],
+    [
+      () => createGateway({ namespaceDefaults: { auth: 'sometimes' as 'public' } }),
+      /namespaceDefaults\.auth/,
+    ],
   ];
-  it.each(cases.map(([make, message], index) => ({ make, message, index })))('case $index', ({ make, message }) => {
-    expect(make).toThrow(ConfigError);
-    expect(make).toThrow(message);
-  });
+  it.each(cases.map(([make, message], index) => ({ make, message, index })))(
+    'case $index',
+    ({ make, message }) => {
+      expect(make).toThrow(ConfigError);
+      expect(make).toThrow(message);
+    },
+  );
 });

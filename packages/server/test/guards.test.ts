@@ -45,7 +45,9 @@ describe('handshake guards', () => {
     );
     const admin = await asUser('/admin', { sub: 'root', roles: ['admin'] });
     await stillServes(admin);
-    expect(await refusal(running.url(`/admin?token=${await sign({ sub: 'eve', roles: ['user'] })}`))).toEqual({
+    expect(
+      await refusal(running.url(`/admin?token=${await sign({ sub: 'eve', roles: ['user'] })}`)),
+    ).toEqual({
       close: 4003,
       code: 'WS_FORBIDDEN',
       message: 'connection refused by a guard',
@@ -64,7 +66,11 @@ describe('handshake guards', () => {
         ],
       });
     });
-    expect(await refusal(running.url('/g'))).toEqual({ close: 4003, code: 'WS_FORBIDDEN', message: 'closed for maintenance' });
+    expect(await refusal(running.url('/g'))).toEqual({
+      close: 4003,
+      code: 'WS_FORBIDDEN',
+      message: 'closed for maintenance',
+    });
   });
 
   it('answers WS_INTERNAL and 1011 when a guard crashes, leaking nothing', async () => {
@@ -89,7 +95,9 @@ describe('message guards', () => {
       (gw) => {
         const ns = gw.namespace('/app');
         ns.guard(() => (order.push('low'), true), { priority: -1 });
-        ns.guard((ctx) => (order.push('perms'), requirePermissions(['post'])(ctx)), { events: ['post'] });
+        ns.guard((ctx) => (order.push('perms'), requirePermissions(['post'])(ctx)), {
+          events: ['post'],
+        });
         ns.guard(() => (order.push('high'), true), { priority: 10 });
         ns.guard((ctx) => requireScopes(['admin:all'])(ctx), { events: ['purge'] });
         ns.on('post', () => 'posted');
@@ -107,7 +115,9 @@ describe('message guards', () => {
       code: 'WS_FORBIDDEN',
       message: "event 'post' is forbidden",
     });
-    expect(await writer.request({ type: 'event', event: 'purge' })).toMatchObject({ code: 'WS_FORBIDDEN' });
+    expect(await writer.request({ type: 'event', event: 'purge' })).toMatchObject({
+      code: 'WS_FORBIDDEN',
+    });
     await stillServes(reader);
   });
 });
@@ -116,7 +126,8 @@ describe('middleware errors and the logging middleware', () => {
   it('turns middleware errors into error frames: HeraldError as is, others as WS_INTERNAL', async () => {
     running = await startGateway((gw) => {
       gw.use((ctx, next) => {
-        if (ctx.event === 'limited') throw new HeraldError(ErrorCodes.WS_RATE_LIMIT_EXCEEDED, 'quota used up');
+        if (ctx.event === 'limited')
+          throw new HeraldError(ErrorCodes.WS_RATE_LIMIT_EXCEEDED, 'quota used up');
         return next();
       });
       const ns = gw.namespace('/app');
@@ -158,11 +169,15 @@ describe('middleware errors and the logging middleware', () => {
       ns.on('nope', () => {
         throw new HeraldError(ErrorCodes.WS_FORBIDDEN, 'no');
       });
-      gw.namespace('/quiet').use(loggingMiddleware(quiet)).on('echo', (p) => p);
+      gw.namespace('/quiet')
+        .use(loggingMiddleware(quiet))
+        .on('echo', (p) => p);
     });
     const client = await TestClient.connect(running.url('/app'));
     await stillServes(client);
-    expect(await client.request({ type: 'event', event: 'nope' })).toMatchObject({ code: 'WS_FORBIDDEN' });
+    expect(await client.request({ type: 'event', event: 'nope' })).toMatchObject({
+      code: 'WS_FORBIDDEN',
+    });
     await stillServes(await TestClient.connect(running.url('/quiet')));
     expect(lines.map((l) => [l.event, l.outcome, typeof l.ms, l.level])).toEqual([
       ['echo', 'ok', 'number', 20],
@@ -189,10 +204,16 @@ describe('channel access', () => {
       code: 'WS_FORBIDDEN',
       details: [{ path: 'channel' }],
     });
-    expect(await admin.request({ type: 'subscribe', channel: 'admin:audit' })).toMatchObject({ type: 'ack' });
-    expect(await user.request({ type: 'subscribe', channel: 'lobby' })).toMatchObject({ type: 'ack' });
+    expect(await admin.request({ type: 'subscribe', channel: 'admin:audit' })).toMatchObject({
+      type: 'ack',
+    });
+    expect(await user.request({ type: 'subscribe', channel: 'lobby' })).toMatchObject({
+      type: 'ack',
+    });
     await running.gateway.publish('admin:audit', 'entry', 1);
-    expect(await admin.waitFor((f) => f.channel === 'admin:audit')).toMatchObject({ event: 'entry' });
+    expect(await admin.waitFor((f) => f.channel === 'admin:audit')).toMatchObject({
+      event: 'entry',
+    });
     expect(user.frames.some((f) => f.channel === 'admin:audit')).toBe(false);
     await stillServes(user);
   });
@@ -200,14 +221,19 @@ describe('channel access', () => {
   it('authorizePublish refuses by default and asks the namespace hook', async () => {
     const results: string[] = [];
     running = await startGateway((gw) => {
-      gw.namespace('/open', { authorizePublish: (_conn, channel) => channel === 'chat' }).on('try', async (channel, conn) => {
-        await authorizePublish(conn, String(channel)).then(
-          () => results.push(`ok:${channel}`),
-          (error: HeraldError) => results.push(`${error.code}:${channel}`),
-        );
-      });
+      gw.namespace('/open', { authorizePublish: (_conn, channel) => channel === 'chat' }).on(
+        'try',
+        async (channel, conn) => {
+          await authorizePublish(conn, String(channel)).then(
+            () => results.push(`ok:${channel}`),
+            (error: HeraldError) => results.push(`${error.code}:${channel}`),
+          );
+        },
+      );
       gw.namespace('/closed').on('try', async (channel, conn) => {
-        await authorizePublish(conn, String(channel)).catch((error: HeraldError) => results.push(`${error.code}:${channel}`));
+        await authorizePublish(conn, String(channel)).catch((error: HeraldError) =>
+          results.push(`${error.code}:${channel}`),
+        );
       });
     });
     const open = await TestClient.connect(running.url('/open'));
@@ -222,10 +248,9 @@ describe('channel access', () => {
 describe('origins', () => {
   async function originGateway(): Promise<RunningGateway> {
     return startGateway((gw) => {
-      gw.namespace('/app', { origins: ['https://app.example.com', 'https://*.example.org', 'http://localhost:3000'] }).on(
-        'echo',
-        (p) => p,
-      );
+      gw.namespace('/app', {
+        origins: ['https://app.example.com', 'https://*.example.org', 'http://localhost:3000'],
+      }).on('echo', (p) => p);
       gw.namespace('/anywhere').on('echo', (p) => p);
     });
   }
@@ -233,7 +258,12 @@ describe('origins', () => {
 
   it('admits exact entries and wildcard subdomains', async () => {
     running = await originGateway();
-    for (const origin of ['https://app.example.com', 'https://a.example.org', 'https://a.b.example.org', 'http://localhost:3000']) {
+    for (const origin of [
+      'https://app.example.com',
+      'https://a.example.org',
+      'https://a.b.example.org',
+      'http://localhost:3000',
+    ]) {
       await stillServes(await TestClient.connect(running.url('/app'), undefined, from(origin)));
     }
     // No Origin header: not a browser page, so not a cross-site hijack.
@@ -242,7 +272,11 @@ describe('origins', () => {
 
   it('refuses a spoofed origin with WS_ORIGIN_NOT_ALLOWED and 4003, and others carry on', async () => {
     running = await originGateway();
-    const good = await TestClient.connect(running.url('/app'), undefined, from('https://app.example.com'));
+    const good = await TestClient.connect(
+      running.url('/app'),
+      undefined,
+      from('https://app.example.com'),
+    );
     for (const origin of [
       'https://evil.com',
       'https://app.example.com.evil.com',
@@ -260,7 +294,9 @@ describe('origins', () => {
     }
     expect(running.gateway.stats().rejected.origin).toBe(7);
     await stillServes(good);
-    await stillServes(await TestClient.connect(running.url('/anywhere'), undefined, from('https://evil.com')));
+    await stillServes(
+      await TestClient.connect(running.url('/anywhere'), undefined, from('https://evil.com')),
+    );
   });
 
   it('refuses a malformed allow-list entry at start-up, naming the field', async () => {

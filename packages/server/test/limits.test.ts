@@ -11,7 +11,10 @@ afterEach(() => running.gateway.close());
 
 const connections: Connection[] = [];
 
-function limitedGateway(options: GatewayOptions, namespace: NamespaceOptionsInput = {}): Promise<RunningGateway> {
+function limitedGateway(
+  options: GatewayOptions,
+  namespace: NamespaceOptionsInput = {},
+): Promise<RunningGateway> {
   connections.length = 0;
   return startGateway((gw) => {
     const ns = gw.namespace('/app', namespace);
@@ -21,13 +24,18 @@ function limitedGateway(options: GatewayOptions, namespace: NamespaceOptionsInpu
 }
 
 const from = (ip: string) => ({ localAddress: ip });
-const user = async (sub: string, tenant?: string) => `/app?token=${await sign(tenant ? { sub, tenant_id: tenant } : { sub })}`;
+const user = async (sub: string, tenant?: string) =>
+  `/app?token=${await sign(tenant ? { sub, tenant_id: tenant } : { sub })}`;
 
 describe('connection limits', () => {
   it('refuses a connection flood from one IP with 4008, counts it, and serves other IPs', async () => {
     running = await limitedGateway({ limits: { maxConnectionsPerIp: 3 } });
     const bystander = await TestClient.connect(running.url('/app'), undefined, from('127.0.0.3'));
-    const flood = await Promise.all(Array.from({ length: 3 }, () => TestClient.connect(running.url('/app'), undefined, from('127.0.0.2'))));
+    const flood = await Promise.all(
+      Array.from({ length: 3 }, () =>
+        TestClient.connect(running.url('/app'), undefined, from('127.0.0.2')),
+      ),
+    );
     for (let i = 0; i < 5; i++) {
       expect(await refusal(running.url('/app'), undefined, from('127.0.0.2'))).toMatchObject({
         close: 4008,
@@ -56,24 +64,40 @@ describe('connection limits', () => {
         limits: { maxConnections: 6, maxConnectionsPerUser: 2, maxConnectionsPerTenant: 3 },
       },
     );
-    const url = async (path: string, sub: string, tenant: string) => running.url(`${path}?token=${await sign({ sub, tenant_id: tenant })}`);
+    const url = async (path: string, sub: string, tenant: string) =>
+      running.url(`${path}?token=${await sign({ sub, tenant_id: tenant })}`);
     await TestClient.connect(await url('/app', 'ada', 'acme'));
     await TestClient.connect(await url('/app', 'ada', 'acme'));
-    expect(await refusal(await url('/app', 'ada', 'acme'))).toMatchObject({ close: 4008, message: 'connection limit reached (per user)' });
+    expect(await refusal(await url('/app', 'ada', 'acme'))).toMatchObject({
+      close: 4008,
+      message: 'connection limit reached (per user)',
+    });
     // The same user id in another tenant is another user.
     await TestClient.connect(await url('/app', 'ada', 'globex'));
     await TestClient.connect(await url('/app', 'bob', 'acme'));
-    expect(await refusal(await url('/app', 'eve', 'acme'))).toMatchObject({ close: 4008, message: 'connection limit reached (per tenant)' });
+    expect(await refusal(await url('/app', 'eve', 'acme'))).toMatchObject({
+      close: 4008,
+      message: 'connection limit reached (per tenant)',
+    });
     await TestClient.connect(await url('/small', 'x', 'initech'));
-    expect(await refusal(await url('/small', 'y', 'initech'))).toMatchObject({ close: 4008, message: 'connection limit reached (namespace)' });
+    expect(await refusal(await url('/small', 'y', 'initech'))).toMatchObject({
+      close: 4008,
+      message: 'connection limit reached (namespace)',
+    });
     await TestClient.connect(await url('/app', 'z', 'initech'));
-    expect(await refusal(await url('/app', 'w', 'umbrella'))).toMatchObject({ close: 4008, message: 'connection limit reached (gateway)' });
+    expect(await refusal(await url('/app', 'w', 'umbrella'))).toMatchObject({
+      close: 4008,
+      message: 'connection limit reached (gateway)',
+    });
   });
 
   it('refuses connection attempts past the per-IP rate with HTTP 429 before upgrading', async () => {
     running = await limitedGateway({ rateLimit: { connectionAttemptsPerIp: { perMinute: 3 } } });
-    for (let i = 0; i < 3; i++) await TestClient.connect(running.url('/app'), undefined, from('127.0.0.5'));
-    await expect(TestClient.connect(running.url('/app'), undefined, from('127.0.0.5'))).rejects.toThrow(/429/);
+    for (let i = 0; i < 3; i++)
+      await TestClient.connect(running.url('/app'), undefined, from('127.0.0.5'));
+    await expect(
+      TestClient.connect(running.url('/app'), undefined, from('127.0.0.5')),
+    ).rejects.toThrow(/429/);
     await stillServes(await TestClient.connect(running.url('/app'), undefined, from('127.0.0.6')));
     expect(running.gateway.stats().rejected.rate_limit).toBe(1);
   });
@@ -85,10 +109,16 @@ describe('subscription limits', () => {
     const client = await TestClient.connect(running.url('/app'));
     await client.request({ type: 'subscribe', channel: 'a' });
     await client.request({ type: 'subscribe', channel: 'b' });
-    expect(await client.request({ type: 'subscribe', channel: 'a' })).toMatchObject({ type: 'ack' });
-    expect(await client.request({ type: 'subscribe', channel: 'c' })).toMatchObject({ code: 'WS_SUBSCRIPTION_LIMIT' });
+    expect(await client.request({ type: 'subscribe', channel: 'a' })).toMatchObject({
+      type: 'ack',
+    });
+    expect(await client.request({ type: 'subscribe', channel: 'c' })).toMatchObject({
+      code: 'WS_SUBSCRIPTION_LIMIT',
+    });
     await client.request({ type: 'unsubscribe', channel: 'a' });
-    expect(await client.request({ type: 'subscribe', channel: 'c' })).toMatchObject({ type: 'ack' });
+    expect(await client.request({ type: 'subscribe', channel: 'c' })).toMatchObject({
+      type: 'ack',
+    });
   });
 
   it('caps subscribers per channel with WS_CHANNEL_FULL', async () => {
@@ -96,18 +126,28 @@ describe('subscription limits', () => {
     const clients = await Promise.all([1, 2, 3].map(() => TestClient.connect(running.url('/app'))));
     await clients[0]?.request({ type: 'subscribe', channel: 'room' });
     await clients[1]?.request({ type: 'subscribe', channel: 'room' });
-    expect(await clients[2]?.request({ type: 'subscribe', channel: 'room' })).toMatchObject({ code: 'WS_CHANNEL_FULL' });
-    expect(await clients[2]?.request({ type: 'subscribe', channel: 'other' })).toMatchObject({ type: 'ack' });
+    expect(await clients[2]?.request({ type: 'subscribe', channel: 'room' })).toMatchObject({
+      code: 'WS_CHANNEL_FULL',
+    });
+    expect(await clients[2]?.request({ type: 'subscribe', channel: 'other' })).toMatchObject({
+      type: 'ack',
+    });
   });
 });
 
 describe('message rate limits', () => {
   it('refuses a message flood with WS_RATE_LIMIT_EXCEEDED, closes on repeat with 4008, and others carry on', async () => {
-    running = await limitedGateway({ rateLimit: { perConnection: { perSecond: 5 }, maxViolations: 5 } });
+    running = await limitedGateway({
+      rateLimit: { perConnection: { perSecond: 5 }, maxViolations: 5 },
+    });
     const bystander = await TestClient.connect(running.url('/app'), undefined, from('127.0.0.7'));
     const flooder = await TestClient.connect(running.url('/app'));
-    for (let i = 0; i < 5; i++) expect(await flooder.request({ type: 'event', event: 'echo' })).toMatchObject({ type: 'ack' });
-    for (let i = 0; i < 50; i++) flooder.send({ type: 'event', event: 'echo', payload: i, id: `f${i}` });
+    for (let i = 0; i < 5; i++)
+      expect(await flooder.request({ type: 'event', event: 'echo' })).toMatchObject({
+        type: 'ack',
+      });
+    for (let i = 0; i < 50; i++)
+      flooder.send({ type: 'event', event: 'echo', payload: i, id: `f${i}` });
     expect((await flooder.closed).code).toBe(4008);
     const refused = flooder.frames.filter((f) => f.code === 'WS_RATE_LIMIT_EXCEEDED');
     expect(refused.map((f) => f.id)).toEqual(['f0', 'f1', 'f2', 'f3', 'f4']);
@@ -116,7 +156,9 @@ describe('message rate limits', () => {
   });
 
   it('counts invalid frames too', async () => {
-    running = await limitedGateway({ rateLimit: { perConnection: { perSecond: 2 }, maxViolations: 3 } });
+    running = await limitedGateway({
+      rateLimit: { perConnection: { perSecond: 2 }, maxViolations: 3 },
+    });
     const flooder = await TestClient.connect(running.url('/app'));
     for (let i = 0; i < 10; i++) flooder.ws.send('{not json');
     expect((await flooder.closed).code).toBe(4008);
@@ -126,7 +168,11 @@ describe('message rate limits', () => {
   it('shares per-user and per-IP budgets across connections, and reports usage', async () => {
     running = await limitedGateway({
       auth: { jwt: { secret } },
-      rateLimit: { perConnection: { perSecond: 100 }, perUser: { perMinute: 4 }, perIp: { perMinute: 30, burst: 10 } },
+      rateLimit: {
+        perConnection: { perSecond: 100 },
+        perUser: { perMinute: 4 },
+        perIp: { perMinute: 30, burst: 10 },
+      },
     });
     const first = await TestClient.connect(running.url(await user('ada')));
     const second = await TestClient.connect(running.url(await user('ada')));
@@ -135,8 +181,12 @@ describe('message rate limits', () => {
     await stillServes(second);
     await stillServes(first);
     await stillServes(second);
-    expect(await first.request({ type: 'event', event: 'echo' })).toMatchObject({ code: 'WS_RATE_LIMIT_EXCEEDED' });
-    expect(await second.request({ type: 'event', event: 'echo' })).toMatchObject({ code: 'WS_RATE_LIMIT_EXCEEDED' });
+    expect(await first.request({ type: 'event', event: 'echo' })).toMatchObject({
+      code: 'WS_RATE_LIMIT_EXCEEDED',
+    });
+    expect(await second.request({ type: 'event', event: 'echo' })).toMatchObject({
+      code: 'WS_RATE_LIMIT_EXCEEDED',
+    });
     await stillServes(other);
     const ada = connections.find((c) => c.identity.userId === 'ada') as Connection;
     expect(running.gateway.rateLimitStatus(ada)).toMatchObject({
@@ -150,10 +200,16 @@ describe('message rate limits', () => {
   });
 
   it('reports a disabled rate limit', async () => {
-    running = await limitedGateway({ rateLimit: { enabled: false, perConnection: { perSecond: 1 } } });
+    running = await limitedGateway({
+      rateLimit: { enabled: false, perConnection: { perSecond: 1 } },
+    });
     const client = await TestClient.connect(running.url('/app'));
     for (let i = 0; i < 5; i++) await stillServes(client);
-    expect(running.gateway.rateLimitStatus(connections[0] as Connection)).toEqual({ enabled: false, violations: 0, maxViolations: 0 });
+    expect(running.gateway.rateLimitStatus(connections[0] as Connection)).toEqual({
+      enabled: false,
+      violations: 0,
+      maxViolations: 0,
+    });
   });
 });
 

@@ -28,6 +28,9 @@ export function checkScopes(mode: AuthMode, identity: Identity): void {
   const held = (scope: string) => identity.scopes.includes(scope);
   const ok = mode.match === 'any' ? mode.scopes.some(held) : mode.scopes.every(held);
   if (!ok) {
-    throw new HeraldError(ErrorCodes.WS_FORBIDDEN, `missing scope: ${mode.match === 'any' ? 'one of ' : ''}${mode.scopes.join(', ')}`);
+    throw new HeraldError(
+      ErrorCodes.WS_FORBIDDEN,
+      `missing scope: ${mode.match === 'any' ? 'one of ' : ''}${mode.scopes.join(', ')}`,
+    );
   }
 }

@@ -27,7 +27,12 @@ export interface AuthenticatedUser {
 export type AuthenticateFunction = (
   token: string,
   request: IncomingMessage,
-) => AuthenticatedUser | null | false | undefined | Promise<AuthenticatedUser | null | false | undefined>;
+) =>
+  | AuthenticatedUser
+  | null
+  | false
+  | undefined
+  | Promise<AuthenticatedUser | null | false | undefined>;
 
 export interface AuthOptions {
   /** Verify tokens as JWTs. */

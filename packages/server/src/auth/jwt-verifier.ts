@@ -14,7 +14,6 @@ import { HeraldError } from '../errors.js';
 import { ConfigError } from '../options.js';
 import type { JwtAlgorithm } from './jwt-algorithms.js';
 
-
 /** JWT verification. Give exactly one key source; the accepted algorithms are pinned. */
 export interface JwtOptions {
   /** Accepted `alg` values. Default: `['HS256']` with `secret`, else `['RS256', 'ES256', 'EdDSA']`. */
@@ -49,7 +48,9 @@ export type TokenVerifier = (token: string) => Promise<Record<string, unknown>>;
 const symmetric = (alg: string) => alg.startsWith('HS');
 const minimumSecretBytes = 32;
 
-type KeySource = { key: Uint8Array | KeyObject; defaults: JwtAlgorithm[] } | { getKey: JWTVerifyGetKey; defaults: JwtAlgorithm[]; remote: boolean };
+type KeySource =
+  | { key: Uint8Array | KeyObject; defaults: JwtAlgorithm[] }
+  | { getKey: JWTVerifyGetKey; defaults: JwtAlgorithm[]; remote: boolean };
 
 const asymmetricDefaults: JwtAlgorithm[] = ['RS256', 'ES256', 'EdDSA'];
 
@@ -65,7 +66,9 @@ function keySource(options: JwtOptions): KeySource {
   if (options.secret !== undefined) {
     const key = new TextEncoder().encode(options.secret);
     if (key.byteLength < minimumSecretBytes) {
-      throw new ConfigError(`invalid Herald options: auth.jwt.secret: must be at least ${minimumSecretBytes} bytes`);
+      throw new ConfigError(
+        `invalid Herald options: auth.jwt.secret: must be at least ${minimumSecretBytes} bytes`,
+      );
     }
     return { key, defaults: ['HS256'] };
   }
@@ -74,7 +77,9 @@ function keySource(options: JwtOptions): KeySource {
     try {
       key = createPublicKey(options.publicKey);
     } catch {
-      throw new ConfigError('invalid Herald options: auth.jwt.publicKey: not a PEM public key or certificate');
+      throw new ConfigError(
+        'invalid Herald options: auth.jwt.publicKey: not a PEM public key or certificate',
+      );
     }
     return { key, defaults: asymmetricDefaults };
   }
@@ -86,11 +91,15 @@ function keySource(options: JwtOptions): KeySource {
     });
     return { getKey, defaults: asymmetricDefaults, remote: true };
   }
-  const set = options.jwk ? { keys: [options.jwk] } : (options.jwks ?? readJwksFile(options.jwksFile as string));
+  const set = options.jwk
+    ? { keys: [options.jwk] }
+    : (options.jwks ?? readJwksFile(options.jwksFile as string));
   try {
     return { getKey: createLocalJWKSet(set), defaults: asymmetricDefaults, remote: false };
   } catch {
-    throw new ConfigError(`invalid Herald options: auth.jwt.${given[0]}: not a valid JSON Web Key Set`);
+    throw new ConfigError(
+      `invalid Herald options: auth.jwt.${given[0]}: not a valid JSON Web Key Set`,
+    );
   }
 }
 
@@ -123,7 +132,10 @@ export function createJwtVerifier(options: JwtOptions): TokenVerifier {
       `invalid Herald options: auth.jwt.algorithms: ${isSecret ? 'a secret takes only HS256/384/512' : 'public keys take no HS algorithm'}`,
     );
   }
-  const verifyOptions: JWTVerifyOptions = { algorithms: [...algorithms], clockTolerance: options.clockTolerance ?? 0 };
+  const verifyOptions: JWTVerifyOptions = {
+    algorithms: [...algorithms],
+    clockTolerance: options.clockTolerance ?? 0,
+  };
   if (options.issuer !== undefined) verifyOptions.issuer = options.issuer;
   if (options.audience !== undefined) verifyOptions.audience = options.audience;
   const remote = 'remote' in source && source.remote;
@@ -149,7 +161,9 @@ function refusal(error: unknown, remote: boolean): HeraldError {
       return new HeraldError(ErrorCodes.WS_TOKEN_EXPIRED, 'token has expired');
     case 'ERR_JWT_CLAIM_VALIDATION_FAILED': {
       const claim = String((error as { claim?: unknown }).claim);
-      return failed(claim === 'nbf' ? 'token is not valid yet' : `token claim '${claim}' is invalid`);
+      return failed(
+        claim === 'nbf' ? 'token is not valid yet' : `token claim '${claim}' is invalid`,
+      );
     }
     case 'ERR_JOSE_ALG_NOT_ALLOWED':
     case 'ERR_JOSE_NOT_SUPPORTED':
@@ -163,11 +177,17 @@ function refusal(error: unknown, remote: boolean): HeraldError {
     case 'ERR_JWT_INVALID':
       return failed('token is malformed');
     case 'ERR_JWKS_TIMEOUT':
-      return new HeraldError(ErrorCodes.WS_UNAVAILABLE, 'token keys are unavailable; try again later');
+      return new HeraldError(
+        ErrorCodes.WS_UNAVAILABLE,
+        'token keys are unavailable; try again later',
+      );
   }
   // A remote key set that cannot be fetched is our outage, not the client's fault.
   if (remote && !(typeof code === 'string' && code.startsWith('ERR_'))) {
-    return new HeraldError(ErrorCodes.WS_UNAVAILABLE, 'token keys are unavailable; try again later');
+    return new HeraldError(
+      ErrorCodes.WS_UNAVAILABLE,
+      'token keys are unavailable; try again later',
+    );
   }
   return failed('token is invalid');
 }

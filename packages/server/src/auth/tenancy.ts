@@ -40,7 +40,10 @@ export interface TenantInput {
 
 function subdomain(host: string | undefined, baseDomain: string | undefined): string | undefined {
   if (!host) return undefined;
-  const name = host.replace(/:\d+$/, '').replace(/^\[|\]$/g, '').toLowerCase();
+  const name = host
+    .replace(/:\d+$/, '')
+    .replace(/^\[|\]$/g, '')
+    .toLowerCase();
   if (isIP(name)) return undefined;
   if (baseDomain !== undefined) {
     const suffix = `.${baseDomain.toLowerCase()}`;

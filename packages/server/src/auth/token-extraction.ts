@@ -55,7 +55,11 @@ function fromSubprotocol(req: IncomingMessage): string | undefined {
 }
 
 /** The handshake's token, from the first source that carries one (header, query, cookie, subprotocol). */
-export function extractToken(req: IncomingMessage, query: URLSearchParams, sources: TokenSources): string | undefined {
+export function extractToken(
+  req: IncomingMessage,
+  query: URLSearchParams,
+  sources: TokenSources,
+): string | undefined {
   return (
     (sources.header ? fromHeader(req) : undefined) ??
     (sources.query ? query.get(sources.query) || undefined : undefined) ??

@@ -3,7 +3,10 @@ import type { Connection } from '../connection.js';
 import { HeraldError } from '../errors.js';
 
 /** A namespace's channel hook; the channel is the client-visible name. */
-export type ChannelAuthorizer = (connection: Connection, channel: string) => boolean | Promise<boolean>;
+export type ChannelAuthorizer = (
+  connection: Connection,
+  channel: string,
+) => boolean | Promise<boolean>;
 
 const forbidden = (action: string, channel: string) =>
   new HeraldError(ErrorCodes.WS_FORBIDDEN, `${action} '${channel}' is forbidden`, [
@@ -20,12 +23,22 @@ export async function authorizeSubscribe(
   subscribers: (internal: string) => number,
 ): Promise<void> {
   if (connection.channels.has(channel)) return;
-  const { maxSubscriptions, maxSubscribersPerChannel, authorizeSubscribe: allow } = connection.namespace.options;
+  const {
+    maxSubscriptions,
+    maxSubscribersPerChannel,
+    authorizeSubscribe: allow,
+  } = connection.namespace.options;
   if (allow && !(await allow(connection, channel))) throw forbidden('subscribe to', channel);
   if (maxSubscriptions > 0 && connection.channels.size >= maxSubscriptions) {
-    throw new HeraldError(ErrorCodes.WS_SUBSCRIPTION_LIMIT, `at most ${maxSubscriptions} subscriptions per connection`);
+    throw new HeraldError(
+      ErrorCodes.WS_SUBSCRIPTION_LIMIT,
+      `at most ${maxSubscriptions} subscriptions per connection`,
+    );
   }
-  if (maxSubscribersPerChannel > 0 && subscribers(connection.internalChannel(channel)) >= maxSubscribersPerChannel) {
+  if (
+    maxSubscribersPerChannel > 0 &&
+    subscribers(connection.internalChannel(channel)) >= maxSubscribersPerChannel
+  ) {
     throw new HeraldError(ErrorCodes.WS_CHANNEL_FULL, `channel '${channel}' is full`);
   }
 }

@@ -21,7 +21,8 @@ export type HandshakeGuard = (ctx: HandshakeContext) => boolean | Promise<boolea
 export type MessageGuard = (ctx: MessageContext) => boolean | Promise<boolean>;
 
 /** Anything a guard helper can read an identity from: a handshake or a message context. */
-export type GuardSubject = { readonly identity: Identity } | { readonly connection: { readonly identity: Identity } };
+export type GuardSubject =
+  { readonly identity: Identity } | { readonly connection: { readonly identity: Identity } };
 
 export type Match = 'any' | 'all';
 
@@ -31,16 +32,20 @@ const identityOf = (subject: GuardSubject): Identity =>
 function holds(field: 'roles' | 'permissions' | 'scopes', wanted: readonly string[], match: Match) {
   return (subject: GuardSubject): boolean => {
     const held = identityOf(subject)[field];
-    return match === 'any' ? wanted.some((w) => held.includes(w)) : wanted.every((w) => held.includes(w));
+    return match === 'any'
+      ? wanted.some((w) => held.includes(w))
+      : wanted.every((w) => held.includes(w));
   };
 }
 
 /** A guard (handshake or message) passing identities with any (default) or all of `roles`. */
-export const requireRoles = (roles: readonly string[], match: Match = 'any') => holds('roles', roles, match);
+export const requireRoles = (roles: readonly string[], match: Match = 'any') =>
+  holds('roles', roles, match);
 
 /** A guard passing identities with all (default) or any of `permissions`. */
 export const requirePermissions = (permissions: readonly string[], match: Match = 'all') =>
   holds('permissions', permissions, match);
 
 /** A guard passing identities with all (default) or any of `scopes`. */
-export const requireScopes = (scopes: readonly string[], match: Match = 'all') => holds('scopes', scopes, match);
+export const requireScopes = (scopes: readonly string[], match: Match = 'all') =>
+  holds('scopes', scopes, match);

@@ -31,7 +31,10 @@ export class ConnectionLimits {
   check(keys: ConnectionKeys): void {
     for (const { key, limit, label } of this.limitsFor(keys)) {
       if (limit > 0 && (this.counts.get(key) ?? 0) >= limit) {
-        throw new HeraldError(ErrorCodes.WS_CONNECTION_LIMIT, `connection limit reached (${label})`);
+        throw new HeraldError(
+          ErrorCodes.WS_CONNECTION_LIMIT,
+          `connection limit reached (${label})`,
+        );
       }
     }
   }
@@ -65,7 +68,11 @@ export class ConnectionLimits {
       counted.push({ key: `user:${user}`, limit: o.maxConnectionsPerUser ?? 0, label: 'per user' });
     }
     if (keys.tenant !== undefined) {
-      counted.push({ key: `tenant:${keys.tenant}`, limit: o.maxConnectionsPerTenant ?? 0, label: 'per tenant' });
+      counted.push({
+        key: `tenant:${keys.tenant}`,
+        limit: o.maxConnectionsPerTenant ?? 0,
+        label: 'per tenant',
+      });
     }
     return counted;
   }

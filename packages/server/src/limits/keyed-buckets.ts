@@ -22,10 +22,6 @@ export class KeyedBuckets {
     this.sweptAt = now;
   }
 
-  get size(): number {
-    return this.held.size;
-  }
-
   /** The bucket for `key`, held until `release(key)`. */
   acquire(key: string, now: number): TokenBucket {
     return this.entry(key, now, 1).bucket;

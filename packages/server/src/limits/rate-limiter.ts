@@ -52,8 +52,16 @@ export interface RateLimitStatus {
 
 export type RateVerdict = 'ok' | 'refused' | 'close';
 
-const perSecond = (spec: PerSecond): Rate => ({ limit: spec.perSecond, intervalMs: 1_000, burst: spec.burst ?? spec.perSecond });
-const perMinute = (spec: PerMinute): Rate => ({ limit: spec.perMinute, intervalMs: 60_000, burst: spec.burst ?? spec.perMinute });
+const perSecond = (spec: PerSecond): Rate => ({
+  limit: spec.perSecond,
+  intervalMs: 1_000,
+  burst: spec.burst ?? spec.perSecond,
+});
+const perMinute = (spec: PerMinute): Rate => ({
+  limit: spec.perMinute,
+  intervalMs: 60_000,
+  burst: spec.burst ?? spec.perMinute,
+});
 
 type Scope = 'user' | 'ip' | 'tenant';
 
@@ -70,7 +78,9 @@ export class RateLimiter {
     if (options.perUser) this.shared.user = new KeyedBuckets(perMinute(options.perUser), now);
     if (options.perIp) this.shared.ip = new KeyedBuckets(perMinute(options.perIp), now);
     if (options.perTenant) this.shared.tenant = new KeyedBuckets(perMinute(options.perTenant), now);
-    this.attempts = options.connectionAttemptsPerIp && new KeyedBuckets(perMinute(options.connectionAttemptsPerIp), now);
+    this.attempts =
+      options.connectionAttemptsPerIp &&
+      new KeyedBuckets(perMinute(options.connectionAttemptsPerIp), now);
   }
 
   /** Counts one upgrade attempt from `ip`; false when over the limit. */
@@ -138,16 +148,26 @@ export class MessageRate {
 
   release(): void {
     for (const { scope, key } of this.held) {
-      if (scope !== 'connection' && key !== undefined) this.limiter.sharedBuckets(scope)?.release(key);
+      if (scope !== 'connection' && key !== undefined)
+        this.limiter.sharedBuckets(scope)?.release(key);
     }
     this.held = [];
   }
 
   status(now = Date.now()): RateLimitStatus {
-    const status: RateLimitStatus = { enabled: true, violations: this.violations, maxViolations: this.maxViolations };
+    const status: RateLimitStatus = {
+      enabled: true,
+      violations: this.violations,
+      maxViolations: this.maxViolations,
+    };
     for (const { scope, bucket } of this.held) {
       const { limit, intervalMs, burst } = bucket.rate;
-      status[scope] = { limit, per: intervalMs === 1_000 ? 'second' : 'minute', burst, remaining: Math.floor(bucket.refill(now)) };
+      status[scope] = {
+        limit,
+        per: intervalMs === 1_000 ? 'second' : 'minute',
+        burst,
+        remaining: Math.floor(bucket.refill(now)),
+      };
     }
     return status;
   }

@@ -11,12 +11,19 @@ export interface LoggingMiddlewareOptions {
  * An example middleware: one line per client event with its duration and outcome. Errors are
  * logged with their code and passed on unchanged, so the client still gets its error frame.
  */
-export function loggingMiddleware(logger: Logger, options: LoggingMiddlewareOptions = {}): Middleware {
+export function loggingMiddleware(
+  logger: Logger,
+  options: LoggingMiddlewareOptions = {},
+): Middleware {
   const level = options.level ?? 'debug';
   return async (ctx, next) => {
     if (!logger.isLevelEnabled(level)) return next();
     const started = performance.now();
-    const fields = { event: ctx.event, connectionId: ctx.connection.id, userId: ctx.connection.identity.userId };
+    const fields = {
+      event: ctx.event,
+      connectionId: ctx.connection.id,
+      userId: ctx.connection.identity.userId,
+    };
     try {
       await next();
       logger[level]({ ...fields, ms: performance.now() - started, outcome: 'ok' }, 'event handled');

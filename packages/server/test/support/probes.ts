@@ -15,7 +15,11 @@ export interface Refusal {
 }
 
 /** Connects, expecting the gateway to accept then close: returns the close code and the error frame. */
-export async function refusal(url: string, protocols?: string[], options?: ClientOptions): Promise<Refusal> {
+export async function refusal(
+  url: string,
+  protocols?: string[],
+  options?: ClientOptions,
+): Promise<Refusal> {
   const client = await TestClient.connect(url, protocols, options);
   const { code } = await client.closed;
   const error = client.frames.find((f) => f.type === 'error');
