@@ -92,8 +92,9 @@ export class Security implements InboundSecurity {
           ? extractToken(handshake.request, handshake.query, this.authenticator.tokenSources)
           : undefined;
       if (token === undefined && requiresIdentity(mode)) {
-        if (!this.authenticator?.authTimeout)
+        if (!this.authenticator?.authTimeout) {
           throw new HeraldError(ErrorCodes.WS_AUTH_REQUIRED, 'a token is required');
+        }
         this.limits.check(this.connectionKeys(namespace, handshake.request, anonymousIdentity()));
         return { ok: true, identity: anonymousIdentity(), waiting: true };
       }
@@ -127,10 +128,11 @@ export class Security implements InboundSecurity {
     }
     session.rate = this.rates?.open(connection.remoteAddress);
     const { idleTimeout } = connection.namespace.options;
-    if (idleTimeout > 0)
+    if (idleTimeout > 0) {
       session.startIdleTimer(idleTimeout, () =>
         connection.close(CloseCodes.NORMAL, 'idle timeout'),
       );
+    }
     if (admission.waiting) {
       const timeout = (this.authenticator as Authenticator).authTimeout;
       session.startAuthTimer(timeout, () => {
@@ -246,8 +248,8 @@ export class Security implements InboundSecurity {
             'authentication may not change the tenant',
           );
         }
-        session.slot?.release();
-        session.slot = this.limits.acquire(
+        session.slot = this.limits.replace(
+          session.slot,
           this.connectionKeys(connection.namespace, session.request, identity),
         );
         await this.setIdentity(connection, session, identity);

@@ -91,6 +91,26 @@ describe('connection limits', () => {
     });
   });
 
+  it('keeps a connection counted when in-band auth would pass the per-user limit', async () => {
+    running = await limitedGateway(
+      { auth: { jwt: { secret } }, limits: { maxConnectionsPerUser: 1, maxConnectionsPerIp: 2 } },
+      { auth: 'optional' },
+    );
+    const ada = await TestClient.connect(running.url(await user('ada')));
+    const anonymous = await TestClient.connect(running.url('/app'));
+    const error = await anonymous.request({ type: 'auth', token: await sign({ sub: 'ada' }) });
+    expect(error).toMatchObject({
+      code: 'WS_CONNECTION_LIMIT',
+      message: 'connection limit reached (per user)',
+    });
+    await stillServes(anonymous);
+    expect(await refusal(running.url('/app'))).toMatchObject({
+      close: 4008,
+      message: 'connection limit reached (per IP)',
+    });
+    await stillServes(ada);
+  });
+
   it('refuses connection attempts past the per-IP rate with HTTP 429 before upgrading', async () => {
     running = await limitedGateway({ rateLimit: { connectionAttemptsPerIp: { perMinute: 3 } } });
     for (let i = 0; i < 3; i++)

@@ -43,8 +43,27 @@ export class ConnectionLimits {
   acquire(keys: ConnectionKeys): ConnectionSlot {
     this.check(keys);
     const held = this.limitsFor(keys).map(({ key }) => key);
-    for (const key of held) this.counts.set(key, (this.counts.get(key) ?? 0) + 1);
+    this.increment(held);
     return new ConnectionSlot(this, held);
+  }
+
+  /**
+   * Moves a connection's counts to new keys (it authenticated): all or nothing, so a refusal
+   * leaves it counted as before.
+   */
+  replace(slot: ConnectionSlot | undefined, keys: ConnectionKeys): ConnectionSlot {
+    slot?.release();
+    try {
+      return this.acquire(keys);
+    } catch (error) {
+      slot?.restore();
+      throw error;
+    }
+  }
+
+  /** @internal */
+  increment(keys: readonly string[]): void {
+    for (const key of keys) this.counts.set(key, (this.counts.get(key) ?? 0) + 1);
   }
 
   /** @internal */
@@ -91,5 +110,12 @@ export class ConnectionSlot {
     if (this.released) return;
     this.released = true;
     this.limits.decrement(this.keys);
+  }
+
+  /** Takes back the counts of a slot released by a failed `replace`. */
+  restore(): void {
+    if (!this.released) return;
+    this.released = false;
+    this.limits.increment(this.keys);
   }
 }
