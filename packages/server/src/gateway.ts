@@ -138,7 +138,7 @@ export class Gateway {
 
   /** Sends an event to every connection of `tenant`, on every namespace and node, and to no one else. */
   async broadcastToTenant(tenant: string, event: string, payload?: unknown): Promise<void> {
-    await this.start();
+    if (!this.isStarted) await this.start();
     await this.broker.publish({ channel: tenantChannel(tenant), event, payload });
   }
 
@@ -297,9 +297,10 @@ export class Gateway {
     namespace: Namespace,
     ws: WebSocket,
     socket: Duplex,
-    { request: req, params, query }: HandshakeRequest,
+    handshake: HandshakeRequest,
     admission: Admission & { ok: true },
   ): void {
+    const { request: req, params, query } = handshake;
     const codec = this.codecs.get(ws.protocol) ?? jsonCodec;
     const connection = new Connection({
       id: randomBytes(12).toString('base64url'),
@@ -324,7 +325,7 @@ export class Gateway {
     });
     ws.on('pong', () => connection.pongReceived());
     connection.ready = this.security
-      .attach(connection, admission, { request: req, params, query })
+      .attach(connection, admission, handshake)
       .then((refusal) => {
         if (refusal) {
           this.counters.rejected(rejectionReason(refusal.code));
