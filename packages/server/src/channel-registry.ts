@@ -1,5 +1,6 @@
 import type { ServerFrame } from '@herald/protocol';
 import type { Broker, BrokerSink, Publication } from './broker/broker.js';
+import { visibleChannel } from './channel-names.js';
 import { EncodedFrame } from './encoded-frame.js';
 
 /** What the registry needs of a connection to deliver to it. */
@@ -55,13 +56,12 @@ export class ChannelRegistry implements BrokerSink {
   deliver(publication: Publication): void {
     const entry = this.entries.get(publication.channel);
     if (!entry) return;
-    const frame: ServerFrame = {
-      type: 'event',
-      channel: publication.channel,
-      event: publication.event,
-      payload: publication.payload,
-      meta: publication.meta,
-    };
+    // Clients see their own channel names: never a tenant scope, nor the gateway's `$` channels.
+    const channel = visibleChannel(publication.channel);
+    const frame: ServerFrame =
+      channel === undefined
+        ? { type: 'event', event: publication.event, payload: publication.payload }
+        : { type: 'event', channel, event: publication.event, payload: publication.payload, meta: publication.meta };
     const encoded = new EncodedFrame(frame);
     const except = publication.except;
     for (const subscriber of entry.subscribers) {
