@@ -1,0 +1,85 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { createServer, connect } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+/**
+ * A Redis or NATS server of a test's own, on a spare port, that the test may stop and start
+ * again (to try broker faults) without touching the machine's shared services.
+ */
+export interface PrivateService {
+  readonly port: number;
+  readonly url: string;
+  stop(): Promise<void>;
+  start(): Promise<void>;
+  /** Stops it for good and removes its data. */
+  dispose(): Promise<void>;
+}
+
+async function sparePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as { port: number };
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
+
+async function waitForPort(port: number, timeoutMs = 10_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const open = await new Promise<boolean>((resolve) => {
+      const socket = connect(port, '127.0.0.1');
+      socket.once('connect', () => {
+        socket.destroy();
+        resolve(true);
+      });
+      socket.once('error', () => resolve(false));
+    });
+    if (open) return;
+    if (Date.now() > deadline) throw new Error(`nothing listens on ${port} after ${timeoutMs} ms`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
+async function privateService(
+  scheme: string,
+  command: string,
+  args: (port: number, dir: string) => string[],
+): Promise<PrivateService> {
+  const port = await sparePort();
+  const dir = await mkdtemp(join(tmpdir(), `herald-${scheme}-`));
+  let child: ChildProcess | undefined;
+  const service: PrivateService = {
+    port,
+    url: `${scheme}://127.0.0.1:${port}`,
+    async start() {
+      child = spawn(command, args(port, dir), { stdio: 'ignore' });
+      await waitForPort(port);
+    },
+    async stop() {
+      const running = child;
+      child = undefined;
+      if (!running || running.exitCode !== null) return;
+      const exited = new Promise((resolve) => running.once('exit', resolve));
+      running.kill('SIGKILL');
+      await exited;
+    },
+    async dispose() {
+      await service.stop();
+      await rm(dir, { recursive: true, force: true });
+    },
+  };
+  await service.start();
+  return service;
+}
+
+export function startPrivateRedis(): Promise<PrivateService> {
+  return privateService('redis', 'redis-server', (port, dir) => [
+    '--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', dir,
+  ]);
+}
+
+export function startPrivateNats(): Promise<PrivateService> {
+  return privateService('nats', 'nats-server', (port, dir) => ['-a', '127.0.0.1', '-p', String(port), '-js', '-sd', dir]);
+}
