@@ -1,5 +1,6 @@
 import type { PresenceClient, ServerFrame } from '@herald/protocol';
 import type { Broker, Publication } from './broker/broker.js';
+import { visibleChannel } from './channel-names.js';
 import { EncodedFrame } from './encoded-frame.js';
 
 /** What the registry needs of a connection to deliver to it. */
@@ -88,8 +89,11 @@ export class ChannelRegistry {
   }
 }
 
+/** Clients see their own channel names: never a tenant scope, nor the gateway's `$` channels. */
 function toFrame(publication: Publication): ServerFrame {
-  const { channel, kind } = publication;
-  if (kind) return { type: kind, channel, client: publication.payload as PresenceClient };
-  return { type: 'event', channel, event: publication.event, payload: publication.payload, meta: publication.meta };
+  const { event, payload, kind } = publication;
+  const channel = visibleChannel(publication.channel);
+  if (channel === undefined) return { type: 'event', event, payload };
+  if (kind) return { type: kind, channel, client: payload as PresenceClient };
+  return { type: 'event', channel, event, payload, meta: publication.meta };
 }

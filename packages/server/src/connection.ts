@@ -10,6 +10,7 @@ import {
   type ServerFrame,
 } from '@herald/protocol';
 import type { Subscriber } from './channel-registry.js';
+import { scopeChannel } from './channel-names.js';
 import { EncodedFrame, encodeFrame } from './encoded-frame.js';
 import { HeraldError } from './errors.js';
 import type { GatewayContext } from './gateway-context.js';
@@ -150,14 +151,19 @@ export class Connection implements Subscriber {
   async join(channel: string, info?: unknown): Promise<void> {
     if (this.closing || this.joined.has(channel)) return;
     this.joined.add(channel);
-    await this.context.registry.add(channel, this);
+    await this.context.registry.add(this.internalChannel(channel), this);
     await this.context.channels.joined(this, channel, info);
   }
 
   async leave(channel: string): Promise<void> {
     if (!this.joined.delete(channel)) return;
-    await this.context.registry.remove(channel, this);
+    await this.context.registry.remove(this.internalChannel(channel), this);
     await this.context.channels.left(this, channel);
+  }
+
+  /** The gateway's name for `channel` as this connection sees it (scoped to its tenant under isolation). */
+  internalChannel(channel: string): string {
+    return scopeChannel(channel, this.context.tenantIsolation ? this.identity.tenant : undefined);
   }
 
   async leaveAll(): Promise<void> {

@@ -16,6 +16,8 @@ export interface GatewayContext {
   readonly scheduler: FlushScheduler;
   /** Gateway-wide middleware, run before each namespace's own. */
   readonly middlewares: readonly Middleware[];
+  /** Whether channel names are scoped per tenant (see channel-names.ts). */
+  readonly tenantIsolation: boolean;
 }
 
 /** Channels starting with `$` belong to the gateway (namespace broadcast); clients cannot name them. */

@@ -16,6 +16,7 @@ import {
 } from '@herald/protocol';
 import { msgpackCodec } from '@herald/protocol/msgpack';
 import type { Logger } from 'pino';
+import { bearerSubprotocol } from './auth/token-extraction.js';
 import type { Broker, BrokerHealth } from './broker/broker.js';
 import { MemoryBroker } from './broker/memory-broker.js';
 import { ChannelRegistry } from './channel-registry.js';
@@ -24,6 +25,7 @@ import { ChannelService } from './channels/channel-service.js';
 import type { HistoryOptions } from './channels/history.js';
 import { LocalNode } from './cluster-command.js';
 import { ClusterControl } from './cluster-control.js';
+import { scopeChannel, tenantChannel } from './channel-names.js';
 import { Connection, type DisconnectReason } from './connection.js';
 import { EncodedFrame, encodeFrame } from './encoded-frame.js';
 import { FlushScheduler } from './flush-scheduler.js';
@@ -40,11 +42,19 @@ import {
   type NamespaceOptions,
   type NamespaceOptionsInput,
 } from './options.js';
+import type { RateLimitStatus } from './limits/rate-limiter.js';
+import { closeCodeFor, closeReason, closeWithError, httpStatusFor, rejectionReason } from './refusal.js';
+import { Security, type Admission, type HandshakeRequest } from './security.js';
 import { StatsCounter, type GatewayStats } from './stats.js';
 import type { Broadcast, ConnectionInfo, Target } from './targeting.js';
 import { refuseUpgrade } from './upgrade-response.js';
 
-export type PublishOptions = BroadcastOptions;
+/** With tenant isolation on: act on this tenant's channel of that name. */
+export interface TenantOption {
+  tenant?: string;
+}
+
+export interface PublishOptions extends BroadcastOptions, TenantOption {}
 
 export interface GatewayHealth {
   status: 'ok' | 'degraded' | 'closing';
@@ -69,6 +79,7 @@ export class Gateway {
   private readonly scheduler = new FlushScheduler();
   private readonly middlewares: Middleware[] = [];
   private readonly context: GatewayContext;
+  private readonly security: Security;
   private readonly namespaceList: Namespace[] = [];
   private readonly codecs = new Map<string, Codec>();
   private readonly pongFrames = new Map<Codec, Buffer>();
@@ -90,7 +101,9 @@ export class Gateway {
     this.registry = new ChannelRegistry(this.broker);
     this.channelService = new ChannelService(this.broker, this.registry, options.channels, this.logger);
     this.control = new ClusterControl(this.broker);
-    this.defaults = resolveNamespaceOptions(defaultNamespaceOptions, options.namespaceDefaults, 'namespaceDefaults');
+    // With gateway auth configured, namespaces require it unless they say otherwise.
+    const base: NamespaceOptions = options.auth ? { ...defaultNamespaceOptions, auth: 'required' } : defaultNamespaceOptions;
+    this.defaults = resolveNamespaceOptions(base, options.namespaceDefaults, 'namespaceDefaults');
     this.handshakeTimeout = options.handshakeTimeout ?? 10_000;
     this.drainTimeout = options.drainTimeout ?? 10_000;
     this.shutdownReconnectWithin = options.shutdownReconnectWithin ?? 5_000;
@@ -103,7 +116,9 @@ export class Gateway {
       channels: this.channelService,
       scheduler: this.scheduler,
       middlewares: this.middlewares,
+      tenantIsolation: options.tenancy !== undefined && options.tenancy.isolation !== false,
     };
+    this.security = new Security(options, this.context);
   }
 
   /** Declares an endpoint. Patterns are tried in the order they were declared. */
@@ -113,6 +128,7 @@ export class Gateway {
     }
     const resolved = resolveNamespaceOptions(this.defaults, options, `namespace ${pattern}`);
     const namespace = new Namespace(pattern, resolved, this.context, this.selectProtocol, this.control);
+    this.security.register(namespace);
     this.namespaceList.push(namespace);
     if (resolved.pingInterval > 0) {
       const timer = setInterval(() => {
@@ -154,30 +170,31 @@ export class Gateway {
     // Once started, publish synchronously so that publications keep their call order.
     if (!this.isStarted) await this.start();
     const except = typeof options.except === 'string' ? options.except : options.except?.id;
-    return this.channelService.publish({ channel, event, payload, ...(except !== undefined && { except }) });
+    const input = { channel: this.scoped(channel, options.tenant), event, payload, ...(except !== undefined && { except }) };
+    return this.channelService.publish(input, channel);
   }
 
   /** Reads a channel's history; see docs/channels.md for `since`, `limit` and `reverse`. */
-  async history(channel: string, options?: HistoryOptions): Promise<HistoryResult> {
+  async history(channel: string, options: HistoryOptions & TenantOption = {}): Promise<HistoryResult> {
     await this.start();
-    return this.channelService.history(channel, options);
+    return this.channelService.history(this.scoped(channel, options.tenant), options);
   }
 
   /** Forgets a channel's history: clients recovering from before it get `recovered: false`. */
-  async removeHistory(channel: string): Promise<void> {
+  async removeHistory(channel: string, options: TenantOption = {}): Promise<void> {
     await this.start();
-    await this.broker.removeHistory(channel);
+    await this.broker.removeHistory(this.scoped(channel, options.tenant));
   }
 
   /** The connections in a channel's presence, on every node. */
-  async presence(channel: string): Promise<PresenceClient[]> {
+  async presence(channel: string, options: TenantOption = {}): Promise<PresenceClient[]> {
     await this.start();
-    return this.broker.presence(channel);
+    return this.broker.presence(this.scoped(channel, options.tenant));
   }
 
-  async presenceStats(channel: string): Promise<PresenceStats> {
+  async presenceStats(channel: string, options: TenantOption = {}): Promise<PresenceStats> {
     await this.start();
-    return this.broker.presenceStats(channel);
+    return this.broker.presenceStats(this.scoped(channel, options.tenant));
   }
 
   /** Starts a targeted broadcast: `gateway.to({ role: 'admin' }).except(conn).emit('alert', data)`. */
@@ -207,6 +224,22 @@ export class Gateway {
 
   isOnline(userId: string): Promise<boolean> {
     return this.control.isOnline(userId);
+  }
+
+  /** Sends an event to every connection of `tenant`, on every namespace and node, and to no one else. */
+  async broadcastToTenant(tenant: string, event: string, payload?: unknown): Promise<void> {
+    if (!this.isStarted) await this.start();
+    await this.broker.publish({ channel: tenantChannel(tenant), event, payload });
+  }
+
+  /** The internal name of a tenant's channel (unchanged without tenant isolation). */
+  private scoped(channel: string, tenant: string | undefined): string {
+    return scopeChannel(channel, this.context.tenantIsolation ? tenant : undefined);
+  }
+
+  /** A connection's current message-rate usage and limits. */
+  rateLimitStatus(connection: Connection): RateLimitStatus {
+    return this.security.rateLimitStatus(connection);
   }
 
   stats(): GatewayStats {
@@ -276,17 +309,34 @@ export class Gateway {
       refuseUpgrade(socket, 404, `no Herald namespace at ${url.pathname}`);
       return;
     }
-    const matched = params;
+    // Attempts are counted before any work, so a flood from one address stays cheap.
+    if (!this.security.allowAttempt(req.socket.remoteAddress ?? '')) {
+      this.counters.rejected('rate_limit');
+      refuseUpgrade(socket, 429, 'too many connection attempts');
+      return;
+    }
+    const handshake: HandshakeRequest = { request: req, params, query: url.searchParams };
     const timer = setTimeout(() => {
       this.counters.rejected('timeout');
       socket.destroy();
     }, this.handshakeTimeout);
     socket.on('error', (error) => this.logger.debug({ err: error }, 'socket error'));
     this.start()
-      .then(() => {
+      .then(() => this.security.admit(namespace, handshake))
+      .then((admission) => {
+        if (socket.destroyed) return;
+        if (!admission.ok) {
+          this.counters.rejected(rejectionReason(admission.error.code));
+          if (this.security.rejectBeforeUpgrade) {
+            clearTimeout(timer);
+            refuseUpgrade(socket, httpStatusFor(admission.error.code), admission.error.message);
+            return;
+          }
+        }
         namespace.server.handleUpgrade(req, socket, head, (ws) => {
           clearTimeout(timer);
-          this.accept(namespace, ws, req, socket, matched, url.searchParams);
+          if (admission.ok) this.accept(namespace, ws, socket, handshake, admission);
+          else closeWithError(ws, this.codecs.get(ws.protocol) ?? jsonCodec, admission.error);
         });
       })
       .catch((error: unknown) => {
@@ -343,7 +393,8 @@ export class Gateway {
 
   private selectProtocol = (offered: Set<string>): string | false => {
     for (const name of offered) if (this.codecs.has(name)) return name;
-    return false;
+    // A browser offering only `bearer, <token>` must get one of its offers back; never the token.
+    return offered.has(bearerSubprotocol) ? bearerSubprotocol : false;
   };
 
   private constantFrames: ConstantFrames = {
@@ -361,11 +412,11 @@ export class Gateway {
   private accept(
     namespace: Namespace,
     ws: WebSocket,
-    req: IncomingMessage,
     socket: Duplex,
-    params: Record<string, string>,
-    query: URLSearchParams,
+    handshake: HandshakeRequest,
+    admission: Admission & { ok: true },
   ): void {
+    const { request: req, params, query } = handshake;
     const codec = this.codecs.get(ws.protocol) ?? jsonCodec;
     const connection = new Connection({
       id: randomBytes(12).toString('base64url'),
@@ -380,8 +431,6 @@ export class Gateway {
       context: this.context,
     });
     this.counters.connectionOpened();
-    const { maxConnections } = namespace.options;
-    const overLimit = maxConnections > 0 && namespace.connections.size >= maxConnections;
     ws.on('error', (error: Error & { code?: string }) => {
       if (error.code === 'WS_ERR_UNSUPPORTED_MESSAGE_LENGTH') this.counters.oversized += 1;
       this.logger.debug({ err: error, connectionId: connection.id }, 'websocket error');
@@ -391,15 +440,21 @@ export class Gateway {
       void this.disposeConnection(connection, { code, reason: reason.toString() });
     });
     ws.on('pong', () => connection.pongReceived());
-    if (overLimit) {
-      this.counters.rejected('limit');
-      connection.close(CloseCodes.LIMIT_EXCEEDED, 'connection limit reached');
-      return;
-    }
-    connection.ready = namespace.connected(connection).catch((error: unknown) => {
-      this.logger.error({ err: error, connectionId: connection.id }, 'onConnect hook failed');
-      connection.close(CloseCodes.INTERNAL_ERROR, 'internal error');
-    });
+    connection.ready = this.security
+      .attach(connection, admission, handshake)
+      .then((refusal) => {
+        if (refusal) {
+          this.counters.rejected(rejectionReason(refusal.code));
+          connection.replyError(undefined, refusal);
+          connection.close(closeCodeFor(refusal.code), closeReason(refusal.message));
+          return;
+        }
+        return this.security.authenticated(connection).then((ok) => (ok ? namespace.connected(connection) : undefined));
+      })
+      .catch((error: unknown) => {
+        this.logger.error({ err: error, connectionId: connection.id }, 'onConnect hook failed');
+        connection.close(CloseCodes.INTERNAL_ERROR, 'internal error');
+      });
     ws.on('message', (data: Buffer, isBinary: boolean) => {
       this.counters.messagesIn += 1;
       this.receive(connection, data, isBinary);
@@ -408,13 +463,15 @@ export class Gateway {
 
   private receive(connection: Connection, data: Buffer, isBinary: boolean): void {
     if (!connection.isOpen) return;
-    const result = receiveMessage(connection, data, isBinary, this.constantFrames, this.channelService);
+    const result = receiveMessage(connection, data, isBinary, this.constantFrames, this.security, this.channelService);
     result?.catch((error: unknown) => {
       this.logger.error({ err: error, connectionId: connection.id }, 'frame handling failed');
     });
   }
 
   private async disposeConnection(connection: Connection, reason: DisconnectReason): Promise<void> {
+    // Ending the session first settles a connection still waiting for its auth frame.
+    await this.security.release(connection);
     await connection.ready;
     await connection.dispose();
     if (connection.namespace.connections.has(connection)) {

@@ -6,6 +6,8 @@ export interface Identity {
   permissions: readonly string[];
   scopes: readonly string[];
   claims: Readonly<Record<string, unknown>>;
+  /** When the credentials stop being valid (ms since epoch); the connection is closed with 4010 then. */
+  expiresAt?: number;
 }
 
 export function anonymousIdentity(): Identity {

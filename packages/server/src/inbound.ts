@@ -1,6 +1,7 @@
 import {
   ErrorCodes,
   parseClientFrame,
+  type AuthFrame,
   type ClientFrame,
   type HistoryFrame,
   type PresenceFrame,
@@ -19,23 +20,36 @@ export interface ConstantFrames {
   pong(connection: Connection): Buffer;
 }
 
+/** The admission checks on the message path (rate limits, in-band auth, channel access). */
+export interface InboundSecurity {
+  /** False when the message must not be handled (`frame` is undefined if it was invalid); the refusal is sent. */
+  admitFrame(connection: Connection, frame: ClientFrame | undefined): boolean;
+  authenticate(connection: Connection, frame: AuthFrame): Promise<void>;
+  /** Throws a HeraldError when the connection may not subscribe to `channel`. */
+  authorizeSubscribe(connection: Connection, channel: string): Promise<void>;
+}
 /** Client frames that act on one channel and are answered by id. */
 type ChannelRequest = SubscribeFrame | UnsubscribeFrame | PublishFrame | HistoryFrame | PresenceFrame | PresenceStatsFrame;
 type Reply = (payload: unknown) => void;
 
 /**
  * Handles one WebSocket message from a client: decode, validate, dispatch by frame type.
- * Bad input is answered with an error frame; it never throws and never closes the connection.
+ * Bad input is answered with an error frame; it never throws, and closes the connection only for
+ * repeated rate-limit violations (4008).
  */
 export function receiveMessage(
   connection: Connection,
   data: Buffer,
   isBinary: boolean,
   constants: ConstantFrames,
+  security: InboundSecurity,
   channels: ChannelService,
 ): Promise<void> | void {
   const { codec } = connection;
-  if (isBinary !== codec.binary) {
+  const parsed = isBinary === codec.binary ? parseClientFrame(codec, isBinary ? data : data.toString('utf8')) : undefined;
+  // Every message counts against the rate limits, valid or not.
+  if (!security.admitFrame(connection, parsed?.ok ? parsed.frame : undefined)) return;
+  if (!parsed) {
     connection.replyError(undefined, {
       code: ErrorCodes.WS_MESSAGE_INVALID,
       message: `${isBinary ? 'binary' : 'text'} frames are not accepted with ${codec.subprotocol}`,
@@ -43,23 +57,24 @@ export function receiveMessage(
     });
     return;
   }
-  const parsed = parseClientFrame(codec, isBinary ? data : data.toString('utf8'));
   if (!parsed.ok) {
     connection.replyError(parsed.error.id, parsed.error);
     return;
   }
-  return dispatch(connection, parsed.frame, constants, channels);
+  return dispatch(connection, parsed.frame, constants, security, channels);
 }
 
 function dispatch(
   connection: Connection,
   frame: ClientFrame,
   constants: ConstantFrames,
+  security: InboundSecurity,
   channels: ChannelService,
 ): Promise<void> | void {
   switch (frame.type) {
     case 'event':
-      return connection.ready.then(() => connection.namespace.handleEvent(connection, frame));
+      // A connection refused while its frames waited (failed in-band auth) runs no handler.
+      return connection.ready.then(() => (connection.isOpen ? connection.namespace.handleEvent(connection, frame) : undefined));
     case 'ping':
       connection.sendEncoded(constants.pong(connection));
       return;
@@ -76,7 +91,10 @@ function dispatch(
       });
       return;
     case 'subscribe':
-      return answer(connection, frame, (reply) => channels.subscribe(connection, frame, reply));
+      return answer(connection, frame, async (reply) => {
+        await security.authorizeSubscribe(connection, frame.channel);
+        await channels.subscribe(connection, frame, reply);
+      });
     case 'unsubscribe':
       return answer(connection, frame, async (reply) => {
         await connection.leave(frame.channel);
@@ -93,11 +111,7 @@ function dispatch(
         reply(await channels.presenceStatsFor(connection, frame.channel)),
       );
     case 'auth':
-      connection.replyError(frame.id, {
-        code: ErrorCodes.WS_NOT_FOUND,
-        message: 'in-band authentication is not configured on this namespace',
-      });
-      return;
+      return security.authenticate(connection, frame);
   }
 }
 
@@ -111,6 +125,7 @@ async function answer(
   action: (reply: Reply) => Promise<void>,
 ): Promise<void> {
   await connection.ready;
+  if (!connection.isOpen) return;
   try {
     refuseReserved(frame.channel);
     await action((payload) => connection.reply(frame.id, payload));

@@ -53,3 +53,24 @@ export type { SubscriptionTokenOptions } from './channels/subscription-token.js'
 export type { Broadcast, ConnectionInfo, Excluded, Target } from './targeting.js';
 export { MemoryBroker } from './broker/memory-broker.js';
 export { ErrorCodes, CloseCodes } from '@herald/protocol';
+export { scopes, type AuthMode, type ScopeRequirement } from './auth/auth-mode.js';
+export type { AuthOptions, AuthenticateFunction, AuthenticatedUser } from './auth/authenticator.js';
+export type { ClaimNames } from './auth/claims.js';
+export type { JwtOptions } from './auth/jwt-verifier.js';
+export type { JwtAlgorithm } from './auth/jwt-algorithms.js';
+export type { TokenSources } from './auth/token-extraction.js';
+export type { TenancyOptions, TenantSource } from './auth/tenancy.js';
+export {
+  requirePermissions,
+  requireRoles,
+  requireScopes,
+  type HandshakeContext,
+  type HandshakeGuard,
+  type MessageGuard,
+} from './guards/guard.js';
+export type { MessageGuardOptions } from './guards/message-guards.js';
+export { authorizePublish, type ChannelAuthorizer } from './guards/channel-access.js';
+export type { ConnectionLimitOptions } from './limits/connection-limits.js';
+export type { RateLimitOptions, RateLimitStatus, RateUsage, PerMinute, PerSecond } from './limits/rate-limiter.js';
+export { loggingMiddleware, type LoggingMiddlewareOptions } from './middleware/logging.js';
+export { gatewayOptionsFromEnv, type Environment } from './env.js';

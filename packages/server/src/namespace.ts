@@ -4,6 +4,8 @@ import type { ClusterControl } from './cluster-control.js';
 import type { Connection, DisconnectReason } from './connection.js';
 import { HeraldError, isHeraldError } from './errors.js';
 import { namespaceChannel, type GatewayContext } from './gateway-context.js';
+import type { MessageGuard } from './guards/guard.js';
+import { MessageGuards, type MessageGuardOptions } from './guards/message-guards.js';
 import { composeMiddleware, type MessageContext, type Middleware } from './middleware.js';
 import type { NamespaceOptions } from './options.js';
 import { PathPattern } from './path-pattern.js';
@@ -47,6 +49,7 @@ export class Namespace {
   private readonly connectHooks: ConnectHook[] = [];
   private readonly disconnectHooks: DisconnectHook[] = [];
   private readonly middlewares: Middleware[] = [];
+  private readonly guards = new MessageGuards();
   private chain: ((ctx: MessageContext) => Promise<void>) | undefined;
 
   constructor(
@@ -105,6 +108,12 @@ export class Namespace {
   use(middleware: Middleware): this {
     this.middlewares.push(middleware);
     this.resetMiddlewareChain();
+    return this;
+  }
+
+  /** Adds a message guard, run before middleware; a refusal answers WS_FORBIDDEN. */
+  guard(guard: MessageGuard, options?: MessageGuardOptions): this {
+    this.guards.add(guard, options);
     return this;
   }
 
@@ -170,6 +179,7 @@ export class Namespace {
       result: undefined,
     };
     try {
+      if (this.guards.size > 0) await this.guards.check(ctx);
       this.chain ??= composeMiddleware([...this.context.middlewares, ...this.middlewares], this.runHandler);
       await this.chain(ctx);
       connection.reply(frame.id, ctx.result);

@@ -1,10 +1,18 @@
 import { z } from 'zod';
 import type { Codec } from '@herald/protocol';
 import type { Logger } from 'pino';
+import type { AuthMode } from './auth/auth-mode.js';
+import type { AuthOptions } from './auth/authenticator.js';
+import type { TenancyOptions } from './auth/tenancy.js';
 import type { Broker } from './broker/broker.js';
 import type { ChannelsOptions, NamespaceChannelsOptions } from './channels/channel-policy.js';
 import { namespaceChannelsSchema } from './channels/policy-schema.js';
+import type { ChannelAuthorizer } from './guards/channel-access.js';
+import type { HandshakeGuard } from './guards/guard.js';
+import type { ConnectionLimitOptions } from './limits/connection-limits.js';
+import type { RateLimitOptions } from './limits/rate-limiter.js';
 import type { BackpressureStrategy } from './outbound-queue.js';
+import { gatewaySecurityShape, namespaceSecurityShape } from './security-options.js';
 
 /** Per-namespace options. Every field has a default; see docs/configuration.md. */
 export interface NamespaceOptions {
@@ -23,6 +31,22 @@ export interface NamespaceOptions {
   };
   /** This namespace's default channel policy and strictness; see docs/channels.md. */
   channels: NamespaceChannelsOptions;
+  /** Who may connect. Default `required` when the gateway has `auth`, else `public`. See docs/auth.md. */
+  auth: AuthMode;
+  /** Allowed `Origin`s: exact (`https://app.example.com`) or wildcard (`https://*.example.com`). Absent: any. */
+  origins?: readonly string[];
+  /** Custom handshake guards, run in order after the origin and auth checks; refusing closes 4003. */
+  handshakeGuards?: readonly HandshakeGuard[];
+  /** May this connection subscribe to this (client-visible) channel? false answers WS_FORBIDDEN. */
+  authorizeSubscribe?: ChannelAuthorizer;
+  /** May this connection publish to this channel from the client? false answers WS_FORBIDDEN. */
+  authorizePublish?: ChannelAuthorizer;
+  /** Most channels one connection may subscribe to (WS_SUBSCRIPTION_LIMIT); 0 means no limit. */
+  maxSubscriptions: number;
+  /** Most subscribers of one channel on this node (WS_CHANNEL_FULL); 0 means no limit. */
+  maxSubscribersPerChannel: number;
+  /** Milliseconds without a client frame after which the connection is closed (1000); 0 disables. */
+  idleTimeout: number;
 }
 
 export interface GatewayOptions {
@@ -43,6 +67,14 @@ export interface GatewayOptions {
   namespaceDefaults?: NamespaceOptionsInput;
   /** Channel policies, subscription tokens and presence; see docs/channels.md. */
   channels?: ChannelsOptions;
+  /** Token authentication (JWT or a custom function). See docs/auth.md. */
+  auth?: AuthOptions;
+  /** Tenant resolution and per-tenant channel isolation. */
+  tenancy?: TenancyOptions;
+  /** Connection limits: global, per IP, per user, per tenant (close 4008). */
+  limits?: ConnectionLimitOptions;
+  /** Token-bucket message rates and connection attempts per IP. */
+  rateLimit?: RateLimitOptions;
 }
 
 export type NamespaceOptionsInput = Partial<Omit<NamespaceOptions, 'backpressure'>> & {
@@ -56,6 +88,10 @@ export const defaultNamespaceOptions: NamespaceOptions = {
   pongTimeout: 10_000,
   backpressure: { strategy: 'buffer', maxQueueBytes: 1024 * 1024, maxQueueMessages: 1_000 },
   channels: {},
+  auth: 'public',
+  maxSubscriptions: 1_000,
+  maxSubscribersPerChannel: 0,
+  idleTimeout: 0,
 };
 
 const milliseconds = z.number().int().min(0).max(2_147_483_647);
@@ -74,9 +110,11 @@ const namespaceOptionsSchema = z.strictObject({
     })
     .optional(),
   channels: namespaceChannelsSchema.optional(),
+  ...namespaceSecurityShape,
 });
 
 const gatewayScalarsSchema = z.object({
+  ...gatewaySecurityShape,
   logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).optional(),
   handshakeTimeout: positive.max(2_147_483_647).optional(),
   drainTimeout: milliseconds.optional(),

@@ -232,6 +232,35 @@ describe('channel policies: client publish', () => {
   });
 });
 
+describe('channel policies beside the namespace hooks', () => {
+  it('needs both the namespace hook and the policy to agree, for subscribe and publish', async () => {
+    running = await startGateway(
+      (gw) => {
+        gw.namespace('/hooked', {
+          authorizeSubscribe: (_conn, channel) => !channel.endsWith(':hidden'),
+          authorizePublish: (_conn, channel) => channel !== 'talk:readonly',
+        }).onConnect(identityFromQuery);
+      },
+      { channels: { policies: { 'talk:*': { subscribe: 'authenticated', publish: 'everyone' } } } },
+    );
+    const client = await TestClient.connect(running.url('/hooked?user=u1'));
+    const anonymous = await TestClient.connect(running.url('/hooked'));
+    const code = async (c: TestClient, frame: object) => {
+      const answer = await c.request(frame);
+      return answer.type === 'ack' ? 'ok' : answer.code;
+    };
+    expect(await code(client, { type: 'subscribe', channel: 'talk:1' })).toBe('ok');
+    expect(await code(client, { type: 'subscribe', channel: 'talk:hidden' })).toBe('WS_FORBIDDEN');
+    expect(await code(anonymous, { type: 'subscribe', channel: 'talk:1' })).toBe(
+      'WS_AUTH_REQUIRED',
+    );
+    expect(await code(client, { type: 'publish', channel: 'talk:1', event: 'e' })).toBe('ok');
+    expect(await code(client, { type: 'publish', channel: 'talk:readonly', event: 'e' })).toBe(
+      'WS_FORBIDDEN',
+    );
+  });
+});
+
 describe('channel options validation', () => {
   it('names the bad field at start-up', () => {
     expect(() =>

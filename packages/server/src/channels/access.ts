@@ -76,12 +76,17 @@ export async function authorizeSubscribe(
   await evaluate(connection, channel, channel.policy.subscribe, 'subscribe to');
 }
 
+/** The policy's rule, and beside it the namespace's `authorizePublish` hook when it has one. */
 export async function authorizePublish(
   connection: Connection,
   channel: ResolvedChannel,
 ): Promise<void> {
   checkPersonal(connection, channel);
   await evaluate(connection, channel, channel.policy.publish, 'publish to');
+  const hook = connection.namespace.options.authorizePublish;
+  if (hook && !(await hook(connection, channel.name))) {
+    refuse(ErrorCodes.WS_FORBIDDEN, `not allowed to publish to '${channel.name}'`);
+  }
 }
 
 /** Client reads (history, presence): subscribers only, and only where the policy offers them. */

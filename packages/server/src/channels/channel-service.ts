@@ -27,6 +27,8 @@ const defaultPresenceTtl = 60_000;
 /**
  * Channels as clients and the server use them: policies, subscriptions with recovery, client
  * publish, history, presence. Frame decoding and the reserved-name check happen before this.
+ * Policies apply to client-visible names; the broker, registry and presence see internal ones
+ * (`connection.internalChannel`, scoped to the tenant under tenant isolation).
  */
 export class ChannelService {
   readonly policies: ChannelPolicies;
@@ -61,7 +63,7 @@ export class ChannelService {
     if (
       maxSubscribers > 0 &&
       !connection.channels.has(channel.name) &&
-      this.registry.subscriberCount(channel.name) >= maxSubscribers
+      this.registry.subscriberCount(connection.internalChannel(channel.name)) >= maxSubscribers
     ) {
       throw new HeraldError(ErrorCodes.WS_CHANNEL_FULL, `channel '${channel.name}' is full`, [
         { path: 'channel', message: `has ${maxSubscribers} subscribers already` },
@@ -91,7 +93,7 @@ export class ChannelService {
       ? await validatePayload(publishSchema, frame.payload)
       : frame.payload;
     const position = await this.broker.publish(
-      { channel: channel.name, event: frame.event, payload },
+      { channel: connection.internalChannel(channel.name), event: frame.event, payload },
       history,
     );
     return position ?? {};
@@ -105,7 +107,7 @@ export class ChannelService {
       channel.policy.history !== undefined && channel.policy.clientHistory,
       'history',
     );
-    return readHistory(this.broker, channel.name, frame);
+    return readHistory(this.broker, connection.internalChannel(channel.name), frame);
   }
 
   async presenceFor(
@@ -113,12 +115,12 @@ export class ChannelService {
     channel: string,
   ): Promise<{ clients: PresenceClient[] }> {
     this.authorizePresence(connection, channel);
-    return { clients: await this.broker.presence(channel) };
+    return { clients: await this.broker.presence(connection.internalChannel(channel)) };
   }
 
   async presenceStatsFor(connection: Connection, channel: string): Promise<PresenceStats> {
     this.authorizePresence(connection, channel);
-    return this.broker.presenceStats(channel);
+    return this.broker.presenceStats(connection.internalChannel(channel));
   }
 
   // ---- membership, from Connection.join/leave --------------------------------------------------
@@ -127,18 +129,23 @@ export class ChannelService {
     // The connection may have left while the broker subscribed; an entry now would be a ghost.
     if (!connection.channels.has(channel)) return;
     const resolved = this.policies.resolve(channel, connection.namespace.options.channels);
-    if (resolved) await this.presenceTracker.joined(connection, channel, resolved.policy, info);
+    if (!resolved) return;
+    const internal = connection.internalChannel(channel);
+    await this.presenceTracker.joined(connection, internal, resolved.policy, info);
   }
 
   left(connection: Connection, channel: string): Promise<void> {
-    return this.presenceTracker.left(connection, channel);
+    return this.presenceTracker.left(connection, connection.internalChannel(channel));
   }
 
   // ---- the server API --------------------------------------------------------------------------
 
-  /** Publishes with the channel's gateway-wide policy (its history retention). */
-  publish(input: PublicationInput): Promise<StreamPosition | undefined> {
-    return this.broker.publish(input, this.policies.resolve(input.channel)?.policy.history);
+  /**
+   * Publishes with the gateway-wide policy of `visible`, the channel's client-visible name
+   * (`input.channel` is the internal one, scoped to a tenant under isolation).
+   */
+  publish(input: PublicationInput, visible: string): Promise<StreamPosition | undefined> {
+    return this.broker.publish(input, this.policies.resolve(visible)?.policy.history);
   }
 
   history(channel: string, options: HistoryOptions = {}): Promise<HistoryResult> {

@@ -12,14 +12,15 @@ import { toChannelPublication } from './history.js';
  */
 async function streamPosition(
   broker: Broker,
-  channel: ResolvedChannel,
+  internal: string,
+  recovery: boolean,
   since: StreamPosition | undefined,
 ): Promise<SubscribeResult & StreamPosition> {
-  if (!since || !channel.policy.recovery) {
-    const { offset, epoch } = await broker.history(channel.name, { limit: 0 });
+  if (!since || !recovery) {
+    const { offset, epoch } = await broker.history(internal, { limit: 0 });
     return since ? { recovered: false, offset, epoch } : { offset, epoch };
   }
-  const page = await broker.history(channel.name, { since: since.offset });
+  const page = await broker.history(internal, { since: since.offset });
   const first = page.publications[0]?.meta.offset;
   const recovered =
     page.epoch === since.epoch &&
@@ -47,18 +48,19 @@ export async function joinStream(
   info: unknown,
   reply: (result: SubscribeResult) => void,
 ): Promise<void> {
-  registry.hold(channel.name, connection);
+  const internal = connection.internalChannel(channel.name);
+  registry.hold(internal, connection);
   let result: SubscribeResult & StreamPosition;
   try {
     await connection.join(channel.name, info);
-    result = await streamPosition(broker, channel, since);
+    result = await streamPosition(broker, internal, channel.policy.recovery, since);
   } catch (error) {
-    registry.release(channel.name, connection);
+    registry.release(internal, connection);
     await connection.leave(channel.name);
     throw error;
   }
   reply(result);
-  for (const frame of registry.release(channel.name, connection)) {
+  for (const frame of registry.release(internal, connection)) {
     const offset = frame.frame.type === 'event' ? frame.frame.meta?.offset : undefined;
     if (offset === undefined || offset > result.offset) connection.deliver(frame);
   }

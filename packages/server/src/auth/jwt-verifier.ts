@@ -1,0 +1,193 @@
+import { createPublicKey, type KeyObject } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import {
+  createLocalJWKSet,
+  createRemoteJWKSet,
+  jwtVerify,
+  type JSONWebKeySet,
+  type JWK,
+  type JWTVerifyGetKey,
+  type JWTVerifyOptions,
+} from 'jose';
+import { ErrorCodes } from '@herald/protocol';
+import { HeraldError } from '../errors.js';
+import { ConfigError } from '../options.js';
+import type { JwtAlgorithm } from './jwt-algorithms.js';
+
+/** JWT verification. Give exactly one key source; the accepted algorithms are pinned. */
+export interface JwtOptions {
+  /** Accepted `alg` values. Default: `['HS256']` with `secret`, else `['RS256', 'ES256', 'EdDSA']`. */
+  algorithms?: JwtAlgorithm[];
+  /** Shared secret for HS256/384/512; at least 32 bytes. */
+  secret?: string;
+  /** PEM public key (SPKI) or X.509 certificate. */
+  publicKey?: string;
+  /** One JSON Web Key. */
+  jwk?: JWK;
+  /** A JSON Web Key Set given inline. */
+  jwks?: JSONWebKeySet;
+  /** Path of a JSON Web Key Set file, read once at start-up. */
+  jwksFile?: string;
+  /** URL of a JSON Web Key Set, cached and fetched again when a token names an unknown `kid`. */
+  jwksUrl?: string;
+  /** Milliseconds a fetched JWKS is trusted. Default 10 minutes. */
+  jwksCacheMaxAge?: number;
+  /** Minimum milliseconds between two fetches of the JWKS. Default 30 s. */
+  jwksCooldown?: number;
+  /** Required `iss`. */
+  issuer?: string | string[];
+  /** Required `aud` (one of). */
+  audience?: string | string[];
+  /** Seconds of clock skew accepted on `exp` and `nbf`. Default 0. */
+  clockTolerance?: number;
+}
+
+/** Verifies a token and returns its claims; throws a HeraldError saying why it was refused. */
+export type TokenVerifier = (token: string) => Promise<Record<string, unknown>>;
+
+const symmetric = (alg: string) => alg.startsWith('HS');
+const minimumSecretBytes = 32;
+
+type KeySource =
+  | { key: Uint8Array | KeyObject; defaults: JwtAlgorithm[] }
+  | { getKey: JWTVerifyGetKey; defaults: JwtAlgorithm[]; remote: boolean };
+
+const asymmetricDefaults: JwtAlgorithm[] = ['RS256', 'ES256', 'EdDSA'];
+
+function keySource(options: JwtOptions): KeySource {
+  const given = (['secret', 'publicKey', 'jwk', 'jwks', 'jwksFile', 'jwksUrl'] as const).filter(
+    (name) => options[name] !== undefined,
+  );
+  if (given.length !== 1) {
+    throw new ConfigError(
+      `invalid Herald options: auth.jwt: give exactly one of secret, publicKey, jwk, jwks, jwksFile, jwksUrl (got ${given.join(', ') || 'none'})`,
+    );
+  }
+  if (options.secret !== undefined) {
+    const key = new TextEncoder().encode(options.secret);
+    if (key.byteLength < minimumSecretBytes) {
+      throw new ConfigError(
+        `invalid Herald options: auth.jwt.secret: must be at least ${minimumSecretBytes} bytes`,
+      );
+    }
+    return { key, defaults: ['HS256'] };
+  }
+  if (options.publicKey !== undefined) {
+    let key: KeyObject;
+    try {
+      key = createPublicKey(options.publicKey);
+    } catch {
+      throw new ConfigError(
+        'invalid Herald options: auth.jwt.publicKey: not a PEM public key or certificate',
+      );
+    }
+    return { key, defaults: asymmetricDefaults };
+  }
+  if (options.jwksUrl !== undefined) {
+    const url = parseUrl(options.jwksUrl);
+    const getKey = createRemoteJWKSet(url, {
+      cacheMaxAge: options.jwksCacheMaxAge ?? 600_000,
+      cooldownDuration: options.jwksCooldown ?? 30_000,
+    });
+    return { getKey, defaults: asymmetricDefaults, remote: true };
+  }
+  const set = options.jwk
+    ? { keys: [options.jwk] }
+    : (options.jwks ?? readJwksFile(options.jwksFile as string));
+  try {
+    return { getKey: createLocalJWKSet(set), defaults: asymmetricDefaults, remote: false };
+  } catch {
+    throw new ConfigError(
+      `invalid Herald options: auth.jwt.${given[0]}: not a valid JSON Web Key Set`,
+    );
+  }
+}
+
+function parseUrl(value: string): URL {
+  try {
+    const url = new URL(value);
+    if (url.protocol === 'https:' || url.protocol === 'http:') return url;
+  } catch {
+    // falls through to the error below
+  }
+  throw new ConfigError('invalid Herald options: auth.jwt.jwksUrl: must be an http(s) URL');
+}
+
+function readJwksFile(path: string): JSONWebKeySet {
+  try {
+    return JSON.parse(readFileSync(path, 'utf8')) as JSONWebKeySet;
+  } catch (error) {
+    const reason = error instanceof SyntaxError ? 'is not valid JSON' : 'cannot be read';
+    throw new ConfigError(`invalid Herald options: auth.jwt.jwksFile: ${path} ${reason}`);
+  }
+}
+
+export function createJwtVerifier(options: JwtOptions): TokenVerifier {
+  const source = keySource(options);
+  const algorithms = options.algorithms ?? source.defaults;
+  // A symmetric algorithm next to a public key is the algorithm-confusion hole; never allow the mix.
+  const isSecret = 'key' in source && source.key instanceof Uint8Array;
+  if (algorithms.length === 0 || algorithms.some((alg) => symmetric(alg) !== isSecret)) {
+    throw new ConfigError(
+      `invalid Herald options: auth.jwt.algorithms: ${isSecret ? 'a secret takes only HS256/384/512' : 'public keys take no HS algorithm'}`,
+    );
+  }
+  const verifyOptions: JWTVerifyOptions = {
+    algorithms: [...algorithms],
+    clockTolerance: options.clockTolerance ?? 0,
+  };
+  if (options.issuer !== undefined) verifyOptions.issuer = options.issuer;
+  if (options.audience !== undefined) verifyOptions.audience = options.audience;
+  const remote = 'remote' in source && source.remote;
+  return async (token) => {
+    try {
+      const result =
+        'key' in source
+          ? await jwtVerify(token, source.key, verifyOptions)
+          : await jwtVerify(token, source.getKey, verifyOptions);
+      return result.payload as Record<string, unknown>;
+    } catch (error) {
+      throw refusal(error, remote);
+    }
+  };
+}
+
+/** Turns a jose failure into a client-facing error that says why without echoing the token. */
+function refusal(error: unknown, remote: boolean): HeraldError {
+  const code = (error as { code?: unknown } | null)?.code;
+  const failed = (message: string) => new HeraldError(ErrorCodes.WS_AUTH_FAILED, message);
+  switch (code) {
+    case 'ERR_JWT_EXPIRED':
+      return new HeraldError(ErrorCodes.WS_TOKEN_EXPIRED, 'token has expired');
+    case 'ERR_JWT_CLAIM_VALIDATION_FAILED': {
+      const claim = String((error as { claim?: unknown }).claim);
+      return failed(
+        claim === 'nbf' ? 'token is not valid yet' : `token claim '${claim}' is invalid`,
+      );
+    }
+    case 'ERR_JOSE_ALG_NOT_ALLOWED':
+    case 'ERR_JOSE_NOT_SUPPORTED':
+      return failed('token algorithm is not allowed');
+    case 'ERR_JWS_SIGNATURE_VERIFICATION_FAILED':
+      return failed('token signature is invalid');
+    case 'ERR_JWKS_NO_MATCHING_KEY':
+    case 'ERR_JWKS_MULTIPLE_MATCHING_KEYS':
+      return failed('token key is unknown');
+    case 'ERR_JWS_INVALID':
+    case 'ERR_JWT_INVALID':
+      return failed('token is malformed');
+    case 'ERR_JWKS_TIMEOUT':
+      return new HeraldError(
+        ErrorCodes.WS_UNAVAILABLE,
+        'token keys are unavailable; try again later',
+      );
+  }
+  // A remote key set that cannot be fetched is our outage, not the client's fault.
+  if (remote && !(typeof code === 'string' && code.startsWith('ERR_'))) {
+    return new HeraldError(
+      ErrorCodes.WS_UNAVAILABLE,
+      'token keys are unavailable; try again later',
+    );
+  }
+  return failed('token is invalid');
+}

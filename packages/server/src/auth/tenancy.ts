@@ -1,0 +1,102 @@
+import type { IncomingHttpHeaders } from 'node:http';
+import { isIP } from 'node:net';
+import { ErrorCodes } from '@herald/protocol';
+import { tenantIdPattern } from '../channel-names.js';
+import { HeraldError } from '../errors.js';
+import type { Identity } from '../identity.js';
+
+/**
+ * Where a connection's tenant comes from, tried in order:
+ * - `claim`: the token's tenant claim (`tenant_id` unless renamed in `auth.claims`);
+ * - `param`: a namespace path parameter (default `tenant`, as in `/t/:tenant/chat`);
+ * - `query`: a query parameter (default `tenant`);
+ * - `header`: a header (default `x-tenant-id`);
+ * - `subdomain`: the first label of the Host, or the label before `baseDomain`.
+ */
+export type TenantSource =
+  | 'claim'
+  | 'param'
+  | 'query'
+  | 'header'
+  | 'subdomain'
+  | { from: 'param' | 'query' | 'header'; name: string }
+  | { from: 'subdomain'; baseDomain: string };
+
+export interface TenancyOptions {
+  sources: TenantSource[];
+  /** Scope channel names per tenant so that tenants never see each other's channels. Default true. */
+  isolation?: boolean;
+  /** Refuse connections whose tenant cannot be resolved (4003). Default false. */
+  required?: boolean;
+}
+
+/** What tenant resolution reads of a handshake. */
+export interface TenantInput {
+  identity: Identity;
+  params: Readonly<Record<string, string>>;
+  query: URLSearchParams;
+  headers: IncomingHttpHeaders;
+}
+
+function subdomain(host: string | undefined, baseDomain: string | undefined): string | undefined {
+  if (!host) return undefined;
+  const name = host
+    .replace(/:\d+$/, '')
+    .replace(/^\[|\]$/g, '')
+    .toLowerCase();
+  if (isIP(name)) return undefined;
+  if (baseDomain !== undefined) {
+    const suffix = `.${baseDomain.toLowerCase()}`;
+    const label = name.endsWith(suffix) ? name.slice(0, -suffix.length) : '';
+    return label.length > 0 && !label.includes('.') ? label : undefined;
+  }
+  const labels = name.split('.');
+  return labels.length >= 3 ? labels[0] : undefined;
+}
+
+function header(headers: IncomingHttpHeaders, name: string): string | undefined {
+  const value = headers[name.toLowerCase()];
+  return typeof value === 'string' && value.length > 0 ? value : undefined;
+}
+
+function read(source: TenantSource, input: TenantInput): string | undefined {
+  const spec = typeof source === 'string' ? { from: source } : source;
+  switch (spec.from) {
+    case 'claim':
+      return input.identity.tenant;
+    case 'param':
+      return input.params['name' in spec ? spec.name : 'tenant'];
+    case 'query':
+      return input.query.get('name' in spec ? spec.name : 'tenant') || undefined;
+    case 'header':
+      return header(input.headers, 'name' in spec ? spec.name : 'x-tenant-id');
+    case 'subdomain':
+      return subdomain(input.headers.host, 'baseDomain' in spec ? spec.baseDomain : undefined);
+  }
+}
+
+/**
+ * The connection's tenant: the first source that names one. A token that carries a tenant is
+ * authoritative: any other source naming a different tenant is refused, so a token for tenant A
+ * never opens tenant B.
+ */
+export function resolveTenant(options: TenancyOptions, input: TenantInput): string | undefined {
+  let tenant: string | undefined;
+  for (const source of options.sources) {
+    tenant = read(source, input);
+    if (tenant !== undefined) break;
+  }
+  const claimed = input.identity.tenant;
+  if (claimed !== undefined && tenant !== undefined && tenant !== claimed) {
+    throw new HeraldError(ErrorCodes.WS_FORBIDDEN, 'tenant does not match the token');
+  }
+  tenant ??= claimed;
+  if (tenant === undefined) {
+    if (options.required) throw new HeraldError(ErrorCodes.WS_FORBIDDEN, 'tenant is required');
+    return undefined;
+  }
+  if (!tenantIdPattern.test(tenant)) {
+    throw new HeraldError(ErrorCodes.WS_FORBIDDEN, 'tenant id is invalid');
+  }
+  return tenant;
+}

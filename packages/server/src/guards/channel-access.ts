@@ -1,0 +1,50 @@
+import { ErrorCodes } from '@herald/protocol';
+import type { Connection } from '../connection.js';
+import { HeraldError } from '../errors.js';
+
+/** A namespace's channel hook; the channel is the client-visible name. */
+export type ChannelAuthorizer = (
+  connection: Connection,
+  channel: string,
+) => boolean | Promise<boolean>;
+
+const forbidden = (action: string, channel: string) =>
+  new HeraldError(ErrorCodes.WS_FORBIDDEN, `${action} '${channel}' is forbidden`, [
+    { path: 'channel', message: `may not ${action}` },
+  ]);
+
+/**
+ * Checks a client subscribe against the namespace's limits and `authorizeSubscribe`.
+ * `subscribers` counts a channel's local subscribers by internal name.
+ */
+export async function authorizeSubscribe(
+  connection: Connection,
+  channel: string,
+  subscribers: (internal: string) => number,
+): Promise<void> {
+  if (connection.channels.has(channel)) return;
+  const {
+    maxSubscriptions,
+    maxSubscribersPerChannel,
+    authorizeSubscribe: allow,
+  } = connection.namespace.options;
+  if (allow && !(await allow(connection, channel))) throw forbidden('subscribe to', channel);
+  if (maxSubscriptions > 0 && connection.channels.size >= maxSubscriptions) {
+    throw new HeraldError(
+      ErrorCodes.WS_SUBSCRIPTION_LIMIT,
+      `at most ${maxSubscriptions} subscriptions per connection`,
+    );
+  }
+  if (
+    maxSubscribersPerChannel > 0 &&
+    subscribers(connection.internalChannel(channel)) >= maxSubscribersPerChannel
+  ) {
+    throw new HeraldError(ErrorCodes.WS_CHANNEL_FULL, `channel '${channel}' is full`);
+  }
+}
+
+/** Checks a client publish against the namespace's `authorizePublish`; none configured refuses. */
+export async function authorizePublish(connection: Connection, channel: string): Promise<void> {
+  const allow = connection.namespace.options.authorizePublish;
+  if (!allow || !(await allow(connection, channel))) throw forbidden('publish to', channel);
+}

@@ -1,0 +1,174 @@
+import { KeyedBuckets } from './keyed-buckets.js';
+import { TokenBucket, type Rate } from './token-bucket.js';
+
+export interface PerSecond {
+  perSecond: number;
+  /** Most messages at once; default `perSecond`. */
+  burst?: number;
+}
+
+export interface PerMinute {
+  perMinute: number;
+  /** Most at once; default `perMinute`. */
+  burst?: number;
+}
+
+export interface RateLimitOptions {
+  /** Default true when `rateLimit` is given. */
+  enabled?: boolean;
+  /** Messages per second on one connection. */
+  perConnection?: PerSecond;
+  /** Messages per minute across all connections of one user. */
+  perUser?: PerMinute;
+  /** Messages per minute across all connections from one IP. */
+  perIp?: PerMinute;
+  /** Messages per minute across all connections of one tenant. */
+  perTenant?: PerMinute;
+  /** Upgrade attempts per minute from one IP, refused with HTTP 429 before any upgrade work. */
+  connectionAttemptsPerIp?: PerMinute;
+  /** Refused messages in a row after which the connection is closed with 4008. Default 10. */
+  maxViolations?: number;
+}
+
+export interface RateUsage {
+  limit: number;
+  per: 'second' | 'minute';
+  burst: number;
+  /** Whole messages that may be sent right now. */
+  remaining: number;
+}
+
+/** What `gateway.rateLimitStatus(conn)` reports. */
+export interface RateLimitStatus {
+  enabled: boolean;
+  /** Refused messages since the last accepted one. */
+  violations: number;
+  maxViolations: number;
+  connection?: RateUsage;
+  user?: RateUsage;
+  ip?: RateUsage;
+  tenant?: RateUsage;
+}
+
+export type RateVerdict = 'ok' | 'refused' | 'close';
+
+const perSecond = (spec: PerSecond): Rate => ({
+  limit: spec.perSecond,
+  intervalMs: 1_000,
+  burst: spec.burst ?? spec.perSecond,
+});
+const perMinute = (spec: PerMinute): Rate => ({
+  limit: spec.perMinute,
+  intervalMs: 60_000,
+  burst: spec.burst ?? spec.perMinute,
+});
+
+type Scope = 'user' | 'ip' | 'tenant';
+
+/** The gateway's message and connection-attempt rate limits, shared by all connections. */
+export class RateLimiter {
+  readonly maxViolations: number;
+  private readonly connectionRate: Rate | undefined;
+  private readonly shared: Partial<Record<Scope, KeyedBuckets>> = {};
+  private readonly attempts: KeyedBuckets | undefined;
+
+  constructor(options: RateLimitOptions, now = Date.now()) {
+    this.maxViolations = options.maxViolations ?? 10;
+    this.connectionRate = options.perConnection && perSecond(options.perConnection);
+    if (options.perUser) this.shared.user = new KeyedBuckets(perMinute(options.perUser), now);
+    if (options.perIp) this.shared.ip = new KeyedBuckets(perMinute(options.perIp), now);
+    if (options.perTenant) this.shared.tenant = new KeyedBuckets(perMinute(options.perTenant), now);
+    this.attempts =
+      options.connectionAttemptsPerIp &&
+      new KeyedBuckets(perMinute(options.connectionAttemptsPerIp), now);
+  }
+
+  /** Counts one upgrade attempt from `ip`; false when over the limit. */
+  allowAttempt(ip: string, now = Date.now()): boolean {
+    return this.attempts ? this.attempts.tryTake(ip, now) : true;
+  }
+
+  /** The rate state of a new connection from `ip`. */
+  open(ip: string, now = Date.now()): MessageRate {
+    const rate = new MessageRate(this, this.maxViolations);
+    if (this.connectionRate) rate.hold('connection', new TokenBucket(this.connectionRate, now));
+    rate.bindShared('ip', ip, now);
+    return rate;
+  }
+
+  /** @internal */
+  sharedBuckets(scope: Scope): KeyedBuckets | undefined {
+    return this.shared[scope];
+  }
+}
+
+type Held = { scope: 'connection' | Scope; bucket: TokenBucket; key?: string };
+
+/** One connection's buckets: its own and the shared ones of its user, IP and tenant. */
+export class MessageRate {
+  private held: Held[] = [];
+  private violations = 0;
+
+  constructor(
+    private readonly limiter: RateLimiter,
+    private readonly maxViolations: number,
+  ) {}
+
+  /** @internal */
+  hold(scope: Held['scope'], bucket: TokenBucket, key?: string): void {
+    this.held.push(key === undefined ? { scope, bucket } : { scope, bucket, key });
+  }
+
+  /** Joins the shared bucket of `scope` for `key`, leaving the one held before. */
+  bindShared(scope: Scope, key: string | undefined, now = Date.now()): void {
+    const buckets = this.limiter.sharedBuckets(scope);
+    if (!buckets) return;
+    const previous = this.held.find((h) => h.scope === scope);
+    if (previous?.key === key) return;
+    if (previous) {
+      buckets.release(previous.key as string);
+      this.held = this.held.filter((h) => h !== previous);
+    }
+    if (key !== undefined) this.hold(scope, buckets.acquire(key, now), key);
+  }
+
+  /** One message: takes a token from every bucket, or from none when any is empty. */
+  take(now: number): RateVerdict {
+    const held = this.held;
+    for (let i = 0; i < held.length; i++) {
+      if ((held[i] as Held).bucket.refill(now) < 1) {
+        this.violations += 1;
+        return this.violations >= this.maxViolations ? 'close' : 'refused';
+      }
+    }
+    for (let i = 0; i < held.length; i++) (held[i] as Held).bucket.consume();
+    this.violations = 0;
+    return 'ok';
+  }
+
+  release(): void {
+    for (const { scope, key } of this.held) {
+      if (scope !== 'connection' && key !== undefined)
+        this.limiter.sharedBuckets(scope)?.release(key);
+    }
+    this.held = [];
+  }
+
+  status(now = Date.now()): RateLimitStatus {
+    const status: RateLimitStatus = {
+      enabled: true,
+      violations: this.violations,
+      maxViolations: this.maxViolations,
+    };
+    for (const { scope, bucket } of this.held) {
+      const { limit, intervalMs, burst } = bucket.rate;
+      status[scope] = {
+        limit,
+        per: intervalMs === 1_000 ? 'second' : 'minute',
+        burst,
+        remaining: Math.floor(bucket.refill(now)),
+      };
+    }
+    return status;
+  }
+}

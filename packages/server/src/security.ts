@@ -1,0 +1,364 @@
+import type { IncomingMessage } from 'node:http';
+import { CloseCodes, ErrorCodes, type AuthFrame, type ClientFrame } from '@herald/protocol';
+import { checkScopes, requiresIdentity } from './auth/auth-mode.js';
+import { Authenticator } from './auth/authenticator.js';
+import { resolveTenant, type TenancyOptions } from './auth/tenancy.js';
+import { extractToken } from './auth/token-extraction.js';
+import { tenantChannel } from './channel-names.js';
+import type { Connection } from './connection.js';
+import { HeraldError } from './errors.js';
+import type { GatewayContext } from './gateway-context.js';
+import { authorizeSubscribe } from './guards/channel-access.js';
+import type { HandshakeContext } from './guards/guard.js';
+import { anonymousIdentity, type Identity } from './identity.js';
+import type { InboundSecurity } from './inbound.js';
+import { ConnectionLimits, type ConnectionKeys } from './limits/connection-limits.js';
+import { RateLimiter, type RateLimitStatus } from './limits/rate-limiter.js';
+import type { Namespace } from './namespace.js';
+import { ConfigError, type GatewayOptions } from './options.js';
+import { OriginPolicy } from './origin.js';
+import { asRefusal, closeCodeFor, closeReason, rejectionReason } from './refusal.js';
+import { Session } from './session.js';
+
+/** The outcome of a handshake: admitted (perhaps still owing an `auth` frame) or refused. */
+export type Admission =
+  { ok: true; identity: Identity; waiting: boolean } | { ok: false; error: HeraldError };
+
+/** What a handshake carries that admission decisions read. */
+export interface HandshakeRequest {
+  request: IncomingMessage;
+  params: Record<string, string>;
+  query: URLSearchParams;
+}
+
+const rateLimited = {
+  code: ErrorCodes.WS_RATE_LIMIT_EXCEEDED,
+  message: 'too many messages; slow down',
+};
+const authRequired = { code: ErrorCodes.WS_AUTH_REQUIRED, message: 'send an auth frame first' };
+
+/**
+ * Who gets in and who stays in: origins, authentication, tenants, guards, connection limits,
+ * message rates, token expiry and in-band auth. The gateway calls it at each step of a
+ * connection's life; everything it refuses gets a stable code.
+ */
+export class Security implements InboundSecurity {
+  readonly rejectBeforeUpgrade: boolean;
+  private readonly authenticator: Authenticator | undefined;
+  private readonly tenancy: TenancyOptions | undefined;
+  private readonly limits: ConnectionLimits;
+  private readonly rates: RateLimiter | undefined;
+  private readonly origins = new Map<Namespace, OriginPolicy>();
+  private readonly sessions = new WeakMap<Connection, Session>();
+
+  constructor(
+    options: GatewayOptions,
+    private readonly context: GatewayContext,
+  ) {
+    this.authenticator = options.auth && new Authenticator(options.auth);
+    this.rejectBeforeUpgrade = this.authenticator?.rejectBeforeUpgrade ?? false;
+    this.tenancy = options.tenancy;
+    this.limits = new ConnectionLimits(options.limits ?? {});
+    const rate = options.rateLimit;
+    this.rates = rate && rate.enabled !== false ? new RateLimiter(rate) : undefined;
+  }
+
+  /** Checks a namespace's security options against the gateway's; called when it is declared. */
+  register(namespace: Namespace): void {
+    const { auth, origins } = namespace.options;
+    if (auth !== 'public' && !this.authenticator) {
+      throw new ConfigError(
+        `invalid Herald options: namespace ${namespace.pattern.source}.auth: needs the gateway's auth option`,
+      );
+    }
+    if (origins) this.origins.set(namespace, new OriginPolicy(origins));
+  }
+
+  /** Counts an upgrade attempt from `ip`; false when it comes too fast. */
+  allowAttempt(ip: string): boolean {
+    return this.rates ? this.rates.allowAttempt(ip) : true;
+  }
+
+  /** Runs the handshake checks in order: origin, authentication, tenant, scopes, guards, limits. Never throws. */
+  async admit(namespace: Namespace, handshake: HandshakeRequest): Promise<Admission> {
+    try {
+      const origin = handshake.request.headers.origin;
+      if (!(this.origins.get(namespace)?.allows(origin) ?? true)) {
+        throw new HeraldError(ErrorCodes.WS_ORIGIN_NOT_ALLOWED, 'origin is not allowed');
+      }
+      const mode = namespace.options.auth;
+      const token =
+        mode !== 'public' && this.authenticator
+          ? extractToken(handshake.request, handshake.query, this.authenticator.tokenSources)
+          : undefined;
+      if (token === undefined && requiresIdentity(mode)) {
+        if (!this.authenticator?.authTimeout) {
+          throw new HeraldError(ErrorCodes.WS_AUTH_REQUIRED, 'a token is required');
+        }
+        this.limits.check(this.connectionKeys(namespace, handshake.request, anonymousIdentity()));
+        return { ok: true, identity: anonymousIdentity(), waiting: true };
+      }
+      const identity =
+        token === undefined ? anonymousIdentity() : await this.verify(token, handshake.request);
+      await this.admitIdentity(namespace, handshake, identity, token !== undefined);
+      this.limits.check(this.connectionKeys(namespace, handshake.request, identity));
+      return { ok: true, identity, waiting: false };
+    } catch (error) {
+      return { ok: false, error: asRefusal(error, this.context.logger, 'handshake') };
+    }
+  }
+
+  /**
+   * Starts the admitted connection's session: counts it, sets its identity and timers. Returns
+   * the refusal when a limit was reached since the handshake.
+   */
+  async attach(
+    connection: Connection,
+    admission: Admission & { ok: true },
+    handshake: HandshakeRequest,
+  ): Promise<HeraldError | undefined> {
+    const session = new Session(handshake.request, admission.waiting ? 'waiting' : 'open');
+    this.sessions.set(connection, session);
+    try {
+      session.slot = this.limits.acquire(
+        this.connectionKeys(connection.namespace, handshake.request, admission.identity),
+      );
+    } catch (error) {
+      return asRefusal(error, this.context.logger, 'connection limits');
+    }
+    session.rate = this.rates?.open(connection.remoteAddress);
+    const { idleTimeout } = connection.namespace.options;
+    if (idleTimeout > 0) {
+      session.startIdleTimer(idleTimeout, () =>
+        connection.close(CloseCodes.NORMAL, 'idle timeout'),
+      );
+    }
+    if (admission.waiting) {
+      const timeout = (this.authenticator as Authenticator).authTimeout;
+      session.startAuthTimer(timeout, () => {
+        this.context.stats.rejected('auth_timeout');
+        this.refuse(
+          connection,
+          new HeraldError(ErrorCodes.WS_AUTH_REQUIRED, `no auth frame within ${timeout} ms`),
+        );
+      });
+      return undefined;
+    }
+    await this.setIdentity(connection, session, admission.identity);
+    return undefined;
+  }
+
+  /** True while the connection may send frames before its namespace's hooks ran (the `auth` frame). */
+  acceptsEarlyFrames(connection: Connection): boolean {
+    return this.sessions.get(connection)?.phase === 'waiting';
+  }
+
+  /** Settles true once the connection is authenticated (or needs not be), false if it never will be. */
+  authenticated(connection: Connection): Promise<boolean> {
+    return this.sessions.get(connection)?.authenticated ?? Promise.resolve(true);
+  }
+
+  /** Ends the connection's session: timers, counts, rate buckets, tenant channel. */
+  async release(connection: Connection): Promise<void> {
+    const session = this.sessions.get(connection);
+    if (!session) return;
+    this.sessions.delete(connection);
+    session.end();
+    const tenant = connection.identity.tenant;
+    if (tenant !== undefined) await this.context.registry.remove(tenantChannel(tenant), connection);
+  }
+
+  rateLimitStatus(connection: Connection): RateLimitStatus {
+    return (
+      this.sessions.get(connection)?.rate?.status() ?? {
+        enabled: false,
+        violations: 0,
+        maxViolations: 0,
+      }
+    );
+  }
+
+  // ---- InboundSecurity: called per client frame -------------------------------------------------
+
+  admitFrame(connection: Connection, frame: ClientFrame | undefined): boolean {
+    const session = this.sessions.get(connection);
+    if (!session) return true;
+    const now = Date.now();
+    session.lastActivity = now;
+    const verdict = session.rate ? session.rate.take(now) : 'ok';
+    if (verdict !== 'ok') {
+      connection.replyError(frameId(frame), rateLimited);
+      if (verdict === 'close') connection.close(CloseCodes.LIMIT_EXCEEDED, 'rate limit exceeded');
+      return false;
+    }
+    if (
+      session.phase === 'waiting' &&
+      frame &&
+      frame.type !== 'auth' &&
+      frame.type !== 'ping' &&
+      frame.type !== 'pong'
+    ) {
+      connection.replyError(frameId(frame), authRequired);
+      return false;
+    }
+    return true;
+  }
+
+  /** An `auth` frame: first authentication of a waiting (or anonymous) connection, or a token refresh. */
+  async authenticate(connection: Connection, frame: AuthFrame): Promise<void> {
+    const session = this.sessions.get(connection);
+    if (!this.authenticator || !session || connection.namespace.options.auth === 'public') {
+      connection.replyError(frame.id, {
+        code: ErrorCodes.WS_NOT_FOUND,
+        message: 'in-band authentication is not configured on this namespace',
+      });
+      return;
+    }
+    const waiting = session.phase === 'waiting';
+    if (waiting) session.beginAuthentication();
+    const current = connection.identity;
+    const refresh = !waiting && current.userId !== undefined;
+    try {
+      const identity = await this.verify(frame.token, session.request);
+      if (!connection.isOpen) return;
+      if (refresh) {
+        // A refresh renews the same user's session; it never switches user or tenant.
+        if (
+          identity.userId !== current.userId ||
+          (identity.tenant !== undefined && identity.tenant !== current.tenant)
+        ) {
+          throw new HeraldError(
+            ErrorCodes.WS_FORBIDDEN,
+            'a refresh token must be for the same user and tenant',
+          );
+        }
+        identity.tenant = current.tenant;
+        connection.identity = identity;
+        session.scheduleExpiry(identity.expiresAt, () => this.expire(connection));
+      } else {
+        const handshake = {
+          request: session.request,
+          params: connection.params as Record<string, string>,
+          query: connection.query,
+        };
+        await this.admitIdentity(connection.namespace, handshake, identity, true);
+        if (!waiting && identity.tenant !== current.tenant) {
+          throw new HeraldError(
+            ErrorCodes.WS_FORBIDDEN,
+            'authentication may not change the tenant',
+          );
+        }
+        session.slot = this.limits.replace(
+          session.slot,
+          this.connectionKeys(connection.namespace, session.request, identity),
+        );
+        await this.setIdentity(connection, session, identity);
+        if (waiting) session.finishAuthentication(true);
+      }
+      connection.reply(
+        frame.id,
+        identity.expiresAt === undefined ? {} : { expiresAt: identity.expiresAt },
+      );
+    } catch (error) {
+      const refusal = asRefusal(error, this.context.logger, 'in-band authentication');
+      if (!waiting) {
+        // A live connection keeps its current credentials; only this attempt fails.
+        connection.replyError(frame.id, refusal);
+        return;
+      }
+      this.context.stats.rejected(rejectionReason(refusal.code));
+      session.finishAuthentication(false);
+      connection.replyError(frame.id, refusal);
+      connection.close(closeCodeFor(refusal.code), closeReason(refusal.message));
+    }
+  }
+
+  authorizeSubscribe(connection: Connection, channel: string): Promise<void> {
+    return authorizeSubscribe(connection, channel, (internal) =>
+      this.context.registry.subscriberCount(internal),
+    );
+  }
+
+  // ---- internals --------------------------------------------------------------------------------
+
+  private verify(token: string, request: IncomingMessage): Promise<Identity> {
+    return (this.authenticator as Authenticator).authenticate(token, request);
+  }
+
+  /** Tenant, scopes and handshake guards for an identity; fills `identity.tenant`. Throws a refusal. */
+  private async admitIdentity(
+    namespace: Namespace,
+    handshake: HandshakeRequest,
+    identity: Identity,
+    authenticated: boolean,
+  ): Promise<void> {
+    const { request, params, query } = handshake;
+    if (this.tenancy)
+      identity.tenant = resolveTenant(this.tenancy, {
+        identity,
+        params,
+        query,
+        headers: request.headers,
+      });
+    if (authenticated) checkScopes(namespace.options.auth, identity);
+    const guards = namespace.options.handshakeGuards;
+    if (!guards || guards.length === 0) return;
+    const ctx: HandshakeContext = {
+      request,
+      namespace: namespace.pattern.source,
+      params,
+      query,
+      origin: request.headers.origin,
+      remoteAddress: request.socket.remoteAddress ?? '',
+      identity,
+    };
+    for (const guard of guards) {
+      if (!(await guard(ctx)))
+        throw new HeraldError(ErrorCodes.WS_FORBIDDEN, 'connection refused by a guard');
+    }
+  }
+
+  private async setIdentity(
+    connection: Connection,
+    session: Session,
+    identity: Identity,
+  ): Promise<void> {
+    connection.identity = identity;
+    session.rate?.bindShared(
+      'user',
+      identity.userId === undefined ? undefined : `${identity.tenant ?? ''}/${identity.userId}`,
+    );
+    session.rate?.bindShared('tenant', identity.tenant);
+    session.scheduleExpiry(identity.expiresAt, () => this.expire(connection));
+    if (identity.tenant !== undefined)
+      await this.context.registry.add(tenantChannel(identity.tenant), connection);
+  }
+
+  private connectionKeys(
+    namespace: Namespace,
+    request: IncomingMessage,
+    identity: Identity,
+  ): ConnectionKeys {
+    return {
+      namespace: namespace.pattern.source,
+      namespaceLimit: namespace.options.maxConnections,
+      ip: request.socket.remoteAddress ?? '',
+      userId: identity.userId,
+      tenant: identity.tenant,
+    };
+  }
+
+  private expire(connection: Connection): void {
+    this.refuse(connection, new HeraldError(ErrorCodes.WS_TOKEN_EXPIRED, 'token has expired'));
+  }
+
+  /** Tells the client why, then closes with the matching code. */
+  private refuse(connection: Connection, error: HeraldError): void {
+    connection.replyError(undefined, error);
+    connection.close(closeCodeFor(error.code), closeReason(error.message));
+  }
+}
+
+function frameId(frame: ClientFrame | undefined) {
+  return frame && 'id' in frame ? frame.id : undefined;
+}

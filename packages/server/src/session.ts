@@ -1,0 +1,87 @@
+import type { IncomingMessage } from 'node:http';
+import type { ConnectionSlot } from './limits/connection-limits.js';
+import type { MessageRate } from './limits/rate-limiter.js';
+
+/**
+ * - `waiting`: accepted without credentials; only `auth`, `ping` and `pong` frames are handled.
+ * - `authenticating`: an `auth` frame is being verified; other frames wait for the outcome.
+ * - `open`: authenticated, or anonymous where the namespace allows it.
+ */
+export type SessionPhase = 'waiting' | 'authenticating' | 'open';
+
+/** setTimeout takes at most 2^31-1 ms; longer waits are re-armed when that fires. */
+const maxTimerDelay = 2_147_483_647;
+
+/** What the gateway keeps per connection to admit it and keep it admitted: timers, counts, rates. */
+export class Session {
+  phase: SessionPhase;
+  lastActivity = Date.now();
+  slot: ConnectionSlot | undefined;
+  rate: MessageRate | undefined;
+  /** Settles true once the connection may run its namespace's hooks, false if it never may. */
+  readonly authenticated: Promise<boolean>;
+  private settleAuthentication!: (ok: boolean) => void;
+  private authTimer: NodeJS.Timeout | undefined;
+  private expiryTimer: NodeJS.Timeout | undefined;
+  private idleTimer: NodeJS.Timeout | undefined;
+
+  constructor(
+    readonly request: IncomingMessage,
+    phase: SessionPhase,
+  ) {
+    this.phase = phase;
+    this.authenticated = new Promise((resolve) => {
+      this.settleAuthentication = resolve;
+    });
+    if (phase === 'open') this.settleAuthentication(true);
+  }
+
+  /** An `auth` frame arrived: the auth timeout no longer applies, later frames wait for the outcome. */
+  beginAuthentication(): void {
+    clearTimeout(this.authTimer);
+    this.phase = 'authenticating';
+  }
+
+  /** Leaves `waiting` for good: `ok` lets the namespace's hooks run. */
+  finishAuthentication(ok: boolean): void {
+    this.phase = ok ? 'open' : 'authenticating';
+    this.settleAuthentication(ok);
+  }
+
+  startAuthTimer(ms: number, onTimeout: () => void): void {
+    this.authTimer = setTimeout(onTimeout, ms);
+  }
+
+  /** Calls `onExpire` at `expiresAt` (ms since epoch); replaces any earlier schedule. */
+  scheduleExpiry(expiresAt: number | undefined, onExpire: () => void): void {
+    clearTimeout(this.expiryTimer);
+    this.expiryTimer = undefined;
+    if (expiresAt === undefined) return;
+    const arm = () => {
+      const left = expiresAt - Date.now();
+      this.expiryTimer = left <= 0 ? undefined : setTimeout(arm, Math.min(left, maxTimerDelay));
+      if (left <= 0) onExpire();
+    };
+    arm();
+  }
+
+  /** Calls `onIdle` once no frame has arrived for `ms`; checks lazily instead of re-arming per frame. */
+  startIdleTimer(ms: number, onIdle: () => void): void {
+    const check = () => {
+      const idleFor = Date.now() - this.lastActivity;
+      if (idleFor >= ms) onIdle();
+      else this.idleTimer = setTimeout(check, ms - idleFor);
+    };
+    this.idleTimer = setTimeout(check, ms);
+  }
+
+  /** Stops every timer and gives back every count; the connection has ended. */
+  end(): void {
+    clearTimeout(this.authTimer);
+    clearTimeout(this.expiryTimer);
+    clearTimeout(this.idleTimer);
+    this.slot?.release();
+    this.rate?.release();
+    this.settleAuthentication(false);
+  }
+}
