@@ -104,6 +104,8 @@ export class Subscription<P = unknown> implements SubscriptionControl {
   private readonly emitter = new Emitter<SubscriptionEvents<P>>();
   private current: SubscriptionState = 'subscribing';
   private subscribedOnce = false;
+  /** Live publications received while the subscribe ack is still being handled. */
+  private held: unknown[] = [];
   private settleReady: { resolve: () => void; reject: (error: HeraldError) => void } | undefined;
   /** Resolves on the first successful subscription; rejects if the gateway refuses it. */
   readonly ready: Promise<void>;
@@ -196,9 +198,13 @@ export class Subscription<P = unknown> implements SubscriptionControl {
       return;
     }
     if (this.state === 'unsubscribed') return;
-    for (const publication of ack.publications) this.deliver(publication);
+    for (const publication of ack.publications) this.accept(publication);
     if (ack.position) this.position = ack.position;
     this.current = 'subscribed';
+    // Live publications that arrived with the ack, before this ran, follow the recovered ones.
+    const held = this.held;
+    this.held = [];
+    for (const publication of held) this.accept(publication);
     const resubscribed = this.subscribedOnce;
     this.subscribedOnce = true;
     this.settleReady?.resolve();
@@ -208,10 +214,20 @@ export class Subscription<P = unknown> implements SubscriptionControl {
   /** Called by the client when the connection drops: the subscription waits to be restored. */
   suspend(): void {
     if (this.current !== 'unsubscribed') this.current = 'subscribing';
+    // What the dropped connection held back is asked for again with `since` on reconnect.
+    this.held = [];
   }
 
-  /** Called by the client for each publication on this channel (a frame or a recovered one). */
+  /**
+   * Called by the client for each live publication on this channel. Until the subscribe ack has
+   * been handled they wait, so that recovered publications are delivered first.
+   */
   deliver(publication: unknown): void {
+    if (this.current === 'subscribing') this.held.push(publication);
+    else this.accept(publication);
+  }
+
+  private accept(publication: unknown): void {
     if (this.current === 'unsubscribed' || !isRecord(publication)) return;
     const meta = readMeta(publication.meta);
     if (typeof meta.offset === 'number') {

@@ -285,6 +285,31 @@ describe.each(codecs)('HeraldClient with $subprotocol', (codec) => {
     expect(sub.position).toEqual({ offset: 9, epoch: 'e1' });
   });
 
+  it('delivers recovered publications before live ones that arrive in the same read as the ack', async () => {
+    let subscribes = 0;
+    const gw = await gateway({
+      onSubscribe: (frame, conn) => {
+        subscribes += 1;
+        if (subscribes === 1) return { offset: 1, epoch: 'e1' };
+        expect(frame.since).toEqual({ offset: 1, epoch: 'e1' });
+        // Hold the socket's writes so that the ack and the next live publication leave together.
+        const raw = (conn.socket as unknown as { _socket: import('node:net').Socket })._socket;
+        raw.cork();
+        setImmediate(() => gw.publish('room', 'm', 4, { offset: 4, epoch: 'e1' }));
+        setImmediate(() => raw.uncork());
+        const publications = [2, 3].map((offset) => ({ event: 'm', payload: offset, meta: { offset, epoch: 'e1', ts: 1 } }));
+        return { recovered: true, offset: 3, epoch: 'e1', publications };
+      },
+    });
+    const c = client(gw.url);
+    const got: unknown[] = [];
+    const sub = c.subscribe<number>('room', { publication: (p) => void got.push(p.payload) });
+    await sub.ready;
+    gw.live[0]?.socket.close(1012, 'restart');
+    await until(() => got.length === 3);
+    expect(got).toEqual([2, 3, 4]);
+  });
+
   it('drops a refused subscription and does not restore an ended one', async () => {
     const gw = await gateway({
       onSubscribe: (frame) => {

@@ -13,21 +13,27 @@ interface Stream {
   ttl: number;
 }
 
-const newEpoch = (): string => randomBytes(6).toString('base64url');
-
 /**
  * Channel streams held in this process. A new instance means new epochs for every channel, so
  * clients that recover across a restart learn that their position is gone.
+ *
+ * A channel's epoch is derived, not stored: the instance's id, plus how many times the
+ * channel's stream was dropped. So reading a channel nobody published to stores nothing (clients
+ * cannot grow memory by subscribing to made-up names), yet the first publication keeps the epoch
+ * that read returned.
  */
 export class MemoryHistory {
   private readonly streams = new Map<string, Stream>();
+  private readonly instance = randomBytes(6).toString('base64url');
+  /** How many times each channel's stream was dropped (removed, or expired). */
+  private readonly drops = new Map<string, number>();
 
   /** Appends and trims; returns the publication's position. Mutates `publication.meta`. */
   append(publication: Publication, retention: HistoryRetention): StreamPosition {
     const now = publication.meta.ts;
     let stream = this.live(publication.channel, now);
     if (!stream) {
-      stream = { epoch: newEpoch(), top: 0, entries: [], head: 0, ttl: 0 };
+      stream = { epoch: this.epochOf(publication.channel), top: 0, entries: [], head: 0, ttl: 0 };
       this.streams.set(publication.channel, stream);
     }
     stream.top += 1;
@@ -45,13 +51,7 @@ export class MemoryHistory {
   read(channel: string, query: HistoryQuery): HistoryPage {
     const now = Date.now();
     const stream = this.live(channel, now);
-    if (!stream) {
-      // A stream nobody published to yet: fix its epoch now so that a later first publication
-      // continues it and a subscriber's position from this read stays valid.
-      const fresh: Stream = { epoch: newEpoch(), top: 0, entries: [], head: 0, ttl: 0 };
-      this.streams.set(channel, fresh);
-      return { offset: 0, epoch: fresh.epoch, publications: [] };
-    }
+    if (!stream) return { offset: 0, epoch: this.epochOf(channel), publications: [] };
     const cutoff = stream.ttl > 0 ? now - stream.ttl : -Infinity;
     const retained = stream.entries.slice(stream.head).filter((p) => p.meta.ts > cutoff);
     const { since, limit, reverse = false } = query;
@@ -69,11 +69,12 @@ export class MemoryHistory {
   }
 
   remove(channel: string): void {
-    this.streams.delete(channel);
+    if (this.streams.has(channel)) this.drop(channel);
   }
 
   clear(): void {
     this.streams.clear();
+    this.drops.clear();
   }
 
   /**
@@ -84,10 +85,20 @@ export class MemoryHistory {
     const stream = this.streams.get(channel);
     const last = stream?.entries[stream.entries.length - 1];
     if (stream && last && stream.ttl > 0 && last.meta.ts + stream.ttl <= now) {
-      this.streams.delete(channel);
+      this.drop(channel);
       return undefined;
     }
     return stream;
+  }
+
+  private drop(channel: string): void {
+    this.streams.delete(channel);
+    this.drops.set(channel, (this.drops.get(channel) ?? 0) + 1);
+  }
+
+  private epochOf(channel: string): string {
+    const drops = this.drops.get(channel);
+    return drops === undefined ? this.instance : `${this.instance}.${drops}`;
   }
 }
 
