@@ -1,0 +1,47 @@
+import { connect, createServer, type Server, type Socket } from 'node:net';
+
+/**
+ * A minimal TCP load balancer for cluster tests: each new connection goes to the first backend
+ * that accepts it, in order, as a health-checking proxy would send clients away from a dead node.
+ */
+export class TcpBalancer {
+  private readonly server: Server;
+  private readonly sockets = new Set<Socket>();
+
+  constructor(private readonly backends: number[]) {
+    this.server = createServer((client) => this.route(client, 0));
+  }
+
+  async listen(): Promise<number> {
+    await new Promise<void>((resolve) => this.server.listen(0, '127.0.0.1', resolve));
+    return (this.server.address() as { port: number }).port;
+  }
+
+  async close(): Promise<void> {
+    for (const socket of this.sockets) socket.destroy();
+    await new Promise((resolve) => this.server.close(resolve));
+  }
+
+  private route(client: Socket, index: number): void {
+    const port = this.backends[index];
+    if (port === undefined) {
+      client.destroy();
+      return;
+    }
+    client.pause();
+    const upstream = connect(port, '127.0.0.1');
+    upstream.once('error', () => this.route(client, index + 1));
+    upstream.once('connect', () => {
+      upstream.removeAllListeners('error');
+      for (const socket of [client, upstream]) {
+        this.sockets.add(socket);
+        socket.on('close', () => this.sockets.delete(socket));
+        socket.on('error', () => undefined);
+      }
+      client.pipe(upstream).pipe(client);
+      client.on('close', () => upstream.destroy());
+      upstream.on('close', () => client.destroy());
+      client.resume();
+    });
+  }
+}
