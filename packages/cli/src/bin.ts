@@ -1,5 +1,6 @@
 #!/usr/bin/env node
 import { Command } from 'commander';
+import { BrokerUnavailableError } from './broker.js';
 import { loadServeConfig, ServeConfigError } from './config.js';
 import { serve } from './serve.js';
 
@@ -19,7 +20,10 @@ program
   });
 
 program.parseAsync().catch((error: unknown) => {
-  const known = error instanceof ServeConfigError || (error as Error).name === 'ConfigError';
+  const known =
+    error instanceof ServeConfigError ||
+    error instanceof BrokerUnavailableError ||
+    (error as Error).name === 'ConfigError';
   process.stderr.write(`herald: ${known ? (error as Error).message : String(error)}\n`);
   process.exit(known ? 2 : 1);
 });

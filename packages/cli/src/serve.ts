@@ -1,4 +1,5 @@
 import { createGateway, type Gateway } from '@herald/server';
+import { createBroker } from './broker.js';
 import type { ServeConfig } from './config.js';
 
 /**
@@ -6,9 +7,11 @@ import type { ServeConfig } from './config.js';
  * `shutdown` frame and close 1001, queues drain up to `drainTimeout`), then the process exits 0.
  */
 export async function serve(config: ServeConfig): Promise<Gateway> {
-  const gateway = createGateway(config.gateway);
+  const broker = await createBroker(config.broker);
+  const gateway = createGateway({ ...config.gateway, ...(broker && { broker }) });
   for (const [pattern, options] of Object.entries(config.namespaces)) gateway.namespace(pattern, options);
   await gateway.listen(config.port, config.host);
+  gateway.logger.info({ broker: config.broker.type }, 'broker ready');
   const stop = (signal: string) => {
     gateway.logger.info({ signal }, 'shutting down');
     gateway.close().then(

@@ -60,4 +60,19 @@ describe('herald serve', () => {
     expect(code).toBe(2);
     expect(stderr).toContain('WS_MAX_MESSAGE_SIZE');
   });
+
+  it('runs on the broker WS_BROKER names and refuses an unknown one', async () => {
+    const { port } = await startServe([], { WS_BROKER: 'redis', REDIS_URL: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379' });
+    const health = (await (await fetch(`http://127.0.0.1:${port}/health`)).json()) as { status: string };
+    expect(health).toMatchObject({ status: 'ok', broker: { status: 'ok' } });
+
+    const bad = spawn(process.execPath, [bin, 'serve'], {
+      env: { ...process.env, WS_PORT: '0', WS_BROKER: 'kafka' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stderr = '';
+    bad.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    expect(await new Promise((resolve) => bad.once('exit', resolve))).toBe(2);
+    expect(stderr).toContain('WS_BROKER');
+  });
 });

@@ -45,6 +45,12 @@ class EnvReader {
     return number;
   }
 
+  /** A duration given in seconds (fractions allowed), returned in milliseconds. */
+  seconds(name: string): number | undefined {
+    const value = this.number(name);
+    return value === undefined ? undefined : Math.round(value * 1000);
+  }
+
   boolean(name: string): boolean | undefined {
     const value = this.string(name)?.toLowerCase();
     if (value === undefined) return undefined;
@@ -153,6 +159,15 @@ function rateLimitFromEnv(read: EnvReader): RateLimitOptions | undefined {
   return rates;
 }
 
+const logLevels = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+
+function logLevelFromEnv(read: EnvReader): GatewayOptions['logLevel'] {
+  const level = read.string('LOG_LEVEL');
+  if (level === undefined) return undefined;
+  const known = logLevels.find((candidate) => candidate === level);
+  return known ?? read.fail('LOG_LEVEL', `must be one of ${logLevels.join(', ')}`);
+}
+
 /**
  * Gateway options from environment variables (see docs/configuration.md). Only variables that
  * are set appear in the result, so it can be merged under or over a config file.
@@ -171,7 +186,11 @@ export function gatewayOptionsFromEnv(env: Environment = process.env): Partial<G
     }),
     rateLimit: rateLimitFromEnv(read),
     handshakeTimeout: read.integer('WS_HANDSHAKE_TIMEOUT', 1),
+    drainTimeout: read.seconds('WS_DRAIN_TIMEOUT'),
+    logLevel: logLevelFromEnv(read),
     namespaceDefaults: defined<NamespaceOptionsInput>({
+      pingInterval: read.seconds('WS_PING_INTERVAL'),
+      pongTimeout: read.seconds('WS_PONG_TIMEOUT'),
       maxMessageSize: read.integer('WS_MAX_MESSAGE_SIZE', 1),
       idleTimeout: read.integer('WS_IDLE_TIMEOUT'),
       maxSubscriptions: read.integer('WS_MAX_SUBSCRIPTIONS'),

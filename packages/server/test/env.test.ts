@@ -92,6 +92,16 @@ describe('options from the environment', () => {
     });
   });
 
+  it('reads durations in seconds and the log level', () => {
+    expect(
+      gatewayOptionsFromEnv({ WS_PING_INTERVAL: '2.5', WS_PONG_TIMEOUT: '1', WS_DRAIN_TIMEOUT: '3', LOG_LEVEL: 'warn' }),
+    ).toEqual({
+      drainTimeout: 3_000,
+      logLevel: 'warn',
+      namespaceDefaults: { pingInterval: 2_500, pongTimeout: 1_000 },
+    });
+  });
+
   it('names the bad variable', () => {
     const bad: [Record<string, string>, RegExp][] = [
       [{ MAX_CONNECTIONS_PER_IP: 'lots' }, /MAX_CONNECTIONS_PER_IP: must be an integer/],
@@ -99,6 +109,8 @@ describe('options from the environment', () => {
       [{ MESSAGES_PER_MINUTE: '0' }, /MESSAGES_PER_MINUTE: must be an integer of at least 1/],
       [{ TENANT_SOURCES: 'claim,cookie' }, /TENANT_SOURCES: 'cookie' is not one of/],
       [{ AUTH_TIMEOUT: '100' }, /AUTH_TIMEOUT: needs JWT_SECRET_KEY/],
+      [{ WS_PING_INTERVAL: 'often' }, /WS_PING_INTERVAL: must be a non-negative number/],
+      [{ LOG_LEVEL: 'loud' }, /LOG_LEVEL: must be one of/],
     ];
     for (const [env, message] of bad) {
       expect(() => gatewayOptionsFromEnv(env)).toThrow(ConfigError);
