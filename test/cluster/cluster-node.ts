@@ -2,6 +2,7 @@
  * One gateway process of the cluster test: a Herald gateway on the broker named by WS_BROKER
  * (redis or nats), driven by its parent over IPC. Run with `node --import tsx`.
  */
+import { createBroker } from '@herald/cli';
 import { createGateway, type Broker } from '@herald/server';
 
 export type NodeCommand =
@@ -9,15 +10,12 @@ export type NodeCommand =
   | { id: number; type: 'presence'; channel: string }
   | { id: number; type: 'disconnect'; user: string };
 
-async function brokerFromEnv(): Promise<Broker> {
-  const prefix = process.env.CLUSTER_PREFIX ?? 'cluster';
-  const { RedisBroker } = await import('@herald/redis');
-  return new RedisBroker({ url: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379', prefix });
-}
-
 const gateway = createGateway({
   logLevel: 'silent',
-  broker: await brokerFromEnv(),
+  broker: (await createBroker({
+    type: process.env.WS_BROKER === 'nats' ? 'nats' : 'redis',
+    prefix: process.env.CLUSTER_PREFIX ?? 'cluster',
+  })) as Broker,
   auth: { jwt: { secret: process.env.JWT_SECRET_KEY as string } },
   channels: {
     policies: {
