@@ -1,6 +1,7 @@
 import { StorageType } from '@nats-io/jetstream';
 import { Kvm, type KV } from '@nats-io/kv';
 import type { NatsConnection } from '@nats-io/transport-node';
+import { recreatingLostStore } from './store-errors.js';
 
 export interface BucketOptions {
   /** Milliseconds after its last write that the server drops an entry whatever its ttl. */
@@ -29,26 +30,30 @@ export class ExpiringEntries<T> {
   ) {}
 
   /** Creates the bucket, or binds to it when it exists. */
-  async ensure(): Promise<void> {
+  readonly ensure = async (): Promise<void> => {
     this.bucket = await new Kvm(this.nc).create(this.name, {
       history: 1,
       ttl: this.options.maxAge,
       storage: this.options.storage === 'memory' ? StorageType.Memory : StorageType.File,
       replicas: this.options.replicas,
     });
-  }
+  };
 
   async put(key: string, value: T, ttl: number): Promise<void> {
     const stored: Stored<T> = { value, ttl };
-    await this.kv().put(key, JSON.stringify(stored));
+    await recreatingLostStore(this.ensure, () => this.kv().put(key, JSON.stringify(stored)));
   }
 
-  async remove(key: string): Promise<void> {
-    await this.kv().delete(key);
+  remove(key: string): Promise<void> {
+    return recreatingLostStore(this.ensure, () => this.kv().delete(key));
   }
 
   /** The live values whose keys match `filter` (a KV key, wildcards allowed). */
-  async live(filter: string): Promise<T[]> {
+  live(filter: string): Promise<T[]> {
+    return recreatingLostStore(this.ensure, () => this.liveOnce(filter));
+  }
+
+  private async liveOnce(filter: string): Promise<T[]> {
     const now = Date.now();
     const values: T[] = [];
     for await (const entry of await this.kv().history({ key: filter })) {

@@ -4,13 +4,13 @@ import type { HistoryPage, HistoryQuery, HistoryRetention, Publication } from '@
 import {
   DiscardPolicy,
   JetStreamApiCodes,
-  JetStreamApiError,
   StorageType,
   type JetStreamClient,
   type JetStreamManager,
 } from '@nats-io/jetstream';
 import { headers, type MsgHdrs } from '@nats-io/transport-node';
 import type { NatsNames } from './names.js';
+import { isApiError, recreatingLostStore } from './store-errors.js';
 import { readSubject } from './subject-reader.js';
 import { decodePublication, RecordHeaders } from './wire.js';
 
@@ -58,7 +58,7 @@ export class HistoryStream {
   ) {}
 
   /** Creates the stream unless it exists; an existing stream's configuration is left as is. */
-  async ensure(): Promise<void> {
+  readonly ensure = async (): Promise<void> => {
     const name = this.names.historyStream;
     try {
       await this.jsm.streams.info(name);
@@ -76,10 +76,18 @@ export class HistoryStream {
       storage: this.limits.storage === 'memory' ? StorageType.Memory : StorageType.File,
       num_replicas: this.limits.replicas,
     });
-  }
+  };
 
   /** Stores `body` (the encoded publication) as the channel's next record; returns its position. */
-  async append(
+  append(channel: string, body: Uint8Array, retention: HistoryRetention): Promise<StreamPosition> {
+    return recreatingLostStore(this.ensure, () => this.appendOnce(channel, body, retention));
+  }
+
+  read(channel: string, query: HistoryQuery): Promise<HistoryPage> {
+    return recreatingLostStore(this.ensure, () => this.readOnce(channel, query));
+  }
+
+  private async appendOnce(
     channel: string,
     body: Uint8Array,
     retention: HistoryRetention,
@@ -103,7 +111,7 @@ export class HistoryStream {
     }
   }
 
-  async read(channel: string, query: HistoryQuery): Promise<HistoryPage> {
+  private async readOnce(channel: string, query: HistoryQuery): Promise<HistoryPage> {
     const subject = this.names.history(channel);
     let top = await this.top(subject);
     while (!top || expired(top)) {
@@ -147,7 +155,10 @@ export class HistoryStream {
   }
 
   async remove(channel: string): Promise<void> {
-    await this.jsm.streams.purge(this.names.historyStream, { filter: this.names.history(channel) });
+    const filter = this.names.history(channel);
+    await recreatingLostStore(this.ensure, () =>
+      this.jsm.streams.purge(this.names.historyStream, { filter }),
+    );
   }
 
   private async top(subject: string): Promise<Top | undefined> {
@@ -224,10 +235,6 @@ function select(
     ? retained.filter((p) => since === undefined || offset(p) < since).reverse()
     : retained.filter((p) => since === undefined || offset(p) > since);
   return limit === undefined ? selected : selected.slice(0, limit);
-}
-
-function isApiError(error: unknown, code: number): boolean {
-  return error instanceof JetStreamApiError && error.code === code;
 }
 
 /** Spreads racing appenders apart: a few ms, growing with the attempts, jittered. */

@@ -151,24 +151,24 @@ export class NatsBroker implements Broker {
     this.channels.delete(channel);
   }
 
-  history(channel: string, query: HistoryQuery): Promise<HistoryPage> {
+  async history(channel: string, query: HistoryQuery): Promise<HistoryPage> {
     return this.reachable().history.read(channel, query);
   }
 
-  removeHistory(channel: string): Promise<void> {
+  async removeHistory(channel: string): Promise<void> {
     return this.reachable().history.remove(channel);
   }
 
-  addPresence(channel: string, client: PresenceClient, ttl: number): Promise<void> {
+  async addPresence(channel: string, client: PresenceClient, ttl: number): Promise<void> {
     const key = this.names.presenceKey(channel, client.connectionId);
     return this.reachable().presence.put(key, client, ttl);
   }
 
-  removePresence(channel: string, connectionId: string): Promise<void> {
+  async removePresence(channel: string, connectionId: string): Promise<void> {
     return this.reachable().presence.remove(this.names.presenceKey(channel, connectionId));
   }
 
-  presence(channel: string): Promise<PresenceClient[]> {
+  async presence(channel: string): Promise<PresenceClient[]> {
     return this.reachable().presence.live(this.names.presenceOf(channel));
   }
 
@@ -179,7 +179,7 @@ export class NatsBroker implements Broker {
     return { connections: clients.length, users: users.size };
   }
 
-  command(command: ClusterCommand, timeout: number): Promise<unknown[]> {
+  async command(command: ClusterCommand, timeout: number): Promise<unknown[]> {
     return this.started().commands.run(command, timeout, this.link.isConnected);
   }
 
