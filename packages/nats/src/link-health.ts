@@ -25,6 +25,8 @@ export class LinkHealth {
           this.connected = true;
         }
       }
+      // The client gave up reconnecting (or the broker closed it).
+      this.connected = false;
     })();
   }
 

@@ -85,6 +85,7 @@ export class NatsBroker implements Broker {
       names.nodeKey(options.nodeId),
       options.nodeTtl,
       this.link.stored,
+      () => this.link.isConnected,
     );
     const commands = new ClusterCommands(nc, names.commands, options.nodeId, registry, sink);
     const session: Session = { nc, history, presence, nodes, registry, commands };

@@ -14,6 +14,8 @@ export class NodeRegistry {
     private readonly ttl: number,
     /** Told the outcome of each background heartbeat: undefined when it was written. */
     private readonly onHeartbeat: (error?: unknown) => void,
+    /** Beats are skipped while NATS is away: one would only time out after it is back. */
+    private readonly reachable: () => boolean,
   ) {}
 
   /** Writes the first heartbeat, then keeps writing them in the background. */
@@ -21,7 +23,7 @@ export class NodeRegistry {
     await this.heartbeat();
     this.timer = setInterval(
       () => {
-        this.heartbeat().then(() => this.onHeartbeat(), this.onHeartbeat);
+        if (this.reachable()) this.heartbeat().then(() => this.onHeartbeat(), this.onHeartbeat);
       },
       Math.floor(this.ttl / 3),
     );
