@@ -1,12 +1,13 @@
 import { randomBytes } from 'node:crypto';
 import type { StreamPosition } from '@herald/protocol';
-import type { HistoryPage, HistoryQuery, HistoryRetention, Publication } from '@herald/server';
+import type { HistoryPage, HistoryQuery, HistoryRetention } from '@herald/server';
 import {
   DiscardPolicy,
   JetStreamApiCodes,
   StorageType,
   type JetStreamClient,
   type JetStreamManager,
+  type JsMsg,
 } from '@nats-io/jetstream';
 import { headers, type MsgHdrs } from '@nats-io/transport-node';
 import type { NatsNames } from './names.js';
@@ -115,43 +116,43 @@ export class HistoryStream {
     const subject = this.names.history(channel);
     let top = await this.top(subject);
     while (!top || expired(top)) {
-      // No live stream: fix an epoch now, so that the first publication continues it.
-      const epoch = newEpoch();
-      const marker = { offset: 0, epoch };
-      if (
-        (await this.store(subject, new Uint8Array(), marker, { size: 1, ttl: 0 }, top)) !==
-        undefined
-      ) {
-        return { ...marker, publications: [] };
-      }
+      const marked = await this.mark(subject, top);
+      if (marked) return { ...marked, publications: [] };
       top = await this.top(subject);
     }
     const position = { offset: top.offset, epoch: top.epoch };
     if (query.limit === 0 || top.offset === 0) return { ...position, publications: [] };
+    const { historyStream } = this.names;
     const records = await readSubject(
       this.js,
-      this.names.historyStream,
+      historyStream,
       subject,
       top.seq,
       this.limits.readTimeout,
     );
-    const oldest = top.offset - top.size;
+    const oldest = Math.max(top.offset - top.size, 0);
     const cutoff = top.ttl > 0 ? Date.now() - top.ttl : -Infinity;
-    const retained: Publication[] = [];
-    for (const record of records) {
-      if (record.time.getTime() <= cutoff) continue;
-      const publication = decodePublication(record.data, record.headers);
-      const offset = publication?.meta.offset;
-      if (
-        publication &&
-        offset !== undefined &&
-        offset > oldest &&
-        publication.meta.epoch === top.epoch
-      ) {
-        retained.push(publication);
-      }
-    }
-    return { ...position, publications: select(retained, query) };
+    const retained = records.filter(
+      (record) =>
+        recordOffset(record) > oldest &&
+        record.headers?.get(RecordHeaders.epoch) === top.epoch &&
+        record.time.getTime() > cutoff,
+    );
+    // Only the page is decoded.
+    const publications = select(retained, query).flatMap(
+      (record) => decodePublication(record.data, record.headers) ?? [],
+    );
+    return { ...position, publications };
+  }
+
+  /**
+   * Stores an epoch marker (offset 0) for a channel with no live stream, so that its first
+   * publication continues that epoch; undefined when another record was stored first.
+   */
+  private async mark(subject: string, top: Top | undefined): Promise<StreamPosition | undefined> {
+    const marker = { offset: 0, epoch: newEpoch() };
+    const stored = await this.store(subject, new Uint8Array(), marker, { size: 1, ttl: 0 }, top);
+    return stored === undefined ? undefined : marker;
   }
 
   async remove(channel: string): Promise<void> {
@@ -225,15 +226,13 @@ function recordHeaders(position: StreamPosition, retention: HistoryRetention): M
   return h;
 }
 
-/** Applies a query's direction, `since` and `limit` to retained publications (oldest first). */
-function select(
-  retained: Publication[],
-  { since, limit, reverse = false }: HistoryQuery,
-): Publication[] {
-  const offset = (p: Publication) => p.meta.offset ?? 0;
+const recordOffset = (record: JsMsg): number => Number(record.headers?.get(RecordHeaders.offset));
+
+/** Applies a query's direction, `since` and `limit` to retained records (oldest first). */
+function select(retained: JsMsg[], { since, limit, reverse = false }: HistoryQuery): JsMsg[] {
   const selected = reverse
-    ? retained.filter((p) => since === undefined || offset(p) < since).reverse()
-    : retained.filter((p) => since === undefined || offset(p) > since);
+    ? retained.filter((r) => since === undefined || recordOffset(r) < since).reverse()
+    : retained.filter((r) => since === undefined || recordOffset(r) > since);
   return limit === undefined ? selected : selected.slice(0, limit);
 }
 
