@@ -28,7 +28,8 @@ export function decodePublication(
 ): Publication | undefined {
   const offset = headers?.get(RecordHeaders.offset);
   if (offset === '0') return undefined;
-  const publication = JSON.parse(Buffer.from(body).toString('utf8')) as Publication;
+  const text = Buffer.from(body.buffer, body.byteOffset, body.byteLength).toString('utf8');
+  const publication = JSON.parse(text) as Publication;
   if (offset && headers) {
     publication.meta.offset = Number(offset);
     publication.meta.epoch = headers.get(RecordHeaders.epoch);
