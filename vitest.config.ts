@@ -15,6 +15,7 @@ export default defineConfig({
       '@herald/protocol': pkg('protocol'),
       '@herald/server': pkg('server'),
       '@herald/client': pkg('client'),
+      '@herald/nats': pkg('nats'),
       '@herald/cli': pkg('cli'),
       '@herald/redis': pkg('redis'),
     },
