@@ -13,6 +13,7 @@ const token = (user: string) =>
 
 const brokers = [
   { name: 'redis', env: { WS_BROKER: 'redis' } },
+  { name: 'nats', env: { WS_BROKER: 'nats' } },
 ];
 
 describe.each(brokers)('a cluster of three gateways on $name', ({ env }) => {
@@ -86,5 +87,5 @@ describe.each(brokers)('a cluster of three gateways on $name', ({ env }) => {
     // A's presence entries (alice) are gone within the presence ttl.
     await expect.poll(() => users(nodeB), { timeout: presenceTtl + 3_000 }).toEqual(['bob', 'carol']);
     client.close();
-  });
+  }, 60_000);
 });

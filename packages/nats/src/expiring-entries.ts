@@ -1,4 +1,4 @@
-import { StorageType } from '@nats-io/jetstream';
+import { jetstreamManager, StorageType } from '@nats-io/jetstream';
 import { Kvm, type KV } from '@nats-io/kv';
 import type { NatsConnection } from '@nats-io/transport-node';
 import { recreatingLostStore } from './store-errors.js';
@@ -53,11 +53,20 @@ export class ExpiringEntries<T> {
     return recreatingLostStore(this.ensure, () => this.liveOnce(filter));
   }
 
+  /**
+   * Lists the matching keys from the stream's per-subject counts and reads each one directly:
+   * no consumer, so entries rewritten or removed meanwhile cannot leave a read waiting.
+   */
   private async liveOnce(filter: string): Promise<T[]> {
+    const subjectPrefix = `$KV.${this.name}.`;
+    const jsm = await jetstreamManager(this.nc);
+    const info = await jsm.streams.info(`KV_${this.name}`, { subjects_filter: `${subjectPrefix}${filter}` });
+    const keys = Object.keys(info.state.subjects ?? {}).map((subject) => subject.slice(subjectPrefix.length));
+    const entries = await Promise.all(keys.map((key) => this.kv().get(key)));
     const now = Date.now();
     const values: T[] = [];
-    for await (const entry of await this.kv().history({ key: filter })) {
-      if (entry.operation !== 'PUT') continue;
+    for (const entry of entries) {
+      if (!entry || entry.operation !== 'PUT') continue;
       const stored = entry.json<Stored<T>>();
       if (entry.created.getTime() + stored.ttl > now) values.push(stored.value);
     }

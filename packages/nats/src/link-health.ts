@@ -1,14 +1,10 @@
+import type { BrokerHealth } from '@herald/server';
 import type { NatsConnection } from '@nats-io/transport-node';
-
-/** `degraded`: NATS is unreachable or refuses writes; the node still serves its own clients. */
-export interface NatsBrokerHealth {
-  status: 'ok' | 'degraded';
-  detail?: string;
-}
 
 /**
  * Follows the connection's status (the client reconnects by itself) and the outcome of the
  * latest store write, so that the broker can say whether it reaches NATS and act on a return.
+ * `degraded`: NATS is unreachable or refuses writes; the node still serves its own clients.
  */
 export class LinkHealth {
   private connected = true;
@@ -39,7 +35,7 @@ export class LinkHealth {
     this.storeError = error === undefined ? undefined : describe(error);
   };
 
-  health(): NatsBrokerHealth {
+  health(): BrokerHealth {
     if (!this.connected) return { status: 'degraded', detail: 'NATS is unreachable; reconnecting' };
     if (this.storeError) return { status: 'degraded', detail: `NATS store: ${this.storeError}` };
     return { status: 'ok' };

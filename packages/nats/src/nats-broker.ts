@@ -1,6 +1,7 @@
 import type { PresenceClient, PresenceStats, StreamPosition } from '@herald/protocol';
 import type {
   Broker,
+  BrokerHealth,
   BrokerSink,
   ClusterCommand,
   HistoryPage,
@@ -14,7 +15,7 @@ import { connect, type Msg, type NatsConnection, type Subscription } from '@nats
 import { ClusterCommands } from './cluster-commands.js';
 import { ExpiringEntries } from './expiring-entries.js';
 import { HistoryStream } from './history-stream.js';
-import { LinkHealth, type NatsBrokerHealth } from './link-health.js';
+import { LinkHealth } from './link-health.js';
 import { NatsNames } from './names.js';
 import { NodeRegistry } from './node-registry.js';
 import { resolveOptions, type NatsBrokerOptions, type ResolvedNatsOptions } from './options.js';
@@ -108,7 +109,7 @@ export class NatsBroker implements Broker {
     });
   }
 
-  health(): NatsBrokerHealth {
+  health(): BrokerHealth {
     return this.session ? this.link.health() : { status: 'degraded', detail: 'not started' };
   }
 

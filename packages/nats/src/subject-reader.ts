@@ -3,7 +3,8 @@ import { DeliverPolicy, type JetStreamClient, type JsMsg } from '@nats-io/jetstr
 /**
  * Reads the messages a stream holds under one subject, oldest first, up to sequence `last`
  * (known from a prior look at the subject's last message). Stops early when nothing more is
- * pending, or after `timeoutMs` (the subject was purged meanwhile), so a read never hangs.
+ * pending. A read that has not finished after `timeoutMs` (the subject was purged meanwhile)
+ * throws rather than pass a partial stream off as whole; it never hangs.
  */
 export async function readSubject(
   js: JetStreamClient,
@@ -19,11 +20,18 @@ export async function readSubject(
   const messages = await consumer.consume();
   const timer = setTimeout(() => void messages.stop(), timeoutMs);
   const read: JsMsg[] = [];
+  let complete = false;
   try {
     for await (const message of messages) {
-      if (message.seq > last) break;
+      if (message.seq > last) {
+        complete = true;
+        break;
+      }
       read.push(message);
-      if (message.seq === last || message.info.pending === 0) break;
+      if (message.seq === last || message.info.pending === 0) {
+        complete = true;
+        break;
+      }
     }
   } finally {
     clearTimeout(timer);
@@ -31,5 +39,7 @@ export async function readSubject(
     // Ordered consumers linger for minutes when left alone; this one is done.
     consumer.delete().catch(() => undefined);
   }
+  // A partial read would pass for the whole stream: fail instead, and let the caller retry.
+  if (!complete) throw new Error(`reading ${subject} did not finish within ${timeoutMs} ms`);
   return read;
 }
