@@ -1,4 +1,4 @@
-import { createServer, request, type Server } from 'node:http';
+import { createServer, type Server } from 'node:http';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -9,6 +9,7 @@ import { startGateway, type RunningGateway } from './support/gateway-fixture.js'
 import { refusal, stillServes } from './support/probes.js';
 import { TestClient } from './support/test-client.js';
 import { secret, sign, unsigned } from './support/tokens.js';
+import { upgradeStatus } from './support/upgrade-status.js';
 
 let running: RunningGateway;
 const servers: Server[] = [];
@@ -317,34 +318,6 @@ describe('key sources and algorithms', () => {
 });
 
 describe('refusing before the upgrade', () => {
-  function upgradeStatus(
-    port: number,
-    path: string,
-    headers: Record<string, string> = {},
-  ): Promise<number> {
-    return new Promise((resolve, reject) => {
-      const req = request({
-        port,
-        host: '127.0.0.1',
-        path,
-        headers: {
-          Connection: 'Upgrade',
-          Upgrade: 'websocket',
-          'Sec-WebSocket-Version': '13',
-          'Sec-WebSocket-Key': 'dGhlIHNhbXBsZSBub25jZQ==',
-          ...headers,
-        },
-      });
-      req.on('response', (res) => resolve(res.statusCode ?? 0));
-      req.on('upgrade', (_res, socket) => {
-        socket.destroy();
-        resolve(101);
-      });
-      req.on('error', reject);
-      req.end();
-    });
-  }
-
   it('answers HTTP 401 and 403 with rejectBeforeUpgrade', async () => {
     running = await startGateway(
       (gw) => {

@@ -1,33 +1,10 @@
-import { request } from 'node:http';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startGateway, type RunningGateway } from './support/gateway-fixture.js';
 import { TestClient } from './support/test-client.js';
+import { upgradeStatus } from './support/upgrade-status.js';
 
 let running: RunningGateway;
 afterEach(() => running.gateway.close());
-
-function upgradeStatus(port: number, path: string): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const req = request({
-      port,
-      host: '127.0.0.1',
-      path,
-      headers: {
-        Connection: 'Upgrade',
-        Upgrade: 'websocket',
-        'Sec-WebSocket-Version': '13',
-        'Sec-WebSocket-Key': 'dGhlIHNhbXBsZSBub25jZQ==',
-      },
-    });
-    req.on('response', (res) => resolve(res.statusCode ?? 0));
-    req.on('upgrade', (_res, socket) => {
-      socket.destroy();
-      resolve(101);
-    });
-    req.on('error', reject);
-    req.end();
-  });
-}
 
 describe('namespace routing', () => {
   it('matches path parameters and exposes params and query to handlers', async () => {
