@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { createGateway, HeraldError as ServerError, type Gateway } from '@herald/server';
 import { HeraldClient, RequestError, TimeoutError, type HeraldClientOptions } from '@herald/client';
+import { SignJWT } from 'jose';
 import { codecs, until } from './support/fake-gateway.js';
 
 // End-to-end: the real gateway over real sockets.
@@ -17,9 +18,6 @@ afterEach(async () => {
 async function start(port = 0): Promise<{ gateway: Gateway; url: string; port: number }> {
   const gateway = createGateway({ logLevel: 'silent', shutdownReconnectWithin: 50, drainTimeout: 200 });
   const ns = gateway.namespace('/chat/:room');
-  ns.onConnect((conn) => {
-    if (conn.query.get('token') === 'refused') conn.close(4001, 'authentication failed');
-  });
   ns.on('echo', async (payload) => payload);
   ns.on('forbidden', async () => {
     throw new ServerError('WS_FORBIDDEN', 'not for you');
@@ -91,13 +89,28 @@ describe.each(codecs)('HeraldClient against the gateway with $subprotocol', (cod
     expect(got).toEqual(['before', 'after']);
   });
 
-  it('does not reconnect after an auth refusal (4001)', async () => {
-    const { url } = await start();
-    const c = client(url, { token: 'refused' });
-    const info = await new Promise((resolve) => c.once('disconnected', resolve));
+  it('does not reconnect after the gateway refuses its token (4001), and sends getToken tokens', async () => {
+    const secret = 'client-test-secret-of-at-least-32-bytes!';
+    const gateway = createGateway({ logLevel: 'silent', auth: { jwt: { secret } } });
+    gateway.namespace('/private').on('whoami', (_p, conn) => conn.identity.userId);
+    gateways.push(gateway);
+    const { port } = await gateway.listen(0, '127.0.0.1');
+    const url = `ws://127.0.0.1:${port}/private`;
+    const sign = (key: string) =>
+      new SignJWT({ sub: 'ada' }).setProtectedHeader({ alg: 'HS256' }).setExpirationTime('1h').sign(new TextEncoder().encode(key));
+
+    const forged = client(url, { token: await sign('a-different-secret-of-at-least-32-bytes') });
+    let reconnects = 0;
+    forged.on('reconnecting', () => void reconnects++);
+    const info = await new Promise((resolve) => forged.once('disconnected', resolve));
     expect(info).toMatchObject({ code: 4001, willReconnect: false });
-    await new Promise((resolve) => setTimeout(resolve, 100));
-    expect(c.state).toBe('disconnected');
+    await new Promise((resolve) => setTimeout(resolve, 150));
+    expect(forged.state).toBe('disconnected');
+    expect(reconnects).toBe(0);
+
+    const good = client(url, { getToken: () => sign(secret) });
+    await good.connect();
+    await expect(good.request('whoami', null)).resolves.toBe('ada');
   });
 
   it('delivers the offline queue in order once the gateway is back', async () => {
