@@ -13,7 +13,9 @@ const selected = await createBroker({
   prefix: `bench-${process.env.BENCH_RUN ?? 'x'}`,
 });
 const gateway = createGateway({ logLevel: 'warn', ...(selected && { broker: selected }) });
-gateway.namespace('/bench', { backpressure: { maxQueueBytes: 64 * 1024 * 1024, maxQueueMessages: 1_000_000 } });
+gateway.namespace('/bench', {
+  backpressure: { maxQueueBytes: 64 * 1024 * 1024, maxQueueMessages: 1_000_000 },
+});
 const { port } = await gateway.listen(0, '127.0.0.1');
 const text = 'x'.repeat(100);
 const now = () => performance.timeOrigin + performance.now();

@@ -28,16 +28,22 @@ const messages = Number(values.messages);
 const batch = Number(values.batch);
 const intervalMs = Number(values.interval);
 
-async function startNode(broker: string, run: string): Promise<{ process: ChildProcess; port: number }> {
+async function startNode(
+  broker: string,
+  run: string,
+): Promise<{ process: ChildProcess; port: number }> {
   const child = fork(fileURLToPath(new URL('./cluster-node.ts', import.meta.url)), [broker], {
     execArgv: ['--import', 'tsx'],
     env: { ...process.env, BENCH_RUN: run },
   });
-  const port = await new Promise<number>((resolve) => child.once('message', (m: { port: number }) => resolve(m.port)));
+  const port = await new Promise<number>((resolve) =>
+    child.once('message', (m: { port: number }) => resolve(m.port)),
+  );
   return { process: child, port };
 }
 
-const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * p))] as number;
+const percentile = (sorted: number[], p: number) =>
+  sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * p))] as number;
 
 async function measure(mode: string) {
   const run = randomUUID();
@@ -97,7 +103,14 @@ const report = {
   subscribers,
   messages,
   publishRate: `${batch} every ${intervalMs} ms`,
-  topology: { single: 'publisher and subscribers on one node (memory broker)', redis: 'publisher on node 1, subscribers on node 2', nats: 'publisher on node 1, subscribers on node 2' },
+  topology: {
+    single: 'publisher and subscribers on one node (memory broker)',
+    redis: 'publisher on node 1, subscribers on node 2',
+    nats: 'publisher on node 1, subscribers on node 2',
+  },
   results,
 };
-await writeFile(new URL('./results/cluster.json', import.meta.url), `${JSON.stringify(report, null, 2)}\n`);
+await writeFile(
+  new URL('./results/cluster.json', import.meta.url),
+  `${JSON.stringify(report, null, 2)}\n`,
+);

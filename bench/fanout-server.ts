@@ -19,7 +19,9 @@ const payload = { text: 'x'.repeat(100) };
 
 async function heraldTarget(): Promise<Target> {
   const gateway = createGateway({ logLevel: 'warn' });
-  gateway.namespace('/bench', { backpressure: { maxQueueBytes: 64 * 1024 * 1024, maxQueueMessages: 1_000_000 } });
+  gateway.namespace('/bench', {
+    backpressure: { maxQueueBytes: 64 * 1024 * 1024, maxQueueMessages: 1_000_000 },
+  });
   const { port } = await gateway.listen(0, '127.0.0.1');
   return { port, publish: (seq) => void gateway.publish('bench', 'tick', { seq, ...payload }) };
 }
@@ -40,7 +42,13 @@ async function wsTarget(): Promise<Target> {
     port: (server.address() as AddressInfo).port,
     publish: (seq) => {
       // Fair baseline: the frame is serialised once, then sent to each client.
-      const data = JSON.stringify({ type: 'event', channel: 'bench', event: 'tick', payload: { seq, ...payload }, meta: { ts: Date.now() } });
+      const data = JSON.stringify({
+        type: 'event',
+        channel: 'bench',
+        event: 'tick',
+        payload: { seq, ...payload },
+        meta: { ts: Date.now() },
+      });
       for (const ws of subscribers) ws.send(data);
     },
   };

@@ -63,12 +63,18 @@ async function round(mode: 'herald' | 'ws'): Promise<RoundResult> {
   await allReceived;
   const seconds = (performance.now() - started) / 1000;
   const cpu = new Promise<number>((resolve) =>
-    server.on('message', (m: { type: string; micros: number }) => m.type === 'cpu' && resolve(m.micros)),
+    server.on(
+      'message',
+      (m: { type: string; micros: number }) => m.type === 'cpu' && resolve(m.micros),
+    ),
   );
   server.send({ type: 'stop' });
   const micros = await cpu;
   for (const ws of clients) ws.terminate();
-  return { deliveriesPerSecond: Math.round(expected / seconds), cpuMicrosPerDelivery: micros / expected };
+  return {
+    deliveriesPerSecond: Math.round(expected / seconds),
+    cpuMicrosPerDelivery: micros / expected,
+  };
 }
 
 function median(values: number[]): number {
@@ -99,7 +105,12 @@ const report = {
   messages,
   publicationsPerTurn: batch,
   results,
-  heraldCpuPerDeliveryVsBareWs: Number((herald.cpuMicrosPerDelivery / bare.cpuMicrosPerDelivery).toFixed(3)),
+  heraldCpuPerDeliveryVsBareWs: Number(
+    (herald.cpuMicrosPerDelivery / bare.cpuMicrosPerDelivery).toFixed(3),
+  ),
 };
-await writeFile(new URL('./results/fanout.json', import.meta.url), `${JSON.stringify(report, null, 2)}\n`);
+await writeFile(
+  new URL('./results/fanout.json', import.meta.url),
+  `${JSON.stringify(report, null, 2)}\n`,
+);
 console.log(`Herald CPU per delivery = ${report.heraldCpuPerDeliveryVsBareWs} × bare ws loop`);

@@ -22,4 +22,5 @@ bash scripts/services.sh
 npm run build
 npx tsc -p tsconfig.json
 npm run lint
+npm run format:check
 npx vitest run "$@"

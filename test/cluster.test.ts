@@ -9,7 +9,10 @@ import { TestClient } from '../packages/server/test/support/test-client.js';
 const secret = 'cluster-test-secret-that-is-at-least-32-bytes';
 const presenceTtl = 2_000;
 const token = (user: string) =>
-  new SignJWT({ sub: user }).setProtectedHeader({ alg: 'HS256' }).setExpirationTime('1h').sign(new TextEncoder().encode(secret));
+  new SignJWT({ sub: user })
+    .setProtectedHeader({ alg: 'HS256' })
+    .setExpirationTime('1h')
+    .sign(new TextEncoder().encode(secret));
 
 const brokers = [
   { name: 'redis', env: { WS_BROKER: 'redis' } },
@@ -25,7 +28,12 @@ describe.each(brokers)('a cluster of three gateways on $name', ({ env }) => {
   });
 
   it('delivers across nodes once, shares presence, disconnects a user everywhere, survives a killed node', async () => {
-    const nodeEnv = { ...env, JWT_SECRET_KEY: secret, PRESENCE_TTL: String(presenceTtl), CLUSTER_PREFIX: `cluster-${randomUUID()}` };
+    const nodeEnv = {
+      ...env,
+      JWT_SECRET_KEY: secret,
+      PRESENCE_TTL: String(presenceTtl),
+      CLUSTER_PREFIX: `cluster-${randomUUID()}`,
+    };
     const [a, b, c] = await Promise.all([1, 2, 3].map(() => ClusterNode.start(nodeEnv)));
     nodes.push(a!, b!, c!);
     const [nodeA, nodeB, nodeC] = [a!, b!, c!];
@@ -35,9 +43,16 @@ describe.each(brokers)('a cluster of three gateways on $name', ({ env }) => {
     await subscriber.request({ type: 'subscribe', channel: 'room:1' });
     const publisher = await TestClient.connect(nodeC.url(await token('carol')));
     await publisher.request({ type: 'subscribe', channel: 'room:1' });
-    const ack = await publisher.request({ type: 'publish', channel: 'room:1', event: 'msg', payload: { text: 'hi from C' } });
+    const ack = await publisher.request({
+      type: 'publish',
+      channel: 'room:1',
+      event: 'msg',
+      payload: { text: 'hi from C' },
+    });
     expect(ack.type).toBe('ack');
-    expect((await subscriber.waitFor((f) => f.event === 'msg')).payload).toEqual({ text: 'hi from C' });
+    expect((await subscriber.waitFor((f) => f.event === 'msg')).payload).toEqual({
+      text: 'hi from C',
+    });
     await new Promise((r) => setTimeout(r, 200));
     expect(subscriber.events('msg')).toHaveLength(1);
 
@@ -45,7 +60,9 @@ describe.each(brokers)('a cluster of three gateways on $name', ({ env }) => {
     const onB = await TestClient.connect(nodeB.url(await token('bob')));
     await onB.request({ type: 'subscribe', channel: 'room:1' });
     const users = async (node: ClusterNode) =>
-      ((await node.call({ type: 'presence', channel: 'room:1' })) as { userId: string }[]).map((p) => p.userId).sort();
+      ((await node.call({ type: 'presence', channel: 'room:1' })) as { userId: string }[])
+        .map((p) => p.userId)
+        .sort();
     await expect.poll(() => users(nodeB)).toEqual(['alice', 'bob', 'carol']);
 
     // disconnect(user) on B closes that user's sockets on A and C.
@@ -68,12 +85,18 @@ describe.each(brokers)('a cluster of three gateways on $name', ({ env }) => {
     const recoveries: boolean[] = [];
     const sub = client.subscribe<{ seq: number }>('room:stream', {
       publication: ({ payload }) => void received.push(payload.seq),
-      subscribed: ({ resubscribed, recovered }) => resubscribed && void recoveries.push(recovered === true),
+      subscribed: ({ resubscribed, recovered }) =>
+        resubscribed && void recoveries.push(recovered === true),
     });
     await sub.ready;
     const total = 300;
     for (let seq = 0; seq < total; seq++) {
-      await nodeC.call({ type: 'publish', channel: 'room:stream', event: 'tick', payload: { seq } });
+      await nodeC.call({
+        type: 'publish',
+        channel: 'room:stream',
+        event: 'tick',
+        payload: { seq },
+      });
       if (seq === 100) {
         await expect.poll(() => received.length).toBeGreaterThan(50);
         await nodeA.kill('SIGKILL');
@@ -85,7 +108,9 @@ describe.each(brokers)('a cluster of three gateways on $name', ({ env }) => {
     expect(recoveries).toEqual([true]);
 
     // A's presence entries (alice) are gone within the presence ttl.
-    await expect.poll(() => users(nodeB), { timeout: presenceTtl + 3_000 }).toEqual(['bob', 'carol']);
+    await expect
+      .poll(() => users(nodeB), { timeout: presenceTtl + 3_000 })
+      .toEqual(['bob', 'carol']);
     client.close();
   }, 60_000);
 });

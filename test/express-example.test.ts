@@ -22,8 +22,14 @@ describe('the Express example', () => {
       body: JSON.stringify({ text: 'build finished' }),
     });
     expect(res.status).toBe(202);
-    expect((await client.waitFor((f) => f.event === 'notification')).payload).toEqual({ text: 'build finished' });
-    const bad = await fetch(`http://127.0.0.1:${port}/notify/ada`, { method: 'POST', body: '{}', headers: { 'content-type': 'application/json' } });
+    expect((await client.waitFor((f) => f.event === 'notification')).payload).toEqual({
+      text: 'build finished',
+    });
+    const bad = await fetch(`http://127.0.0.1:${port}/notify/ada`, {
+      method: 'POST',
+      body: '{}',
+      headers: { 'content-type': 'application/json' },
+    });
     expect(bad.status).toBe(400);
   });
 });

@@ -19,7 +19,12 @@ const gateway = createGateway({
   auth: { jwt: { secret: process.env.JWT_SECRET_KEY as string } },
   channels: {
     policies: {
-      'room:*': { subscribe: 'authenticated', publish: 'authenticated', presence: true, history: { size: 10_000 } },
+      'room:*': {
+        subscribe: 'authenticated',
+        publish: 'authenticated',
+        presence: true,
+        history: { size: 10_000 },
+      },
     },
     presenceTtl: Number(process.env.PRESENCE_TTL ?? 60_000),
   },

@@ -2,12 +2,19 @@ import { fork, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import type { NodeCommand } from './cluster-node.js';
 
-type CommandInput = NodeCommand extends infer C ? (C extends NodeCommand ? Omit<C, 'id'> : never) : never;
+type CommandInput = NodeCommand extends infer C
+  ? C extends NodeCommand
+    ? Omit<C, 'id'>
+    : never
+  : never;
 
 /** A gateway process of a test cluster, with a typed IPC call to drive it. */
 export class ClusterNode {
   private nextId = 1;
-  private readonly waiting = new Map<number, { resolve(v: unknown): void; reject(e: Error): void }>();
+  private readonly waiting = new Map<
+    number,
+    { resolve(v: unknown): void; reject(e: Error): void }
+  >();
 
   private constructor(
     readonly process: ChildProcess,
@@ -30,7 +37,10 @@ export class ClusterNode {
     });
     const port = await new Promise<number>((resolve, reject) => {
       child.once('exit', (code) => reject(new Error(`cluster node exited with ${code}`)));
-      child.on('message', (m: { ready?: boolean; port?: number }) => m.ready && resolve(m.port as number));
+      child.on(
+        'message',
+        (m: { ready?: boolean; port?: number }) => m.ready && resolve(m.port as number),
+      );
     });
     return new ClusterNode(child, port);
   }
@@ -48,7 +58,8 @@ export class ClusterNode {
   }
 
   kill(signal: NodeJS.Signals = 'SIGTERM'): Promise<void> {
-    if (this.process.exitCode !== null || this.process.signalCode !== null) return Promise.resolve();
+    if (this.process.exitCode !== null || this.process.signalCode !== null)
+      return Promise.resolve();
     const exited = new Promise<void>((resolve) => this.process.once('exit', () => resolve()));
     this.process.kill(signal);
     return exited;

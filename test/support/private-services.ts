@@ -76,10 +76,27 @@ async function privateService(
 
 export function startPrivateRedis(): Promise<PrivateService> {
   return privateService('redis', 'redis-server', (port, dir) => [
-    '--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', dir,
+    '--port',
+    String(port),
+    '--bind',
+    '127.0.0.1',
+    '--save',
+    '',
+    '--appendonly',
+    'no',
+    '--dir',
+    dir,
   ]);
 }
 
 export function startPrivateNats(): Promise<PrivateService> {
-  return privateService('nats', 'nats-server', (port, dir) => ['-a', '127.0.0.1', '-p', String(port), '-js', '-sd', dir]);
+  return privateService('nats', 'nats-server', (port, dir) => [
+    '-a',
+    '127.0.0.1',
+    '-p',
+    String(port),
+    '-js',
+    '-sd',
+    dir,
+  ]);
 }

@@ -24,7 +24,9 @@ export async function createBroker(spec: BrokerSpec): Promise<Broker | undefined
   try {
     loaded = (await import(moduleName)) as Record<string, unknown>;
   } catch {
-    throw new BrokerUnavailableError(`WS_BROKER=${spec.type} needs the ${moduleName} package: npm install ${moduleName}`);
+    throw new BrokerUnavailableError(
+      `WS_BROKER=${spec.type} needs the ${moduleName} package: npm install ${moduleName}`,
+    );
   }
   // Typed by shape, so that the CLI builds without either broker package installed.
   const Broker = loaded[spec.type === 'redis' ? 'RedisBroker' : 'NatsBroker'] as BrokerConstructor;

@@ -1,5 +1,9 @@
 import { readFile } from 'node:fs/promises';
-import { gatewayOptionsFromEnv, type GatewayOptions, type NamespaceOptionsInput } from '@herald/server';
+import {
+  gatewayOptionsFromEnv,
+  type GatewayOptions,
+  type NamespaceOptionsInput,
+} from '@herald/server';
 import type { BrokerSpec } from './broker.js';
 
 /** What `herald serve` runs: where to listen, the broker, gateway options and namespaces. */
@@ -43,9 +47,12 @@ async function readConfigFile(path: string | undefined): Promise<Json> {
   try {
     parsed = JSON.parse(text);
   } catch (error) {
-    throw new ServeConfigError(`config file '${path}' is not valid JSON: ${(error as Error).message}`);
+    throw new ServeConfigError(
+      `config file '${path}' is not valid JSON: ${(error as Error).message}`,
+    );
   }
-  if (!isRecord(parsed)) throw new ServeConfigError(`config file '${path}' must hold a JSON object`);
+  if (!isRecord(parsed))
+    throw new ServeConfigError(`config file '${path}' must hold a JSON object`);
   return parsed;
 }
 
@@ -55,7 +62,8 @@ function brokerSpec(file: Json, env: Env): BrokerSpec {
   if (type !== 'memory' && type !== 'redis' && type !== 'nats') {
     throw new ServeConfigError(`WS_BROKER: must be memory, redis or nats, got '${String(type)}'`);
   }
-  const url = (type === 'redis' ? env.REDIS_URL : type === 'nats' ? env.NATS_URL : undefined) || fromFile.url;
+  const url =
+    (type === 'redis' ? env.REDIS_URL : type === 'nats' ? env.NATS_URL : undefined) || fromFile.url;
   const spec: BrokerSpec = { type };
   if (typeof url === 'string') spec.url = url;
   if (typeof fromFile.prefix === 'string') spec.prefix = fromFile.prefix;
@@ -67,17 +75,26 @@ function brokerSpec(file: Json, env: Env): BrokerSpec {
  * WS_PATH, WS_BROKER, REDIS_URL, NATS_URL here, and every gateway variable of
  * docs/configuration.md through `gatewayOptionsFromEnv`.
  */
-export async function loadServeConfig(path: string | undefined, env: Env = process.env): Promise<ServeConfig> {
+export async function loadServeConfig(
+  path: string | undefined,
+  env: Env = process.env,
+): Promise<ServeConfig> {
   const file = await readConfigFile(path);
   const namespaces = file.namespaces ?? { '/ws': {} };
-  if (!isRecord(namespaces)) throw new ServeConfigError('namespaces: expected an object of path → options');
+  if (!isRecord(namespaces))
+    throw new ServeConfigError('namespaces: expected an object of path → options');
   const entries = Object.entries(namespaces);
   // WS_PATH renames the first namespace, keeping its options.
   if (env.WS_PATH && entries[0]) entries[0] = [env.WS_PATH, entries[0][1]];
-  const gateway = merge(isRecord(file.gateway) ? file.gateway : {}, gatewayOptionsFromEnv(env) as Json);
+  const gateway = merge(
+    isRecord(file.gateway) ? file.gateway : {},
+    gatewayOptionsFromEnv(env) as Json,
+  );
   const port = env.WS_PORT ? Number(env.WS_PORT) : typeof file.port === 'number' ? file.port : 8080;
   if (!Number.isInteger(port) || port < 0 || port > 65_535) {
-    throw new ServeConfigError(`WS_PORT: must be a port number, got '${env.WS_PORT ?? String(file.port)}'`);
+    throw new ServeConfigError(
+      `WS_PORT: must be a port number, got '${env.WS_PORT ?? String(file.port)}'`,
+    );
   }
   return {
     host: env.WS_HOST || (typeof file.host === 'string' ? file.host : '0.0.0.0'),

@@ -9,7 +9,8 @@ import type { ServeConfig } from './config.js';
 export async function serve(config: ServeConfig): Promise<Gateway> {
   const broker = await createBroker(config.broker);
   const gateway = createGateway({ ...config.gateway, ...(broker && { broker }) });
-  for (const [pattern, options] of Object.entries(config.namespaces)) gateway.namespace(pattern, options);
+  for (const [pattern, options] of Object.entries(config.namespaces))
+    gateway.namespace(pattern, options);
   await gateway.listen(config.port, config.host);
   gateway.logger.info({ broker: config.broker.type }, 'broker ready');
   const stop = (signal: string) => {

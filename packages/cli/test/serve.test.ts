@@ -14,7 +14,10 @@ afterEach(() => {
   child = undefined;
 });
 
-function startServe(args: string[], env: Record<string, string> = {}): Promise<{ port: number; process: ChildProcess }> {
+function startServe(
+  args: string[],
+  env: Record<string, string> = {},
+): Promise<{ port: number; process: ChildProcess }> {
   const proc = spawn(process.execPath, [bin, 'serve', ...args], {
     env: { ...process.env, WS_PORT: '0', WS_HOST: '127.0.0.1', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -24,7 +27,8 @@ function startServe(args: string[], env: Record<string, string> = {}): Promise<{
     proc.once('exit', (code) => reject(new Error(`herald serve exited with ${code}`)));
     createInterface({ input: proc.stdout! }).on('line', (line) => {
       const record = JSON.parse(line) as { msg: string; port?: number };
-      if (record.msg === 'Herald listening' && record.port) resolve({ port: record.port, process: proc });
+      if (record.msg === 'Herald listening' && record.port)
+        resolve({ port: record.port, process: proc });
     });
   });
 }
@@ -33,7 +37,10 @@ describe('herald serve', () => {
   it('serves the configured namespace and shuts down gracefully on SIGTERM with exit 0', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'herald-'));
     const config = join(dir, 'herald.config.json');
-    await writeFile(config, JSON.stringify({ namespaces: { '/connection/:app': { maxMessageSize: 4096 } } }));
+    await writeFile(
+      config,
+      JSON.stringify({ namespaces: { '/connection/:app': { maxMessageSize: 4096 } } }),
+    );
     const { port, process: proc } = await startServe(['--config', config]);
     const client = await TestClient.connect(`ws://127.0.0.1:${port}/connection/demo`);
     expect((await client.request({ type: 'subscribe', channel: 'news' })).type).toBe('ack');
@@ -62,8 +69,13 @@ describe('herald serve', () => {
   });
 
   it('runs on the broker WS_BROKER names and refuses an unknown one', async () => {
-    const { port } = await startServe([], { WS_BROKER: 'redis', REDIS_URL: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379' });
-    const health = (await (await fetch(`http://127.0.0.1:${port}/health`)).json()) as { status: string };
+    const { port } = await startServe([], {
+      WS_BROKER: 'redis',
+      REDIS_URL: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379',
+    });
+    const health = (await (await fetch(`http://127.0.0.1:${port}/health`)).json()) as {
+      status: string;
+    };
     expect(health).toMatchObject({ status: 'ok', broker: { status: 'ok' } });
 
     const bad = spawn(process.execPath, [bin, 'serve'], {

@@ -4,7 +4,9 @@ import { build, type BuildResult, type Plugin } from 'esbuild';
 
 const builtins = new Set(builtinModules);
 export const browserEntry = fileURLToPath(new URL('../src/index.ts', import.meta.url));
-export const browserOutfile = fileURLToPath(new URL('../dist/browser/herald-client.js', import.meta.url));
+export const browserOutfile = fileURLToPath(
+  new URL('../dist/browser/herald-client.js', import.meta.url),
+);
 
 /** Fails the build when anything on the browser path imports a Node built-in. */
 const noNodeBuiltins: Plugin = {
@@ -24,7 +26,9 @@ const noNodeBuiltins: Plugin = {
  * The browser bundle: one ESM file, no Node built-ins. `ws` resolves to its browser stub, which
  * is never called there since browsers have a global WebSocket.
  */
-export function buildBrowserBundle(write: boolean): Promise<BuildResult<{ write: boolean; metafile: true }>> {
+export function buildBrowserBundle(
+  write: boolean,
+): Promise<BuildResult<{ write: boolean; metafile: true }>> {
   return build({
     entryPoints: [browserEntry],
     bundle: true,

@@ -4,7 +4,10 @@
  */
 export class AsyncQueue<T> implements AsyncIterable<T> {
   private readonly items: T[] = [];
-  private readonly waiters: { resolve: (r: IteratorResult<T>) => void; reject: (e: unknown) => void }[] = [];
+  private readonly waiters: {
+    resolve: (r: IteratorResult<T>) => void;
+    reject: (e: unknown) => void;
+  }[] = [];
   private closed = false;
   private failure: { error: unknown } | undefined;
 
@@ -49,7 +52,9 @@ export class AsyncQueue<T> implements AsyncIterable<T> {
       return Promise.resolve({ value, done: false });
     }
     if (this.closed) {
-      return this.failure ? Promise.reject(this.failure.error) : Promise.resolve({ value: undefined, done: true });
+      return this.failure
+        ? Promise.reject(this.failure.error)
+        : Promise.resolve({ value: undefined, done: true });
     }
     return new Promise((resolve, reject) => {
       this.waiters.push({

@@ -32,7 +32,13 @@ import type {
 } from './events.js';
 import { Heartbeat, type HeartbeatOptions } from './heartbeat.js';
 import { OfflineQueue, type OfflineQueueOptions, type QueuedMessage } from './offline-queue.js';
-import { buildUrl, closeSocket, messageData, resolveWebSocket, type WebSocketConstructor } from './socket.js';
+import {
+  buildUrl,
+  closeSocket,
+  messageData,
+  resolveWebSocket,
+  type WebSocketConstructor,
+} from './socket.js';
 import {
   Subscription,
   type SubscriptionControl,
@@ -142,14 +148,19 @@ interface Pending {
  * The Herald client, for browsers and Node. `S` maps server→client events, `C` client→server
  * events (see `EventsMap`).
  */
-export class HeraldClient<S extends EventsMap<S> = DefaultEvents, C extends EventsMap<C> = DefaultEvents> {
+export class HeraldClient<
+  S extends EventsMap<S> = DefaultEvents,
+  C extends EventsMap<C> = DefaultEvents,
+> {
   private readonly codec: Codec;
   private readonly reconnectOptions: ReconnectOptions | false;
   private readonly backoff: Backoff | undefined;
   private readonly heartbeat: Heartbeat | undefined;
   private readonly queue: OfflineQueue;
   private readonly lifecycle = new Emitter<Record<string, AnyListener>>();
-  private readonly serverEvents = new Emitter<Record<string, AnyListener>>((error) => this.report(error));
+  private readonly serverEvents = new Emitter<Record<string, AnyListener>>((error) =>
+    this.report(error),
+  );
   private readonly iterators = new Set<AsyncQueue<ServerEvent<S>>>();
   private readonly pending = new Map<FrameId, Pending>();
   private readonly subscriptions = new Map<string, SubscriptionControl>();
@@ -174,8 +185,16 @@ export class HeraldClient<S extends EventsMap<S> = DefaultEvents, C extends Even
     this.reconnectOptions =
       options.reconnect === false
         ? false
-        : { initialDelay: 500, maxDelay: 20_000, factor: 2, maxAttempts: 0, shutdownJitter: 2_000, ...options.reconnect };
-    if (this.reconnectOptions) this.backoff = new Backoff({ ...this.reconnectOptions, jitter: 'full' });
+        : {
+            initialDelay: 500,
+            maxDelay: 20_000,
+            factor: 2,
+            maxAttempts: 0,
+            shutdownJitter: 2_000,
+            ...options.reconnect,
+          };
+    if (this.reconnectOptions)
+      this.backoff = new Backoff({ ...this.reconnectOptions, jitter: 'full' });
     if (options.heartbeat !== false) {
       this.heartbeat = new Heartbeat(
         { interval: 25_000, timeout: 10_000, ...options.heartbeat },
@@ -183,7 +202,11 @@ export class HeraldClient<S extends EventsMap<S> = DefaultEvents, C extends Even
         () => this.dropSocket(1006, 'heartbeat timeout'),
       );
     }
-    this.queue = new OfflineQueue({ maxSize: 100, overflow: 'drop-oldest', ...options.offlineQueue });
+    this.queue = new OfflineQueue({
+      maxSize: 100,
+      overflow: 'drop-oldest',
+      ...options.offlineQueue,
+    });
     this.subscriptionHost = {
       isConnected: () => this.current === 'connected',
       call: (frame) => this.call(frame, this.options.requestTimeout ?? 10_000),
@@ -325,7 +348,10 @@ export class HeraldClient<S extends EventsMap<S> = DefaultEvents, C extends Even
 
   /** In-band authentication or token refresh; the token is also used for later reconnects. */
   async authenticate(token: string, options: RequestOptions = {}): Promise<unknown> {
-    const result = await this.call({ type: 'auth', token }, options.timeout ?? this.options.requestTimeout ?? 10_000);
+    const result = await this.call(
+      { type: 'auth', token },
+      options.timeout ?? this.options.requestTimeout ?? 10_000,
+    );
     this.token = token;
     return result;
   }
@@ -362,7 +388,9 @@ export class HeraldClient<S extends EventsMap<S> = DefaultEvents, C extends Even
       const WebSocketImpl = await resolveWebSocket(this.options.WebSocket);
       if (attempt !== this.attemptId) return;
       const bearer = this.options.tokenTransport === 'subprotocol' && token !== undefined;
-      const protocols = bearer ? [this.codec.subprotocol, 'bearer', token] : [this.codec.subprotocol];
+      const protocols = bearer
+        ? [this.codec.subprotocol, 'bearer', token]
+        : [this.codec.subprotocol];
       socket = new WebSocketImpl(buildUrl(this.url, bearer ? undefined : token), protocols);
     } catch (error) {
       if (attempt !== this.attemptId) return;
@@ -372,13 +400,18 @@ export class HeraldClient<S extends EventsMap<S> = DefaultEvents, C extends Even
     }
     this.socket = socket;
     socket.binaryType = 'arraybuffer';
-    this.connectTimer = setTimeout(() => this.dropSocket(1006, 'connect timeout'), this.options.connectTimeout ?? 10_000);
+    this.connectTimer = setTimeout(
+      () => this.dropSocket(1006, 'connect timeout'),
+      this.options.connectTimeout ?? 10_000,
+    );
     socket.onopen = () => this.opened();
     socket.onmessage = (event) => this.received(messageData(event.data));
     // Browsers give no detail; `ws` says why a handshake failed. A close always follows.
     socket.onerror = (event) => {
       const detail = (event as { message?: unknown }).message;
-      this.report(new HeraldError('WS_DISCONNECTED', typeof detail === 'string' ? detail : 'WebSocket error'));
+      this.report(
+        new HeraldError('WS_DISCONNECTED', typeof detail === 'string' ? detail : 'WebSocket error'),
+      );
     };
     socket.onclose = (event) => {
       if (socket === this.socket) this.closed(event.code, event.reason);
@@ -409,7 +442,12 @@ export class HeraldClient<S extends EventsMap<S> = DefaultEvents, C extends Even
     clearTimeout(this.connectTimer);
     this.heartbeat?.stop();
     this.socket = undefined;
-    const lost = error ?? new HeraldError('WS_DISCONNECTED', `connection closed (${code}${reason ? ` ${reason}` : ''})`);
+    const lost =
+      error ??
+      new HeraldError(
+        'WS_DISCONNECTED',
+        `connection closed (${code}${reason ? ` ${reason}` : ''})`,
+      );
     for (const [id, pending] of this.pending) {
       if (!pending.sent) continue;
       this.pending.delete(id);
@@ -445,7 +483,8 @@ export class HeraldClient<S extends EventsMap<S> = DefaultEvents, C extends Even
       case 'jitter':
         // A restart: everyone comes back at once, so spread the herd over the announced window.
         delay = backoff.next();
-        if (delay !== undefined) delay = Math.random() * (this.shutdownNotice?.reconnectWithin ?? options.shutdownJitter);
+        if (delay !== undefined)
+          delay = Math.random() * (this.shutdownNotice?.reconnectWithin ?? options.shutdownJitter);
         break;
       case 'later':
         delay = backoff.next();
@@ -456,7 +495,12 @@ export class HeraldClient<S extends EventsMap<S> = DefaultEvents, C extends Even
         break;
     }
     if (delay === undefined) {
-      this.report(new HeraldError('WS_RECONNECT_FAILED', `gave up after ${options.maxAttempts} reconnect attempts`));
+      this.report(
+        new HeraldError(
+          'WS_RECONNECT_FAILED',
+          `gave up after ${options.maxAttempts} reconnect attempts`,
+        ),
+      );
     }
     return delay;
   }
@@ -478,7 +522,12 @@ export class HeraldClient<S extends EventsMap<S> = DefaultEvents, C extends Even
         if (willReconnect) return;
         this.lifecycle.off('connected', onConnected);
         this.lifecycle.off('disconnected', onDisconnected);
-        reject(new HeraldError('WS_DISCONNECTED', `not connected: closed with ${code}${reason ? ` (${reason})` : ''}`));
+        reject(
+          new HeraldError(
+            'WS_DISCONNECTED',
+            `not connected: closed with ${code}${reason ? ` (${reason})` : ''}`,
+          ),
+        );
       };
       this.lifecycle.once('connected', onConnected);
       this.lifecycle.on('disconnected', onDisconnected);
@@ -505,7 +554,9 @@ export class HeraldClient<S extends EventsMap<S> = DefaultEvents, C extends Even
       const withId = { ...frame, id };
       // Only application events wait in the offline queue; the rest is redone on connect.
       const message: QueuedMessage | undefined =
-        withId.type === 'event' ? { frame: withId, discard: (error) => this.settle(id, error) } : undefined;
+        withId.type === 'event'
+          ? { frame: withId, discard: (error) => this.settle(id, error) }
+          : undefined;
       const pending: Pending = {
         resolve,
         reject,
@@ -548,7 +599,13 @@ export class HeraldClient<S extends EventsMap<S> = DefaultEvents, C extends Even
     this.heartbeat?.received();
     const result = parseServerFrame(this.codec, data);
     if (!result.ok) {
-      this.report(new HeraldError(result.error.code, `invalid frame from the gateway: ${result.error.message}`, result.error.details));
+      this.report(
+        new HeraldError(
+          result.error.code,
+          `invalid frame from the gateway: ${result.error.message}`,
+          result.error.details,
+        ),
+      );
       return;
     }
     this.handle(result.frame);
@@ -573,7 +630,8 @@ export class HeraldClient<S extends EventsMap<S> = DefaultEvents, C extends Even
       }
       case 'system':
         if (frame.event === 'shutdown') this.shutdownNotice = readShutdownNotice(frame.payload);
-        if (frame.event === 'unsubscribed') this.subscriptions.get(readChannel(frame.payload))?.endedByServer();
+        if (frame.event === 'unsubscribed')
+          this.subscriptions.get(readChannel(frame.payload))?.endedByServer();
         return;
       case 'join':
       case 'leave':
@@ -604,9 +662,16 @@ export class HeraldClient<S extends EventsMap<S> = DefaultEvents, C extends Even
 
   /** A server→client request: the first listener's result is the ack, its throw the error. */
   private async answer(id: FrameId, event: string, payload: unknown): Promise<void> {
-    const [first, ...others] = lifecycleEvents.has(event) ? [] : this.serverEvents.listenersOf(event);
+    const [first, ...others] = lifecycleEvents.has(event)
+      ? []
+      : this.serverEvents.listenersOf(event);
     if (!first) {
-      this.sendFrame({ type: 'error', id, code: 'WS_NOT_FOUND', message: `no listener for '${event}'` });
+      this.sendFrame({
+        type: 'error',
+        id,
+        code: 'WS_NOT_FOUND',
+        message: `no listener for '${event}'`,
+      });
       return;
     }
     for (const listener of others) {
@@ -659,7 +724,10 @@ function errorMessage(error: unknown): string {
 }
 
 function readChannel(payload: unknown): string {
-  const channel = typeof payload === 'object' && payload !== null ? (payload as Record<string, unknown>).channel : undefined;
+  const channel =
+    typeof payload === 'object' && payload !== null
+      ? (payload as Record<string, unknown>).channel
+      : undefined;
   return typeof channel === 'string' ? channel : '';
 }
 

@@ -10,10 +10,7 @@ import type { ErrorCode, ErrorDetail } from '@herald/protocol';
  * - `WS_RECONNECT_FAILED`: `maxAttempts` reconnects in a row failed.
  */
 export type ClientErrorCode =
-  | 'WS_DISCONNECTED'
-  | 'WS_CLIENT_CLOSED'
-  | 'WS_QUEUE_FULL'
-  | 'WS_RECONNECT_FAILED';
+  'WS_DISCONNECTED' | 'WS_CLIENT_CLOSED' | 'WS_QUEUE_FULL' | 'WS_RECONNECT_FAILED';
 
 /** Every error the Herald client rejects with or reports. Branch on `code`, not on `message`. */
 export class HeraldError extends Error {

@@ -18,12 +18,17 @@ export type DefaultEvents = { [event: string]: (payload?: unknown) => unknown };
 export type EventNames<M> = keyof M & string;
 
 /** The payload argument list of `E`: `[]` when the signature takes none. */
-export type EventArgs<M, E extends keyof M> = M[E] extends (...args: infer A) => unknown ? A : never;
+export type EventArgs<M, E extends keyof M> = M[E] extends (...args: infer A) => unknown
+  ? A
+  : never;
 
-export type EventPayload<M, E extends keyof M> = EventArgs<M, E> extends [] ? undefined : EventArgs<M, E>[0];
+export type EventPayload<M, E extends keyof M> =
+  EventArgs<M, E> extends [] ? undefined : EventArgs<M, E>[0];
 
 /** What the other side answers to `E`. */
-export type EventResult<M, E extends keyof M> = M[E] extends (...args: never[]) => infer R ? Awaited<R> : never;
+export type EventResult<M, E extends keyof M> = M[E] extends (...args: never[]) => infer R
+  ? Awaited<R>
+  : never;
 
 /**
  * A listener for server event `E`. When the signature returns something, the server may ask

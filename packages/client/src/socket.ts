@@ -2,7 +2,9 @@
 export type WebSocketConstructor = new (url: string, protocols?: string | string[]) => WebSocket;
 
 /** Picks the WebSocket implementation: the given one, the global one, else `ws` (Node 20). */
-export async function resolveWebSocket(given?: WebSocketConstructor): Promise<WebSocketConstructor> {
+export async function resolveWebSocket(
+  given?: WebSocketConstructor,
+): Promise<WebSocketConstructor> {
   if (given) return given;
   if (typeof globalThis.WebSocket === 'function') return globalThis.WebSocket;
   // Loaded only here, so that browsers never evaluate it; browser bundles get ws's stub.
@@ -29,7 +31,8 @@ export function closeSocket(socket: WebSocket, code?: number, reason?: string): 
 export function messageData(data: unknown): string | Uint8Array {
   if (typeof data === 'string') return data;
   if (data instanceof ArrayBuffer) return new Uint8Array(data);
-  if (ArrayBuffer.isView(data)) return new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
+  if (ArrayBuffer.isView(data))
+    return new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
   throw new TypeError('unsupported WebSocket message data');
 }
 

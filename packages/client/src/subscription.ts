@@ -59,7 +59,9 @@ export interface HistoryOptions {
   reverse?: boolean;
 }
 
-export type SubscriptionHandlers<P> = { [K in keyof SubscriptionEvents<P>]?: SubscriptionEvents<P>[K] };
+export type SubscriptionHandlers<P> = {
+  [K in keyof SubscriptionEvents<P>]?: SubscriptionEvents<P>[K];
+};
 
 /**
  * - `subscribing`: waiting for the gateway's answer, or for a connection to ask on;
@@ -79,7 +81,13 @@ export interface SubscriptionControl {
   endedByServer(): void;
 }
 
-type ChannelRequest = SubscribeFrame | UnsubscribeFrame | PublishFrame | HistoryFrame | PresenceFrame | PresenceStatsFrame;
+type ChannelRequest =
+  | SubscribeFrame
+  | UnsubscribeFrame
+  | PublishFrame
+  | HistoryFrame
+  | PresenceFrame
+  | PresenceStatsFrame;
 
 /** What a subscription needs from its client. */
 export interface SubscriptionHost {
@@ -173,12 +181,17 @@ export class Subscription<P = unknown> implements SubscriptionControl {
   }
 
   async presence(): Promise<PresenceClient[]> {
-    const result = (await this.host.call({ type: 'presence', channel: this.channel })) as { clients: PresenceClient[] };
+    const result = (await this.host.call({ type: 'presence', channel: this.channel })) as {
+      clients: PresenceClient[];
+    };
     return result.clients;
   }
 
   async presenceStats(): Promise<PresenceStats> {
-    return (await this.host.call({ type: 'presenceStats', channel: this.channel })) as PresenceStats;
+    return (await this.host.call({
+      type: 'presenceStats',
+      channel: this.channel,
+    })) as PresenceStats;
   }
 
   /** Called by the client when a connection is open (first time and after each reconnect). */
@@ -208,7 +221,11 @@ export class Subscription<P = unknown> implements SubscriptionControl {
     const resubscribed = this.subscribedOnce;
     this.subscribedOnce = true;
     this.settleReady?.resolve();
-    this.emitter.emit('subscribed', { resubscribed, recovered: ack.recovered, position: this.position });
+    this.emitter.emit('subscribed', {
+      resubscribed,
+      recovered: ack.recovered,
+      position: this.position,
+    });
   }
 
   /** Called by the client when the connection drops: the subscription waits to be restored. */
@@ -233,7 +250,8 @@ export class Subscription<P = unknown> implements SubscriptionControl {
     if (typeof meta.offset === 'number') {
       const epoch = meta.epoch ?? this.position?.epoch ?? '';
       // A publication both recovered and received live is delivered once.
-      if (this.position && this.position.epoch === epoch && meta.offset <= this.position.offset) return;
+      if (this.position && this.position.epoch === epoch && meta.offset <= this.position.offset)
+        return;
       this.position = { offset: meta.offset, epoch };
     }
     this.emitter.emit('publication', {
@@ -282,7 +300,8 @@ function readSubscribeAck(payload: unknown): SubscribeAck {
   const { offset, epoch, recovered, publications } = fields;
   return {
     recovered: recovered === true,
-    position: typeof offset === 'number' && typeof epoch === 'string' ? { offset, epoch } : undefined,
+    position:
+      typeof offset === 'number' && typeof epoch === 'string' ? { offset, epoch } : undefined,
     publications: Array.isArray(publications) ? publications : [],
   };
 }

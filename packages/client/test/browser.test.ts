@@ -22,7 +22,9 @@ describe('browser bundle', () => {
     expect(bundle.length).toBeGreaterThan(1_000);
     expect(inputs.some((path) => path.includes('client/src/client.ts'))).toBe(true);
     expect(inputs.filter((path) => path.includes('@msgpack'))).toEqual([]);
-    expect(bundle).not.toMatch(/from\s*["'](node:)?(events|net|tls|http|https|crypto|stream|zlib|buffer)["']/);
+    expect(bundle).not.toMatch(
+      /from\s*["'](node:)?(events|net|tls|http|https|crypto|stream|zlib|buffer)["']/,
+    );
   });
 
   describe('in headless Chromium against the gateway', () => {
@@ -32,14 +34,19 @@ describe('browser bundle', () => {
     let pageUrl: string;
 
     beforeAll(async () => {
-      if (!existsSync(chromiumPath)) throw new Error(`${chromiumPath} is missing: apt-get install -y chromium`);
+      if (!existsSync(chromiumPath))
+        throw new Error(`${chromiumPath} is missing: apt-get install -y chromium`);
       gateway = createGateway({ logLevel: 'silent' });
       const ns = gateway.namespace('/chat/:room');
       ns.on('echo', async (payload) => payload);
       gatewayPort = (await gateway.listen(0, '127.0.0.1')).port;
       web = createServer((req, res) => {
-        if (req.url === '/herald-client.js') res.writeHead(200, { 'content-type': 'text/javascript' }).end(bundle);
-        else res.writeHead(200, { 'content-type': 'text/html' }).end('<!doctype html><title>herald</title>');
+        if (req.url === '/herald-client.js')
+          res.writeHead(200, { 'content-type': 'text/javascript' }).end(bundle);
+        else
+          res
+            .writeHead(200, { 'content-type': 'text/html' })
+            .end('<!doctype html><title>herald</title>');
       });
       await new Promise<void>((resolve) => web.listen(0, '127.0.0.1', resolve));
       pageUrl = `http://127.0.0.1:${(web.address() as AddressInfo).port}/`;
@@ -53,7 +60,14 @@ describe('browser bundle', () => {
     it('connects, requests, subscribes and receives a publication', async () => {
       const browser = await chromium.launch({
         executablePath: chromiumPath,
-        args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+        args: [
+          '--no-sandbox',
+          '--disable-gpu',
+          '--disable-background-networking',
+          '--disable-component-update',
+          '--disable-sync',
+          '--no-first-run',
+        ],
       });
       try {
         const page = await browser.newPage();
@@ -72,7 +86,11 @@ describe('browser bundle', () => {
         `;
         const result = await page
           .addScriptTag({ type: 'module', content: script })
-          .then(() => page.waitForFunction(() => (window as { heraldResult?: unknown }).heraldResult, null, { timeout: 10_000 }))
+          .then(() =>
+            page.waitForFunction(() => (window as { heraldResult?: unknown }).heraldResult, null, {
+              timeout: 10_000,
+            }),
+          )
           .then((handle) => handle.jsonValue())
           .finally(() => clearInterval(publish));
         expect(result).toMatchObject({

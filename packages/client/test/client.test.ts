@@ -1,5 +1,11 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { HeraldClient, HeraldError, RequestError, TimeoutError, type HeraldClientOptions } from '@herald/client';
+import {
+  HeraldClient,
+  HeraldError,
+  RequestError,
+  TimeoutError,
+  type HeraldClientOptions,
+} from '@herald/client';
 import { codecs, FakeGateway, until } from './support/fake-gateway.js';
 
 const gateways: FakeGateway[] = [];
@@ -10,7 +16,9 @@ afterEach(async () => {
   for (const gateway of gateways.splice(0)) await gateway.stop();
 });
 
-async function gateway(options?: ConstructorParameters<typeof FakeGateway>[0]): Promise<FakeGateway> {
+async function gateway(
+  options?: ConstructorParameters<typeof FakeGateway>[0],
+): Promise<FakeGateway> {
   const gw = new FakeGateway(options);
   await gw.start();
   gateways.push(gw);
@@ -32,7 +40,10 @@ describe.each(codecs)('HeraldClient with $subprotocol', (codec) => {
     await c.connect();
     expect(c.protocol).toBe(codec.subprotocol);
     expect(gw.connections[0]?.codec.subprotocol).toBe(codec.subprotocol);
-    await expect(c.request('echo', { text: 'hi', n: [1, 2] })).resolves.toEqual({ text: 'hi', n: [1, 2] });
+    await expect(c.request('echo', { text: 'hi', n: [1, 2] })).resolves.toEqual({
+      text: 'hi',
+      n: [1, 2],
+    });
     c.emit('note', { a: 1 });
     const note = await gw.frame((f) => f.type === 'event' && f.event === 'note');
     expect(note).toEqual({ type: 'event', event: 'note', payload: { a: 1 } });
@@ -101,16 +112,25 @@ describe.each(codecs)('HeraldClient with $subprotocol', (codec) => {
     gw.live[0]?.send({ type: 'event', event: 'confirm', payload: 7, id: 's1' });
     gw.live[0]?.send({ type: 'event', event: 'broken', id: 's2' });
     gw.live[0]?.send({ type: 'event', event: 'nobody', id: 's3' });
-    expect(await gw.frame((f) => f.type === 'ack' && f.id === 's1')).toMatchObject({ payload: { ok: 7 } });
-    expect(await gw.frame((f) => f.type === 'error' && f.id === 's2')).toMatchObject({ code: 'WS_INTERNAL', message: 'cannot' });
-    expect(await gw.frame((f) => f.type === 'error' && f.id === 's3')).toMatchObject({ code: 'WS_NOT_FOUND' });
+    expect(await gw.frame((f) => f.type === 'ack' && f.id === 's1')).toMatchObject({
+      payload: { ok: 7 },
+    });
+    expect(await gw.frame((f) => f.type === 'error' && f.id === 's2')).toMatchObject({
+      code: 'WS_INTERNAL',
+      message: 'cannot',
+    });
+    expect(await gw.frame((f) => f.type === 'error' && f.id === 's3')).toMatchObject({
+      code: 'WS_NOT_FOUND',
+    });
   });
 
   it('reconnects after a restart on the same port, restores subscriptions and gets new publications', async () => {
     const gw = await gateway();
     const c = client(gw.url);
     const publications: unknown[] = [];
-    const sub = c.subscribe('chat:general', { publication: (p) => void publications.push(p.payload) });
+    const sub = c.subscribe('chat:general', {
+      publication: (p) => void publications.push(p.payload),
+    });
     await sub.ready;
     gw.publish('chat:general', 'message', 'before');
     await until(() => publications.length === 1);
@@ -128,7 +148,9 @@ describe.each(codecs)('HeraldClient with $subprotocol', (codec) => {
     // Full jitter: each delay lies within [0, min(maxDelay, initialDelay * factor^n)].
     for (const [n, { delay }] of reconnects.entries()) {
       expect(delay).toBeGreaterThanOrEqual(0);
-      expect(delay).toBeLessThanOrEqual(Math.min(fast.maxDelay, fast.initialDelay * fast.factor ** n));
+      expect(delay).toBeLessThanOrEqual(
+        Math.min(fast.maxDelay, fast.initialDelay * fast.factor ** n),
+      );
     }
     gw.publish('chat:general', 'message', 'after');
     await until(() => publications.length === 2);
@@ -142,7 +164,11 @@ describe.each(codecs)('HeraldClient with $subprotocol', (codec) => {
     const reconnecting: unknown[] = [];
     c.on('reconnecting', (info) => void reconnecting.push(info));
     void c.connect();
-    expect(await disconnected).toEqual({ code: 4001, reason: 'authentication failed', willReconnect: false });
+    expect(await disconnected).toEqual({
+      code: 4001,
+      reason: 'authentication failed',
+      willReconnect: false,
+    });
     expect(c.state).toBe('disconnected');
     await new Promise((resolve) => setTimeout(resolve, 150));
     expect(gw.connections).toHaveLength(1);
@@ -169,8 +195,14 @@ describe.each(codecs)('HeraldClient with $subprotocol', (codec) => {
     const gw = await gateway();
     const c = client(gw.url, { reconnect: { ...fast, initialDelay: 10_000, maxDelay: 10_000 } });
     await c.connect();
-    const reconnecting = new Promise<{ delay: number }>((resolve) => c.once('reconnecting', resolve));
-    gw.live[0]?.send({ type: 'system', event: 'shutdown', payload: { reason: 'deploy', reconnectWithin: 50 } });
+    const reconnecting = new Promise<{ delay: number }>((resolve) =>
+      c.once('reconnecting', resolve),
+    );
+    gw.live[0]?.send({
+      type: 'system',
+      event: 'shutdown',
+      payload: { reason: 'deploy', reconnectWithin: 50 },
+    });
     await c.request('echo', null);
     gw.live[0]?.socket.close(1001, 'shutdown');
     expect((await reconnecting).delay).toBeLessThanOrEqual(50);
@@ -181,7 +213,9 @@ describe.each(codecs)('HeraldClient with $subprotocol', (codec) => {
     const gw = await gateway();
     const c = client(gw.url);
     await c.connect();
-    const reconnecting = new Promise<{ delay: number }>((resolve) => c.once('reconnecting', resolve));
+    const reconnecting = new Promise<{ delay: number }>((resolve) =>
+      c.once('reconnecting', resolve),
+    );
     gw.live[0]?.socket.close(4008, 'too many');
     const { delay } = await reconnecting;
     expect(delay).toBeGreaterThanOrEqual(fast.maxDelay / 2);
@@ -202,26 +236,37 @@ describe.each(codecs)('HeraldClient with $subprotocol', (codec) => {
     await gw.start();
     await expect(answer).resolves.toBe('queued request');
     await until(() => gw.frames.filter((f) => f.type === 'event').length === 3);
-    const sent = gw.frames.filter((f) => f.type === 'event').map((f) => (f.type === 'event' ? f.payload : undefined));
+    const sent = gw.frames
+      .filter((f) => f.type === 'event')
+      .map((f) => (f.type === 'event' ? f.payload : undefined));
     expect(sent).toEqual([1, 'queued request', 2]);
   });
 
   it('drops per the overflow policy when the offline queue is full', async () => {
     const gw = await gateway();
     await gw.stop();
-    const oldest = client(gw.url, { autoConnect: false, offlineQueue: { maxSize: 2, overflow: 'drop-oldest' } });
+    const oldest = client(gw.url, {
+      autoConnect: false,
+      offlineQueue: { maxSize: 2, overflow: 'drop-oldest' },
+    });
     const errors: string[] = [];
     oldest.on('error', (e) => void errors.push((e as HeraldError).code));
     oldest.emit('m', 1);
     oldest.emit('m', 2);
     oldest.emit('m', 3);
     expect(errors).toEqual(['WS_QUEUE_FULL']);
-    const newest = client(gw.url, { autoConnect: false, offlineQueue: { maxSize: 2, overflow: 'drop-newest' } });
+    const newest = client(gw.url, {
+      autoConnect: false,
+      offlineQueue: { maxSize: 2, overflow: 'drop-newest' },
+    });
     newest.emit('m', 1);
     newest.emit('m', 2);
     const dropped = newest.request('m', 3).catch((e: unknown) => e);
     expect(await dropped).toMatchObject({ code: 'WS_QUEUE_FULL' });
-    const strict = client(gw.url, { autoConnect: false, offlineQueue: { maxSize: 1, overflow: 'error' } });
+    const strict = client(gw.url, {
+      autoConnect: false,
+      offlineQueue: { maxSize: 1, overflow: 'error' },
+    });
     strict.emit('m', 1);
     expect(() => strict.emit('m', 2)).toThrow(HeraldError);
 
@@ -249,7 +294,11 @@ describe.each(codecs)('HeraldClient with $subprotocol', (codec) => {
     const s = client(silent.url, { heartbeat: { interval: 20, timeout: 40 } });
     await s.connect();
     const closed = new Promise((resolve) => s.once('disconnected', resolve));
-    expect(await closed).toMatchObject({ code: 1006, reason: 'heartbeat timeout', willReconnect: true });
+    expect(await closed).toMatchObject({
+      code: 1006,
+      reason: 'heartbeat timeout',
+      willReconnect: true,
+    });
     await until(() => silent.connections.length >= 2);
   });
 
@@ -264,14 +313,21 @@ describe.each(codecs)('HeraldClient with $subprotocol', (codec) => {
           recovered: true,
           offset: 8,
           epoch: 'e1',
-          publications: [6, 7, 8].map((offset) => ({ event: 'm', payload: offset, meta: { offset, epoch: 'e1', ts: 1 } })),
+          publications: [6, 7, 8].map((offset) => ({
+            event: 'm',
+            payload: offset,
+            meta: { offset, epoch: 'e1', ts: 1 },
+          })),
         };
       },
     });
     const c = client(gw.url);
     const got: unknown[] = [];
     const contexts: unknown[] = [];
-    const sub = c.subscribe<number>('room', { publication: (p) => void got.push(p.payload), subscribed: (ctx) => void contexts.push(ctx) });
+    const sub = c.subscribe<number>('room', {
+      publication: (p) => void got.push(p.payload),
+      subscribed: (ctx) => void contexts.push(ctx),
+    });
     await sub.ready;
     expect(sub.position).toEqual({ offset: 5, epoch: 'e1' });
     gw.publish('room', 'm', 6, { offset: 6, epoch: 'e1' });
@@ -281,7 +337,11 @@ describe.each(codecs)('HeraldClient with $subprotocol', (codec) => {
     gw.publish('room', 'm', 9, { offset: 9, epoch: 'e1' });
     await until(() => got.length === 4);
     expect(got).toEqual([6, 7, 8, 9]);
-    expect(contexts[1]).toEqual({ resubscribed: true, recovered: true, position: { offset: 8, epoch: 'e1' } });
+    expect(contexts[1]).toEqual({
+      resubscribed: true,
+      recovered: true,
+      position: { offset: 8, epoch: 'e1' },
+    });
     expect(sub.position).toEqual({ offset: 9, epoch: 'e1' });
   });
 
@@ -297,7 +357,11 @@ describe.each(codecs)('HeraldClient with $subprotocol', (codec) => {
         raw.cork();
         setImmediate(() => gw.publish('room', 'm', 4, { offset: 4, epoch: 'e1' }));
         setImmediate(() => raw.uncork());
-        const publications = [2, 3].map((offset) => ({ event: 'm', payload: offset, meta: { offset, epoch: 'e1', ts: 1 } }));
+        const publications = [2, 3].map((offset) => ({
+          event: 'm',
+          payload: offset,
+          meta: { offset, epoch: 'e1', ts: 1 },
+        }));
         return { recovered: true, offset: 3, epoch: 'e1', publications };
       },
     });

@@ -16,7 +16,11 @@ afterEach(async () => {
 
 /** Starts a gateway on `port` (0: any) with a `/chat/:room` namespace. */
 async function start(port = 0): Promise<{ gateway: Gateway; url: string; port: number }> {
-  const gateway = createGateway({ logLevel: 'silent', shutdownReconnectWithin: 50, drainTimeout: 200 });
+  const gateway = createGateway({
+    logLevel: 'silent',
+    shutdownReconnectWithin: 50,
+    drainTimeout: 200,
+  });
   const ns = gateway.namespace('/chat/:room');
   ns.on('echo', async (payload) => payload);
   ns.on('forbidden', async () => {
@@ -97,7 +101,10 @@ describe.each(codecs)('HeraldClient against the gateway with $subprotocol', (cod
     const { port } = await gateway.listen(0, '127.0.0.1');
     const url = `ws://127.0.0.1:${port}/private`;
     const sign = (key: string) =>
-      new SignJWT({ sub: 'ada' }).setProtectedHeader({ alg: 'HS256' }).setExpirationTime('1h').sign(new TextEncoder().encode(key));
+      new SignJWT({ sub: 'ada' })
+        .setProtectedHeader({ alg: 'HS256' })
+        .setExpirationTime('1h')
+        .sign(new TextEncoder().encode(key));
 
     const forged = client(url, { token: await sign('a-different-secret-of-at-least-32-bytes') });
     let reconnects = 0;

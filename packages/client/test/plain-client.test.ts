@@ -36,7 +36,10 @@ const fastConfig: Partial<WebSocketConfig> = {
 };
 
 /** An echo server on `port` (0: any) that also records handshake headers. */
-async function echoServer(port = 0, options: { maxPayload?: number } = {}): Promise<{ server: WebSocketServer; url: string; headers: Record<string, unknown>[] }> {
+async function echoServer(
+  port = 0,
+  options: { maxPayload?: number } = {},
+): Promise<{ server: WebSocketServer; url: string; headers: Record<string, unknown>[] }> {
   const server = new WebSocketServer({ host: '127.0.0.1', port, ...options });
   await new Promise((resolve) => server.once('listening', resolve));
   servers.push(server);
@@ -48,7 +51,10 @@ async function echoServer(port = 0, options: { maxPayload?: number } = {}): Prom
   return { server, url: `ws://127.0.0.1:${(server.address() as AddressInfo).port}`, headers };
 }
 
-function client(url: string, options: ConstructorParameters<typeof WebSocketClient>[1] = {}): WebSocketClient {
+function client(
+  url: string,
+  options: ConstructorParameters<typeof WebSocketClient>[1] = {},
+): WebSocketClient {
   const c = new WebSocketClient(url, { ...options, config: { ...fastConfig, ...options.config } });
   clients.push(c);
   return c;
@@ -60,7 +66,10 @@ describe('WebSocketClient', () => {
     const c = client(url, { headers: { Authorization: 'Bearer abc' }, subprotocols: ['realtime'] });
     await c.connect();
     expect(c.isConnected).toBe(true);
-    expect(headers[0]).toMatchObject({ authorization: 'Bearer abc', 'sec-websocket-protocol': 'realtime' });
+    expect(headers[0]).toMatchObject({
+      authorization: 'Bearer abc',
+      'sec-websocket-protocol': 'realtime',
+    });
     await c.send('hello');
     expect(await c.recv()).toBe('hello');
     await c.send(new Uint8Array([1, 2, 3]));
@@ -156,7 +165,9 @@ describe('WebSocketClient', () => {
     });
     await new Promise<void>((resolve) => http.listen(0, '127.0.0.1', resolve));
     const port = (http.address() as AddressInfo).port;
-    const error = await client(`ws://127.0.0.1:${port}`).connect().catch((e: unknown) => e);
+    const error = await client(`ws://127.0.0.1:${port}`)
+      .connect()
+      .catch((e: unknown) => e);
     http.close();
     expect(error).toBeInstanceOf(AuthenticationError);
     expect((error as AuthenticationError).status).toBe(401);
@@ -221,11 +232,20 @@ describe('webSocketConfigFromEnv', () => {
       WS_RECONNECT_MAX_ATTEMPTS: '0',
       WS_OPEN_TIMEOUT: '2.5',
     });
-    expect(config).toMatchObject({ pingInterval: null, reconnectEnabled: false, reconnectMaxAttempts: 0, openTimeout: 2.5 });
+    expect(config).toMatchObject({
+      pingInterval: null,
+      reconnectEnabled: false,
+      reconnectMaxAttempts: 0,
+      openTimeout: 2.5,
+    });
   });
 
   it('names the variable that has a bad value', () => {
-    expect(() => webSocketConfigFromEnv({ WS_MAX_QUEUE_SIZE: 'lots' })).toThrow(/WS_MAX_QUEUE_SIZE/);
-    expect(() => webSocketConfigFromEnv({ WS_RECONNECT_ENABLED: 'maybe' })).toThrow(/WS_RECONNECT_ENABLED/);
+    expect(() => webSocketConfigFromEnv({ WS_MAX_QUEUE_SIZE: 'lots' })).toThrow(
+      /WS_MAX_QUEUE_SIZE/,
+    );
+    expect(() => webSocketConfigFromEnv({ WS_RECONNECT_ENABLED: 'maybe' })).toThrow(
+      /WS_RECONNECT_ENABLED/,
+    );
   });
 });

@@ -11,7 +11,8 @@ const roomPayload = z.object({ room: roomName });
 const messagePayload = z.object({ room: roomName, text: z.string().min(1).max(1000) });
 
 /** Rooms of different chats (`/chat/a`, `/chat/b`) never mix: the channel includes the chat. */
-const channelOf = (conn: Connection, room: string): string => `chat:${conn.params.namespace}:${room}`;
+const channelOf = (conn: Connection, room: string): string =>
+  `chat:${conn.params.namespace}:${room}`;
 
 /** The demo chat: `/chat/:namespace` with rooms, as described in the README. */
 export function registerChat(gateway: Gateway): void {

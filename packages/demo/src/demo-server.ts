@@ -21,7 +21,11 @@ const staticFiles: Record<string, { file: URL; type: string }> = {
 };
 
 /** The demo: the chat page over plain HTTP and the Herald gateway on the same port. */
-export async function startDemo(port: number, host: string, options: GatewayOptions = {}): Promise<DemoServer> {
+export async function startDemo(
+  port: number,
+  host: string,
+  options: GatewayOptions = {},
+): Promise<DemoServer> {
   const gateway = createGateway(options);
   registerChat(gateway);
   const server = createServer((req, res) => {

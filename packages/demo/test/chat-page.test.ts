@@ -9,7 +9,14 @@ beforeAll(async () => {
   demo = await startDemo(0, '127.0.0.1', { logLevel: 'silent' });
   browser = await chromium.launch({
     executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--no-first-run',
+    ],
   });
 }, 60_000);
 
@@ -28,7 +35,9 @@ describe('demo chat page in Chromium', () => {
     }
     await alice.fill('#send input', 'hello from alice');
     await alice.click('#send button');
-    await expect.poll(() => bob.locator('#log').textContent(), { timeout: 10_000 }).toContain('hello from alice');
+    await expect
+      .poll(() => bob.locator('#log').textContent(), { timeout: 10_000 })
+      .toContain('hello from alice');
     await expect.poll(() => alice.locator('#log').textContent()).toContain('hello from alice');
     expect(await bob.locator('#status').textContent()).toBe('connected');
   });

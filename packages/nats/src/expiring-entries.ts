@@ -60,8 +60,12 @@ export class ExpiringEntries<T> {
   private async liveOnce(filter: string): Promise<T[]> {
     const subjectPrefix = `$KV.${this.name}.`;
     const jsm = await jetstreamManager(this.nc);
-    const info = await jsm.streams.info(`KV_${this.name}`, { subjects_filter: `${subjectPrefix}${filter}` });
-    const keys = Object.keys(info.state.subjects ?? {}).map((subject) => subject.slice(subjectPrefix.length));
+    const info = await jsm.streams.info(`KV_${this.name}`, {
+      subjects_filter: `${subjectPrefix}${filter}`,
+    });
+    const keys = Object.keys(info.state.subjects ?? {}).map((subject) =>
+      subject.slice(subjectPrefix.length),
+    );
     const entries = await Promise.all(keys.map((key) => this.kv().get(key)));
     const now = Date.now();
     const values: T[] = [];

@@ -1,6 +1,12 @@
 import type { Codec } from './codec.js';
 import { ErrorCodes, type ErrorDetail } from './error-codes.js';
-import type { ClientFrame, FrameId, PresenceClient, ServerFrame, StreamPosition } from './frames.js';
+import type {
+  ClientFrame,
+  FrameId,
+  PresenceClient,
+  ServerFrame,
+  StreamPosition,
+} from './frames.js';
 import { FieldLimits } from './limits.js';
 
 /** Why an incoming frame was refused; `id` is set when the frame had a usable one to answer. */
@@ -50,7 +56,10 @@ class FieldReader {
     if (typeof value === 'string' && value.length > 0 && value.length <= FieldLimits.idLength) {
       return value;
     }
-    return this.fail('id', `must be an integer or a string of 1 to ${FieldLimits.idLength} characters`);
+    return this.fail(
+      'id',
+      `must be an integer or a string of 1 to ${FieldLimits.idLength} characters`,
+    );
   }
 
   since(): StreamPosition | undefined {
@@ -116,7 +125,10 @@ function decodeFrame<F>(
   readers: Record<string, (reader: FieldReader) => DecodeResult<F>>,
 ): DecodeResult<F> {
   if (!isObject(value)) {
-    return { ok: false, error: invalid('frame must be an object', [{ path: '', message: 'must be an object' }]) };
+    return {
+      ok: false,
+      error: invalid('frame must be an object', [{ path: '', message: 'must be an object' }]),
+    };
   }
   const type = value.type;
   const read = typeof type === 'string' && Object.hasOwn(readers, type) ? readers[type] : undefined;
@@ -127,7 +139,9 @@ function decodeFrame<F>(
     return {
       ok: false,
       error: invalid(
-        typeof type === 'string' ? `unknown frame type '${type.slice(0, 32)}'` : 'frame has no type',
+        typeof type === 'string'
+          ? `unknown frame type '${type.slice(0, 32)}'`
+          : 'frame has no type',
         [{ path: 'type', message: `must be one of: ${known}` }],
         id,
       ),
@@ -170,7 +184,10 @@ function readChannelRequest(
   type: 'unsubscribe' | 'presence' | 'presenceStats',
 ): DecodeResult<ClientFrame> {
   const id = r.id(false);
-  const frame: Extract<ClientFrame, { type: typeof type }> = { type, channel: r.channel('channel') as string };
+  const frame: Extract<ClientFrame, { type: typeof type }> = {
+    type,
+    channel: r.channel('channel') as string,
+  };
   if (id !== undefined) frame.id = id;
   return finish(r, frame, id);
 }
@@ -229,7 +246,10 @@ const clientReaders: Record<string, (r: FieldReader) => DecodeResult<ClientFrame
   presenceStats: (r) => readChannelRequest(r, 'presenceStats'),
   auth: (r) => {
     const id = r.id(false);
-    const frame: ClientFrame = { type: 'auth', token: r.string('token', FieldLimits.tokenLength, true) as string };
+    const frame: ClientFrame = {
+      type: 'auth',
+      token: r.string('token', FieldLimits.tokenLength, true) as string,
+    };
     if (id !== undefined) frame.id = id;
     return finish(r, frame, id);
   },
@@ -242,7 +262,10 @@ const serverReaders: Record<string, (r: FieldReader) => DecodeResult<ServerFrame
   ping: () => ({ ok: true, frame: { type: 'ping' } }),
   pong: () => ({ ok: true, frame: { type: 'pong' } }),
   system: (r) => {
-    const frame: ServerFrame = { type: 'system', event: r.string('event', FieldLimits.eventLength, true) as string };
+    const frame: ServerFrame = {
+      type: 'system',
+      event: r.string('event', FieldLimits.eventLength, true) as string,
+    };
     if ('payload' in r.fields) frame.payload = r.fields.payload;
     return finish(r, frame, undefined);
   },
@@ -280,11 +303,17 @@ function parseWith<F>(
 }
 
 /** Decodes raw message data from a client with `codec` and validates it. Never throws. */
-export function parseClientFrame(codec: Codec, data: string | Uint8Array): DecodeResult<ClientFrame> {
+export function parseClientFrame(
+  codec: Codec,
+  data: string | Uint8Array,
+): DecodeResult<ClientFrame> {
   return parseWith(codec, data, decodeClientFrame);
 }
 
 /** Decodes raw message data from a server with `codec` and validates it. Never throws. */
-export function parseServerFrame(codec: Codec, data: string | Uint8Array): DecodeResult<ServerFrame> {
+export function parseServerFrame(
+  codec: Codec,
+  data: string | Uint8Array,
+): DecodeResult<ServerFrame> {
   return parseWith(codec, data, decodeServerFrame);
 }

@@ -190,13 +190,7 @@ export type ClientFrame =
   | PresenceStatsFrame;
 
 export type ServerFrame =
-  | EventFrame
-  | AckFrame
-  | ErrorFrame
-  | PingFrame
-  | PongFrame
-  | SystemFrame
-  | PresenceEventFrame;
+  EventFrame | AckFrame | ErrorFrame | PingFrame | PongFrame | SystemFrame | PresenceEventFrame;
 
 export type ClientFrameType = ClientFrame['type'];
 export type ServerFrameType = ServerFrame['type'];

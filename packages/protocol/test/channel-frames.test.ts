@@ -11,7 +11,14 @@ describe('channel frames', () => {
     const frames = [
       { type: 'subscribe', channel: 'vip:1', id: 1, token: 'jwt', info: { name: 'Ann' } },
       { type: 'publish', channel: 'chat:1', event: 'say', payload: { text: 'hi' }, id: 2 },
-      { type: 'history', channel: 'chat:1', since: { offset: 3, epoch: 'e' }, limit: 10, reverse: true, id: 3 },
+      {
+        type: 'history',
+        channel: 'chat:1',
+        since: { offset: 3, epoch: 'e' },
+        limit: 10,
+        reverse: true,
+        id: 3,
+      },
       { type: 'presence', channel: 'chat:1', id: 4 },
       { type: 'presenceStats', channel: 'chat:1', id: 5 },
     ];
@@ -20,11 +27,19 @@ describe('channel frames', () => {
 
   it('names each bad field of a channel request', () => {
     expect(badPaths({ type: 'publish', channel: 'c', payload: 1 })).toEqual(['event']);
-    expect(badPaths({ type: 'history', channel: 'c', limit: 10_001, reverse: 1 })).toEqual(['limit', 'reverse']);
+    expect(badPaths({ type: 'history', channel: 'c', limit: 10_001, reverse: 1 })).toEqual([
+      'limit',
+      'reverse',
+    ]);
     expect(badPaths({ type: 'history', channel: 'c', limit: 1.5 })).toEqual(['limit']);
     expect(badPaths({ type: 'presence' })).toEqual(['channel']);
-    expect(badPaths({ type: 'subscribe', channel: 'c', token: '', info: [1] })).toEqual(['token', 'info']);
-    expect(badPaths({ type: 'subscribe', channel: 'c', info: { big: 'x'.repeat(2_048) } })).toEqual(['info']);
+    expect(badPaths({ type: 'subscribe', channel: 'c', token: '', info: [1] })).toEqual([
+      'token',
+      'info',
+    ]);
+    expect(badPaths({ type: 'subscribe', channel: 'c', info: { big: 'x'.repeat(2_048) } })).toEqual(
+      ['info'],
+    );
   });
 
   it('decodes join and leave for clients, and refuses one without a client', () => {
@@ -32,6 +47,8 @@ describe('channel frames', () => {
     expect(decodeServerFrame(join)).toEqual({ ok: true, frame: join });
     expect(decodeServerFrame({ ...join, type: 'leave' }).ok).toBe(true);
     const result = decodeServerFrame({ type: 'join', channel: 'room' });
-    expect(result.ok ? [] : result.error.details.map((d) => d.path)).toEqual(['client.connectionId']);
+    expect(result.ok ? [] : result.error.details.map((d) => d.path)).toEqual([
+      'client.connectionId',
+    ]);
   });
 });

@@ -45,12 +45,22 @@ describe('client frame decoder', () => {
   });
 
   it('drops unknown fields rather than passing them on', () => {
-    const result = decodeClientFrame({ type: 'event', event: 'e', extra: 'x', __proto__: { bad: 1 } });
+    const result = decodeClientFrame({
+      type: 'event',
+      event: 'e',
+      extra: 'x',
+      __proto__: { bad: 1 },
+    });
     expect(result).toEqual({ ok: true, frame: { type: 'event', event: 'e' } });
   });
 
   it('names every bad field and keeps a usable id', () => {
-    const result = decodeClientFrame({ type: 'subscribe', id: 'a', channel: 'has space', since: 3 });
+    const result = decodeClientFrame({
+      type: 'subscribe',
+      id: 'a',
+      channel: 'has space',
+      since: 3,
+    });
     expect(result.ok).toBe(false);
     if (result.ok) return;
     expect(result.error.id).toBe('a');
@@ -65,8 +75,15 @@ describe('client frame decoder', () => {
   });
 
   it('decodes server frames for clients', () => {
-    const text = JSON.stringify({ type: 'system', event: 'shutdown', payload: { reason: 'shutdown', reconnectWithin: 5000 } });
-    expect(parseServerFrame(jsonCodec, text)).toMatchObject({ ok: true, frame: { type: 'system', event: 'shutdown' } });
+    const text = JSON.stringify({
+      type: 'system',
+      event: 'shutdown',
+      payload: { reason: 'shutdown', reconnectWithin: 5000 },
+    });
+    expect(parseServerFrame(jsonCodec, text)).toMatchObject({
+      ok: true,
+      frame: { type: 'system', event: 'shutdown' },
+    });
     expect(parseServerFrame(jsonCodec, '{"type":"subscribe","channel":"x"}').ok).toBe(false);
   });
 });

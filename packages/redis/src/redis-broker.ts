@@ -76,7 +76,9 @@ export class RedisBroker implements Broker {
     this.rpc = new ClusterRpc(this.keys.replies(this.nodeId));
     for (const client of [this.commands, this.subscriber]) client.on('error', () => undefined);
     this.subscriber.on('ready', () => void this.resubscribe());
-    this.subscriber.on('message', (channel: string, message: string) => this.onMessage(channel, message));
+    this.subscriber.on('message', (channel: string, message: string) =>
+      this.onMessage(channel, message),
+    );
   }
 
   async start(sink: BrokerSink): Promise<void> {
@@ -93,7 +95,10 @@ export class RedisBroker implements Broker {
     return { status: 'degraded', detail: `redis connection ${down[0]?.status ?? 'down'}` };
   }
 
-  async publish(input: PublicationInput, history?: HistoryRetention): Promise<StreamPosition | undefined> {
+  async publish(
+    input: PublicationInput,
+    history?: HistoryRetention,
+  ): Promise<StreamPosition | undefined> {
     const body = encodeBody(input);
     const ts = Date.now();
     try {
@@ -155,7 +160,10 @@ export class RedisBroker implements Broker {
       const ts = Number(fields[fields.indexOf('ts') + 1]);
       if (ts <= cutoff) continue;
       const offset = Number(id.slice(0, id.indexOf('-')));
-      const decoded = decodeMessage(channel, `${offset}\t${epoch}\t${ts}\t${fields[fields.indexOf('b') + 1]}`);
+      const decoded = decodeMessage(
+        channel,
+        `${offset}\t${epoch}\t${ts}\t${fields[fields.indexOf('b') + 1]}`,
+      );
       if (decoded) publications.push(decoded);
     }
     return { offset: Number(top), epoch, publications };
@@ -199,7 +207,9 @@ export class RedisBroker implements Broker {
 
   async presenceStats(channel: string): Promise<PresenceStats> {
     const clients = await this.presence(channel);
-    const users = new Set(clients.flatMap((client) => (client.userId === undefined ? [] : [client.userId])));
+    const users = new Set(
+      clients.flatMap((client) => (client.userId === undefined ? [] : [client.userId])),
+    );
     return { connections: clients.length, users: users.size };
   }
 
@@ -229,11 +239,17 @@ export class RedisBroker implements Broker {
   }
 
   private async beat(): Promise<void> {
-    await this.commands.zadd(this.keys.nodes, Date.now() + this.nodeTtl, this.nodeId).catch(() => undefined);
+    await this.commands
+      .zadd(this.keys.nodes, Date.now() + this.nodeTtl, this.nodeId)
+      .catch(() => undefined);
   }
 
   private async resubscribe(): Promise<void> {
-    const names = [this.keys.control, this.keys.replies(this.nodeId), ...[...this.channels].map((c) => this.keys.fanout(c))];
+    const names = [
+      this.keys.control,
+      this.keys.replies(this.nodeId),
+      ...[...this.channels].map((c) => this.keys.fanout(c)),
+    ];
     await this.subscriber.subscribe(...names).catch(() => undefined);
   }
 

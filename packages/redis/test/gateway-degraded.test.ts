@@ -12,20 +12,28 @@ afterAll(() => redis.dispose());
 
 describe('a gateway on Redis when Redis goes away', () => {
   it('reports degraded on /health, keeps serving local clients, and recovers by itself', async () => {
-    const gateway = createGateway({ logLevel: 'silent', broker: new RedisBroker({ url: redis.url, prefix: 'gw' }) });
+    const gateway = createGateway({
+      logLevel: 'silent',
+      broker: new RedisBroker({ url: redis.url, prefix: 'gw' }),
+    });
     gateway.namespace('/live').on('say', async (text) => {
       await gateway.publish('room', 'said', text);
       return 'ok';
     });
     const { port } = await gateway.listen(0, '127.0.0.1');
-    const health = async () => (await (await fetch(`http://127.0.0.1:${port}/health`)).json()) as { status: string };
+    const health = async () =>
+      (await (await fetch(`http://127.0.0.1:${port}/health`)).json()) as { status: string };
     const [alice, bob] = await Promise.all([
       TestClient.connect(`ws://127.0.0.1:${port}/live`),
       TestClient.connect(`ws://127.0.0.1:${port}/live`),
     ]);
     await alice.request({ type: 'subscribe', channel: 'room' });
     await bob.request({ type: 'subscribe', channel: 'room' });
-    expect(await health()).toMatchObject({ status: 'ok', broker: { status: 'ok' }, connections: 2 });
+    expect(await health()).toMatchObject({
+      status: 'ok',
+      broker: { status: 'ok' },
+      connections: 2,
+    });
 
     await redis.stop();
     await expect.poll(async () => (await health()).status).toBe('degraded');

@@ -29,7 +29,9 @@ describe('Redis going away and coming back', () => {
     await redis.stop();
     await expect.poll(() => a.broker.health().status).toBe('degraded');
     // Local delivery goes on without Redis; history cannot be written, and nothing throws.
-    expect(await a.broker.publish({ channel: 'room', event: 'local', payload: 2 }, { size: 10, ttl: 0 })).toBeUndefined();
+    expect(
+      await a.broker.publish({ channel: 'room', event: 'local', payload: 2 }, { size: 10, ttl: 0 }),
+    ).toBeUndefined();
     expect(a.got.map((p) => p.event)).toEqual(['before', 'local']);
     await a.broker.subscribe('joined-while-away');
     expect(await a.broker.command({ type: 'fetch', targets: [] }, 500)).toEqual(['ok']);

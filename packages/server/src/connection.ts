@@ -93,18 +93,23 @@ export class Connection implements Subscriber {
     this.remoteAddress = init.remoteAddress;
     this.context = init.context;
     const { stats } = init.context;
-    this.queue = new OutboundQueue(init.socket, init.namespace.options.backpressure, init.context.scheduler, {
-      onWritten: (frames) => {
-        stats.messagesOut += frames;
+    this.queue = new OutboundQueue(
+      init.socket,
+      init.namespace.options.backpressure,
+      init.context.scheduler,
+      {
+        onWritten: (frames) => {
+          stats.messagesOut += frames;
+        },
+        onDropped: () => {
+          stats.dropped += 1;
+        },
+        onSlowConsumer: () => {
+          stats.slowConsumers += 1;
+          this.closeSlowConsumer();
+        },
       },
-      onDropped: () => {
-        stats.dropped += 1;
-      },
-      onSlowConsumer: () => {
-        stats.slowConsumers += 1;
-        this.closeSlowConsumer();
-      },
-    });
+    );
   }
 
   /** True from the handshake until a close starts. */
@@ -137,7 +142,9 @@ export class Connection implements Subscriber {
     return new Promise((resolve, reject) => {
       const timer = setTimeout(() => {
         this.pending.delete(id);
-        reject(new HeraldError(ErrorCodes.WS_TIMEOUT, `no ack for '${event}' within ${timeout} ms`));
+        reject(
+          new HeraldError(ErrorCodes.WS_TIMEOUT, `no ack for '${event}' within ${timeout} ms`),
+        );
       }, timeout);
       this.pending.set(id, { resolve, reject, timer });
       this.sendFrame({ type: 'event', event, payload, id }, false);
@@ -205,10 +212,16 @@ export class Connection implements Subscriber {
 
   reply(id: FrameId | undefined, payload: unknown): void {
     if (id === undefined) return;
-    this.sendFrame(payload === undefined ? { type: 'ack', id } : { type: 'ack', id, payload }, false);
+    this.sendFrame(
+      payload === undefined ? { type: 'ack', id } : { type: 'ack', id, payload },
+      false,
+    );
   }
 
-  replyError(id: FrameId | undefined, error: Pick<ErrorFrame, 'code' | 'message' | 'details'>): void {
+  replyError(
+    id: FrameId | undefined,
+    error: Pick<ErrorFrame, 'code' | 'message' | 'details'>,
+  ): void {
     const frame: ErrorFrame = { type: 'error', code: error.code, message: error.message };
     if (id !== undefined) frame.id = id;
     if (error.details && error.details.length > 0) frame.details = error.details;

@@ -23,4 +23,5 @@ export interface GatewayContext {
 /** Channels starting with `$` belong to the gateway (namespace broadcast); clients cannot name them. */
 export const reservedChannelPrefix = '$';
 
-export const namespaceChannel = (pattern: string): string => `${reservedChannelPrefix}ns:${pattern}`;
+export const namespaceChannel = (pattern: string): string =>
+  `${reservedChannelPrefix}ns:${pattern}`;

@@ -43,7 +43,13 @@ import {
   type NamespaceOptionsInput,
 } from './options.js';
 import type { RateLimitStatus } from './limits/rate-limiter.js';
-import { closeCodeFor, closeReason, closeWithError, httpStatusFor, rejectionReason } from './refusal.js';
+import {
+  closeCodeFor,
+  closeReason,
+  closeWithError,
+  httpStatusFor,
+  rejectionReason,
+} from './refusal.js';
 import { Security, type Admission, type HandshakeRequest } from './security.js';
 import { StatsCounter, type GatewayStats } from './stats.js';
 import type { Broadcast, ConnectionInfo, Target } from './targeting.js';
@@ -99,15 +105,23 @@ export class Gateway {
     this.logger = createLogger(options);
     this.broker = options.broker ?? new MemoryBroker();
     this.registry = new ChannelRegistry(this.broker);
-    this.channelService = new ChannelService(this.broker, this.registry, options.channels, this.logger);
+    this.channelService = new ChannelService(
+      this.broker,
+      this.registry,
+      options.channels,
+      this.logger,
+    );
     this.control = new ClusterControl(this.broker);
     // With gateway auth configured, namespaces require it unless they say otherwise.
-    const base: NamespaceOptions = options.auth ? { ...defaultNamespaceOptions, auth: 'required' } : defaultNamespaceOptions;
+    const base: NamespaceOptions = options.auth
+      ? { ...defaultNamespaceOptions, auth: 'required' }
+      : defaultNamespaceOptions;
     this.defaults = resolveNamespaceOptions(base, options.namespaceDefaults, 'namespaceDefaults');
     this.handshakeTimeout = options.handshakeTimeout ?? 10_000;
     this.drainTimeout = options.drainTimeout ?? 10_000;
     this.shutdownReconnectWithin = options.shutdownReconnectWithin ?? 5_000;
-    for (const codec of [jsonCodec, msgpackCodec, ...(options.codecs ?? [])]) this.codecs.set(codec.subprotocol, codec);
+    for (const codec of [jsonCodec, msgpackCodec, ...(options.codecs ?? [])])
+      this.codecs.set(codec.subprotocol, codec);
     this.context = {
       logger: this.logger,
       stats: this.counters,
@@ -127,7 +141,13 @@ export class Gateway {
       throw new Error(`namespace '${pattern}' is already declared`);
     }
     const resolved = resolveNamespaceOptions(this.defaults, options, `namespace ${pattern}`);
-    const namespace = new Namespace(pattern, resolved, this.context, this.selectProtocol, this.control);
+    const namespace = new Namespace(
+      pattern,
+      resolved,
+      this.context,
+      this.selectProtocol,
+      this.control,
+    );
     this.security.register(namespace);
     this.namespaceList.push(namespace);
     if (resolved.pingInterval > 0) {
@@ -170,12 +190,20 @@ export class Gateway {
     // Once started, publish synchronously so that publications keep their call order.
     if (!this.isStarted) await this.start();
     const except = typeof options.except === 'string' ? options.except : options.except?.id;
-    const input = { channel: this.scoped(channel, options.tenant), event, payload, ...(except !== undefined && { except }) };
+    const input = {
+      channel: this.scoped(channel, options.tenant),
+      event,
+      payload,
+      ...(except !== undefined && { except }),
+    };
     return this.channelService.publish(input, channel);
   }
 
   /** Reads a channel's history; see docs/channels.md for `since`, `limit` and `reverse`. */
-  async history(channel: string, options: HistoryOptions & TenantOption = {}): Promise<HistoryResult> {
+  async history(
+    channel: string,
+    options: HistoryOptions & TenantOption = {},
+  ): Promise<HistoryResult> {
     await this.start();
     return this.channelService.history(this.scoped(channel, options.tenant), options);
   }
@@ -266,11 +294,15 @@ export class Gateway {
       if (req.url === '/health') {
         const health = this.health();
         // A degraded node still serves its clients: only a closing one should leave the pool.
-        res.writeHead(health.status === 'closing' ? 503 : 200, { 'Content-Type': 'application/json' });
+        res.writeHead(health.status === 'closing' ? 503 : 200, {
+          'Content-Type': 'application/json',
+        });
         res.end(JSON.stringify(health));
         return;
       }
-      res.writeHead(426, { 'Content-Type': 'text/plain', Upgrade: 'websocket' }).end('WebSocket only\n');
+      res
+        .writeHead(426, { 'Content-Type': 'text/plain', Upgrade: 'websocket' })
+        .end('WebSocket only\n');
     });
     this.httpServer = server;
     this.attach(server);
@@ -360,7 +392,10 @@ export class Gateway {
     const serverClosed = this.httpServer ? closeServer(this.httpServer) : Promise.resolve();
     for (const server of this.attachedTo) server.off('upgrade', this.handleUpgrade);
     const connections = this.namespaceList.flatMap((ns) => [...ns.connections]);
-    const notice: ShutdownNotice = { reason: 'shutdown', reconnectWithin: this.shutdownReconnectWithin };
+    const notice: ShutdownNotice = {
+      reason: 'shutdown',
+      reconnectWithin: this.shutdownReconnectWithin,
+    };
     const frame = new EncodedFrame({ type: 'system', event: 'shutdown', payload: notice });
     for (const connection of connections) {
       connection.sendEncoded(frame.bytesFor(connection.codec));
@@ -449,7 +484,9 @@ export class Gateway {
           connection.close(closeCodeFor(refusal.code), closeReason(refusal.message));
           return;
         }
-        return this.security.authenticated(connection).then((ok) => (ok ? namespace.connected(connection) : undefined));
+        return this.security
+          .authenticated(connection)
+          .then((ok) => (ok ? namespace.connected(connection) : undefined));
       })
       .catch((error: unknown) => {
         this.logger.error({ err: error, connectionId: connection.id }, 'onConnect hook failed');
@@ -463,7 +500,14 @@ export class Gateway {
 
   private receive(connection: Connection, data: Buffer, isBinary: boolean): void {
     if (!connection.isOpen) return;
-    const result = receiveMessage(connection, data, isBinary, this.constantFrames, this.security, this.channelService);
+    const result = receiveMessage(
+      connection,
+      data,
+      isBinary,
+      this.constantFrames,
+      this.security,
+      this.channelService,
+    );
     result?.catch((error: unknown) => {
       this.logger.error({ err: error, connectionId: connection.id }, 'frame handling failed');
     });

@@ -29,7 +29,13 @@ export interface InboundSecurity {
   authorizeSubscribe(connection: Connection, channel: string): Promise<void>;
 }
 /** Client frames that act on one channel and are answered by id. */
-type ChannelRequest = SubscribeFrame | UnsubscribeFrame | PublishFrame | HistoryFrame | PresenceFrame | PresenceStatsFrame;
+type ChannelRequest =
+  | SubscribeFrame
+  | UnsubscribeFrame
+  | PublishFrame
+  | HistoryFrame
+  | PresenceFrame
+  | PresenceStatsFrame;
 type Reply = (payload: unknown) => void;
 
 /**
@@ -46,7 +52,10 @@ export function receiveMessage(
   channels: ChannelService,
 ): Promise<void> | void {
   const { codec } = connection;
-  const parsed = isBinary === codec.binary ? parseClientFrame(codec, isBinary ? data : data.toString('utf8')) : undefined;
+  const parsed =
+    isBinary === codec.binary
+      ? parseClientFrame(codec, isBinary ? data : data.toString('utf8'))
+      : undefined;
   // Every message counts against the rate limits, valid or not.
   if (!security.admitFrame(connection, parsed?.ok ? parsed.frame : undefined)) return;
   if (!parsed) {
@@ -74,7 +83,9 @@ function dispatch(
   switch (frame.type) {
     case 'event':
       // A connection refused while its frames waited (failed in-band auth) runs no handler.
-      return connection.ready.then(() => (connection.isOpen ? connection.namespace.handleEvent(connection, frame) : undefined));
+      return connection.ready.then(() =>
+        connection.isOpen ? connection.namespace.handleEvent(connection, frame) : undefined,
+      );
     case 'ping':
       connection.sendEncoded(constants.pong(connection));
       return;
@@ -101,11 +112,17 @@ function dispatch(
         reply({});
       });
     case 'publish':
-      return answer(connection, frame, async (reply) => reply(await channels.publishFrom(connection, frame)));
+      return answer(connection, frame, async (reply) =>
+        reply(await channels.publishFrom(connection, frame)),
+      );
     case 'history':
-      return answer(connection, frame, async (reply) => reply(await channels.historyFor(connection, frame)));
+      return answer(connection, frame, async (reply) =>
+        reply(await channels.historyFor(connection, frame)),
+      );
     case 'presence':
-      return answer(connection, frame, async (reply) => reply(await channels.presenceFor(connection, frame.channel)));
+      return answer(connection, frame, async (reply) =>
+        reply(await channels.presenceFor(connection, frame.channel)),
+      );
     case 'presenceStats':
       return answer(connection, frame, async (reply) =>
         reply(await channels.presenceStatsFor(connection, frame.channel)),

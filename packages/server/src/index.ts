@@ -71,6 +71,12 @@ export {
 export type { MessageGuardOptions } from './guards/message-guards.js';
 export { authorizePublish, type ChannelAuthorizer } from './guards/channel-access.js';
 export type { ConnectionLimitOptions } from './limits/connection-limits.js';
-export type { RateLimitOptions, RateLimitStatus, RateUsage, PerMinute, PerSecond } from './limits/rate-limiter.js';
+export type {
+  RateLimitOptions,
+  RateLimitStatus,
+  RateUsage,
+  PerMinute,
+  PerSecond,
+} from './limits/rate-limiter.js';
 export { loggingMiddleware, type LoggingMiddlewareOptions } from './middleware/logging.js';
 export { gatewayOptionsFromEnv, type Environment } from './env.js';

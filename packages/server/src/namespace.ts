@@ -88,7 +88,8 @@ export class Namespace {
   ): this {
     const handler = typeof optionsOrHandler === 'function' ? optionsOrHandler : maybeHandler;
     if (!handler) throw new TypeError(`on('${event}'): a handler function is required`);
-    if (this.handlers.has(event)) throw new Error(`on('${event}'): a handler is already registered`);
+    if (this.handlers.has(event))
+      throw new Error(`on('${event}'): a handler is already registered`);
     const schema = typeof optionsOrHandler === 'function' ? undefined : optionsOrHandler.schema;
     this.handlers.set(event, { schema, handler });
     return this;
@@ -163,7 +164,10 @@ export class Namespace {
       try {
         await hook(connection, reason);
       } catch (error) {
-        this.context.logger.error({ err: error, namespace: this.pattern.source }, 'onDisconnect hook failed');
+        this.context.logger.error(
+          { err: error, namespace: this.pattern.source },
+          'onDisconnect hook failed',
+        );
       }
     }
   }
@@ -180,7 +184,10 @@ export class Namespace {
     };
     try {
       if (this.guards.size > 0) await this.guards.check(ctx);
-      this.chain ??= composeMiddleware([...this.context.middlewares, ...this.middlewares], this.runHandler);
+      this.chain ??= composeMiddleware(
+        [...this.context.middlewares, ...this.middlewares],
+        this.runHandler,
+      );
       await this.chain(ctx);
       connection.reply(frame.id, ctx.result);
     } catch (error) {
@@ -189,7 +196,12 @@ export class Namespace {
         return;
       }
       this.context.logger.error(
-        { err: error, event: frame.event, connectionId: connection.id, namespace: this.pattern.source },
+        {
+          err: error,
+          event: frame.event,
+          connectionId: connection.id,
+          namespace: this.pattern.source,
+        },
         'event handler failed',
       );
       connection.replyError(frame.id, { code: ErrorCodes.WS_INTERNAL, message: 'internal error' });
@@ -198,7 +210,8 @@ export class Namespace {
 
   private runHandler = async (ctx: MessageContext): Promise<void> => {
     const entry = this.handlers.get(ctx.event);
-    if (!entry) throw new HeraldError(ErrorCodes.WS_NOT_FOUND, `no handler for event '${ctx.event}'`);
+    if (!entry)
+      throw new HeraldError(ErrorCodes.WS_NOT_FOUND, `no handler for event '${ctx.event}'`);
     const payload = entry.schema ? await validatePayload(entry.schema, ctx.payload) : ctx.payload;
     ctx.result = await entry.handler(payload, ctx.connection, ctx);
   };

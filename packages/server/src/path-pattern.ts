@@ -8,7 +8,8 @@ export class PathPattern {
   private readonly names: string[];
 
   constructor(source: string) {
-    if (!source.startsWith('/')) throw new Error(`namespace pattern '${source}' must start with '/'`);
+    if (!source.startsWith('/'))
+      throw new Error(`namespace pattern '${source}' must start with '/'`);
     const names: string[] = [];
     const segments = source
       .split('/')

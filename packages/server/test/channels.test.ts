@@ -15,19 +15,27 @@ describe('channels on the memory broker', () => {
     running = await startGateway((gw) => {
       gw.namespace('/feed');
     });
-    const clients = await Promise.all(Array.from({ length: 500 }, () => TestClient.connect(running.url('/feed'))));
+    const clients = await Promise.all(
+      Array.from({ length: 500 }, () => TestClient.connect(running.url('/feed'))),
+    );
     await Promise.all(clients.map((c) => c.request({ type: 'subscribe', channel: 'news' })));
 
     const stringify = vi.spyOn(JSON, 'stringify');
     for (let seq = 0; seq < 20; seq++) await running.gateway.publish('news', 'story', { seq });
-    const encodes = stringify.mock.calls.filter(([value]) => (value as Frame)?.channel === 'news').length;
+    const encodes = stringify.mock.calls.filter(
+      ([value]) => (value as Frame)?.channel === 'news',
+    ).length;
     stringify.mockRestore();
     expect(encodes).toBe(20);
 
     for (const client of clients) {
       const got = await client.waitForCount(isPublication, 20);
       expect(got.map((f) => (f.payload as { seq: number }).seq)).toEqual([...Array(20).keys()]);
-      expect(got[0]).toMatchObject({ channel: 'news', event: 'story', meta: { ts: expect.any(Number) } });
+      expect(got[0]).toMatchObject({
+        channel: 'news',
+        event: 'story',
+        meta: { ts: expect.any(Number) },
+      });
     }
     await new Promise((r) => setTimeout(r, 50));
     expect(clients.every((c) => c.frames.filter(isPublication).length === 20)).toBe(true);
@@ -39,7 +47,10 @@ describe('channels on the memory broker', () => {
         await running.gateway.publish('lobby', 'said', text, { except: conn });
       });
     });
-    const [alice, bob] = await Promise.all([TestClient.connect(running.url('/room')), TestClient.connect(running.url('/room'))]);
+    const [alice, bob] = await Promise.all([
+      TestClient.connect(running.url('/room')),
+      TestClient.connect(running.url('/room')),
+    ]);
     await alice.request({ type: 'subscribe', channel: 'lobby' });
     await bob.request({ type: 'subscribe', channel: 'lobby' });
     await alice.request({ type: 'event', event: 'say', payload: 'hi' });
@@ -80,7 +91,9 @@ describe('channels on the memory broker', () => {
     const a = await TestClient.connect(running.url('/live/1'));
     const b = await TestClient.connect(running.url('/live/2'));
     const outsider = await TestClient.connect(running.url('/other'));
-    expect((await a.request({ type: 'event', event: 'join', payload: 'x' })).payload).toEqual(['x']);
+    expect((await a.request({ type: 'event', event: 'join', payload: 'x' })).payload).toEqual([
+      'x',
+    ]);
     expect((await a.request({ type: 'event', event: 'leaveAll' })).payload).toEqual([]);
     await a.request({ type: 'event', event: 'shout', payload: 'hey' });
     expect((await b.waitFor((f) => f.event === 'shouted')).payload).toBe('hey');

@@ -15,12 +15,20 @@ describe('codec negotiation', () => {
     await new Promise((resolve) => ws.once('open', resolve));
     expect(ws.protocol).toBe('herald.v1.msgpack');
     const frames: { binary: boolean; frame: unknown }[] = [];
-    ws.on('message', (data: Buffer, isBinary) => frames.push({ binary: isBinary, frame: decode(new Uint8Array(data)) }));
-    ws.send(encode({ type: 'event', event: 'echo', payload: { bytes: new Uint8Array([1, 2]) }, id: 1 }));
+    ws.on('message', (data: Buffer, isBinary) =>
+      frames.push({ binary: isBinary, frame: decode(new Uint8Array(data)) }),
+    );
+    ws.send(
+      encode({ type: 'event', event: 'echo', payload: { bytes: new Uint8Array([1, 2]) }, id: 1 }),
+    );
     ws.send('{"type":"ping"}'); // text on a MessagePack connection
     await expect.poll(() => frames.length).toBe(2);
-    const byType = (type: string) => frames.find((f) => (f.frame as { type: string }).type === type);
-    expect(byType('ack')).toEqual({ binary: true, frame: { type: 'ack', id: 1, payload: { bytes: new Uint8Array([1, 2]) } } });
+    const byType = (type: string) =>
+      frames.find((f) => (f.frame as { type: string }).type === type);
+    expect(byType('ack')).toEqual({
+      binary: true,
+      frame: { type: 'ack', id: 1, payload: { bytes: new Uint8Array([1, 2]) } },
+    });
     expect(byType('error')).toMatchObject({ binary: true, frame: { code: 'WS_MESSAGE_INVALID' } });
     ws.close();
   });
@@ -33,7 +41,9 @@ describe('codec negotiation', () => {
     await new Promise((resolve) => ws.once('open', resolve));
     expect(ws.protocol).toBe('');
     ws.send('{"type":"ping"}');
-    const [data, isBinary] = await new Promise<[Buffer, boolean]>((resolve) => ws.once('message', (d: Buffer, b) => resolve([d, b])));
+    const [data, isBinary] = await new Promise<[Buffer, boolean]>((resolve) =>
+      ws.once('message', (d: Buffer, b) => resolve([d, b])),
+    );
     expect(isBinary).toBe(false);
     expect(JSON.parse(data.toString())).toEqual({ type: 'pong' });
     ws.close();

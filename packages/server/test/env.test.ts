@@ -94,7 +94,12 @@ describe('options from the environment', () => {
 
   it('reads durations in seconds and the log level', () => {
     expect(
-      gatewayOptionsFromEnv({ WS_PING_INTERVAL: '2.5', WS_PONG_TIMEOUT: '1', WS_DRAIN_TIMEOUT: '3', LOG_LEVEL: 'warn' }),
+      gatewayOptionsFromEnv({
+        WS_PING_INTERVAL: '2.5',
+        WS_PONG_TIMEOUT: '1',
+        WS_DRAIN_TIMEOUT: '3',
+        LOG_LEVEL: 'warn',
+      }),
     ).toEqual({
       drainTimeout: 3_000,
       logLevel: 'warn',

@@ -20,7 +20,13 @@ async function echoGateway(): Promise<RunningGateway> {
     });
     ns.on(
       'message.send',
-      { schema: z.object({ room: z.string(), text: z.string().min(1).max(10), tags: z.array(z.string()).optional() }) },
+      {
+        schema: z.object({
+          room: z.string(),
+          text: z.string().min(1).max(10),
+          tags: z.array(z.string()).optional(),
+        }),
+      },
       (payload) => ({ length: payload.text.length }),
     );
   });
@@ -32,9 +38,16 @@ describe('events, acks and errors', () => {
     const client = await TestClient.connect(running.url('/app'));
     client.send({ type: 'event', event: 'echo', payload: { a: 1 }, id: 'x-1' });
     client.send({ type: 'event', event: 'echo', payload: 'two', id: 2 });
-    expect(await client.waitFor((f) => f.id === 'x-1')).toEqual({ type: 'ack', id: 'x-1', payload: { a: 1 } });
+    expect(await client.waitFor((f) => f.id === 'x-1')).toEqual({
+      type: 'ack',
+      id: 'x-1',
+      payload: { a: 1 },
+    });
     expect(await client.waitFor((f) => f.id === 2)).toEqual({ type: 'ack', id: 2, payload: 'two' });
-    expect(await client.request({ type: 'event', event: 'nothing' })).toEqual({ type: 'ack', id: '1' });
+    expect(await client.request({ type: 'event', event: 'nothing' })).toEqual({
+      type: 'ack',
+      id: '1',
+    });
   });
 
   it('sends nothing back for an event without id', async () => {
@@ -60,9 +73,16 @@ describe('events, acks and errors', () => {
     running = await echoGateway();
     const client = await TestClient.connect(running.url('/app'));
     const error = await client.request({ type: 'event', event: 'crash' });
-    expect(error).toEqual({ type: 'error', id: '1', code: 'WS_INTERNAL', message: 'internal error' });
+    expect(error).toEqual({
+      type: 'error',
+      id: '1',
+      code: 'WS_INTERNAL',
+      message: 'internal error',
+    });
     expect(JSON.stringify(error)).not.toContain('hunter2');
-    expect((await client.request({ type: 'event', event: 'echo', payload: 'still here' })).payload).toBe('still here');
+    expect(
+      (await client.request({ type: 'event', event: 'echo', payload: 'still here' })).payload,
+    ).toBe('still here');
   });
 
   it('answers an unknown event with WS_NOT_FOUND', async () => {
@@ -82,8 +102,16 @@ describe('events, acks and errors', () => {
       payload: { room: 5, text: 'far too long a text', tags: ['ok', 7] },
     });
     expect(error.code).toBe('WS_MESSAGE_INVALID');
-    expect(error.details?.map((d) => d.path).sort()).toEqual(['payload.room', 'payload.tags.1', 'payload.text']);
-    const ok = await client.request({ type: 'event', event: 'message.send', payload: { room: 'r', text: 'hi' } });
+    expect(error.details?.map((d) => d.path).sort()).toEqual([
+      'payload.room',
+      'payload.tags.1',
+      'payload.text',
+    ]);
+    const ok = await client.request({
+      type: 'event',
+      event: 'message.send',
+      payload: { room: 'r', text: 'hi' },
+    });
     expect(ok.payload).toEqual({ length: 2 });
   });
 
@@ -108,7 +136,9 @@ describe('events, acks and errors', () => {
     });
     const client = await TestClient.connect(running.url('/mw'));
     expect((await client.request({ type: 'event', event: 'who' })).payload).toBe('ada');
-    expect((await client.request({ type: 'event', event: 'blocked' })).payload).toEqual({ blocked: true });
+    expect((await client.request({ type: 'event', event: 'blocked' })).payload).toEqual({
+      blocked: true,
+    });
     expect(seen).toEqual(['gateway:who', 'gateway:blocked']);
   });
 });

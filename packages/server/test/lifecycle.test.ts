@@ -29,12 +29,18 @@ describe('server → client requests', () => {
       gw.namespace('/req').onConnect(async (conn) => {
         outcomes.push(await conn.request('confirm', { q: 1 }, { timeout: 2_000 }));
         await conn.request('refuse').catch((e: Error & { code: string }) => outcomes.push(e.code));
-        await conn.request('ignore', null, { timeout: 50 }).catch((e: Error & { code: string }) => outcomes.push(e.code));
+        await conn
+          .request('ignore', null, { timeout: 50 })
+          .catch((e: Error & { code: string }) => outcomes.push(e.code));
       });
     });
     const client = await TestClient.connect(running.url('/req'));
     const confirm = await client.waitFor((f) => f.event === 'confirm');
-    client.send({ type: 'ack', id: confirm.id, payload: { yes: (confirm.payload as { q: number }).q } });
+    client.send({
+      type: 'ack',
+      id: confirm.id,
+      payload: { yes: (confirm.payload as { q: number }).q },
+    });
     const refuse = await client.waitFor((f) => f.event === 'refuse');
     client.send({ type: 'error', id: refuse.id, code: 'NOPE', message: 'no' });
     await expect.poll(() => outcomes.length).toBe(3);
@@ -75,7 +81,11 @@ describe('graceful shutdown', () => {
       const items = client.frames.filter((f) => f.event === 'item').map((f) => f.payload);
       expect(items).toEqual([...Array(200).keys()]);
       const last = client.frames.at(-1);
-      expect(last).toMatchObject({ type: 'system', event: 'shutdown', payload: { reason: 'shutdown' } });
+      expect(last).toMatchObject({
+        type: 'system',
+        event: 'shutdown',
+        payload: { reason: 'shutdown' },
+      });
     }
     expect(running.gateway.stats().connections.active).toBe(0);
   });

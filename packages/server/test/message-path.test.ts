@@ -22,7 +22,9 @@ describe('write coalescing', () => {
     await expect.poll(() => parseFrames(Buffer.concat(reads)).frames.length).toBe(25);
     // Had each frame been its own write, loopback would deliver (nearly) one read per frame.
     expect(reads.length).toBe(1);
-    const ticks = parseFrames(Buffer.concat(reads)).frames.map((f) => JSON.parse(f.payload.toString()).payload);
+    const ticks = parseFrames(Buffer.concat(reads)).frames.map(
+      (f) => JSON.parse(f.payload.toString()).payload,
+    );
     expect(ticks).toEqual([...Array(25).keys()]);
     socket.destroy();
   });

@@ -15,7 +15,9 @@ async function setup(): Promise<{ bad: TestClient; good: TestClient }> {
 }
 
 async function stillServes(client: TestClient): Promise<void> {
-  expect((await client.request({ type: 'event', event: 'echo', payload: 'ok' })).payload).toBe('ok');
+  expect((await client.request({ type: 'event', event: 'echo', payload: 'ok' })).payload).toBe(
+    'ok',
+  );
 }
 
 describe('malformed input', () => {
@@ -33,7 +35,11 @@ describe('malformed input', () => {
     const { bad } = await setup();
     bad.send({ type: 'teleport', id: 'q' });
     const error = await bad.waitFor((f) => f.type === 'error');
-    expect(error).toMatchObject({ id: 'q', code: 'WS_MESSAGE_INVALID', message: "unknown frame type 'teleport'" });
+    expect(error).toMatchObject({
+      id: 'q',
+      code: 'WS_MESSAGE_INVALID',
+      message: "unknown frame type 'teleport'",
+    });
     expect(error.details?.[0]?.path).toBe('type');
     await stillServes(bad);
   });

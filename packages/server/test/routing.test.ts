@@ -14,7 +14,9 @@ describe('namespace routing', () => {
         query: conn.query.get('lang'),
         namespace: conn.namespace.pattern.source,
       }));
-      gw.namespace('/notifications').on('whoami', (_p, conn) => ({ namespace: conn.namespace.pattern.source }));
+      gw.namespace('/notifications').on('whoami', (_p, conn) => ({
+        namespace: conn.namespace.pattern.source,
+      }));
     });
     const chat = await TestClient.connect(running.url('/chat/caf%C3%A9?lang=fr'));
     const notes = await TestClient.connect(running.url('/notifications'));

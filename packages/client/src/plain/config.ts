@@ -48,7 +48,9 @@ function number(env: Env, name: string, fallback: number, integer: boolean): num
   if (raw === undefined || raw.trim() === '') return fallback;
   const value = Number(raw);
   if (!Number.isFinite(value) || value < 0 || (integer && !Number.isInteger(value))) {
-    throw new RangeError(`${name} must be a non-negative ${integer ? 'integer' : 'number'}, got '${raw}'`);
+    throw new RangeError(
+      `${name} must be a non-negative ${integer ? 'integer' : 'number'}, got '${raw}'`,
+    );
   }
   return value;
 }
@@ -69,7 +71,8 @@ export function webSocketConfigFromEnv(env: Env = process.env): WebSocketConfig 
     openTimeout: number(env, 'WS_OPEN_TIMEOUT', d.openTimeout, false),
     closeTimeout: number(env, 'WS_CLOSE_TIMEOUT', d.closeTimeout, false),
     // Set but empty disables pings; unset takes the default.
-    pingInterval: ping !== undefined && ping.trim() === '' ? null : number(env, 'WS_PING_INTERVAL', 20, false),
+    pingInterval:
+      ping !== undefined && ping.trim() === '' ? null : number(env, 'WS_PING_INTERVAL', 20, false),
     pingTimeout: number(env, 'WS_PING_TIMEOUT', d.pingTimeout, false),
     maxMessageSize: number(env, 'WS_MAX_MESSAGE_SIZE', d.maxMessageSize, true),
     maxQueueSize: number(env, 'WS_MAX_QUEUE_SIZE', d.maxQueueSize, true),

@@ -40,7 +40,9 @@ export class MessageTooLargeError extends WebSocketClientError {
     readonly limit: number,
     readonly size?: number,
   ) {
-    super(`message ${size === undefined ? '' : `of ${size} bytes `}exceeds the limit of ${limit} bytes`);
+    super(
+      `message ${size === undefined ? '' : `of ${size} bytes `}exceeds the limit of ${limit} bytes`,
+    );
   }
 }
 
@@ -51,6 +53,9 @@ export class InvalidJsonError extends WebSocketClientError {
     readonly data: string,
     cause: unknown,
   ) {
-    super(`received message is not valid JSON: ${cause instanceof Error ? cause.message : String(cause)} (starts with ${JSON.stringify(data.slice(0, 40))})`, { cause });
+    super(
+      `received message is not valid JSON: ${cause instanceof Error ? cause.message : String(cause)} (starts with ${JSON.stringify(data.slice(0, 40))})`,
+      { cause },
+    );
   }
 }

@@ -85,9 +85,12 @@ export class WebSocketClient implements AsyncIterable<Message> {
         if (error instanceof AuthenticationError || !c.reconnectEnabled) throw error;
         const delay = backoff.next();
         if (delay === undefined) {
-          throw new ConnectionFailedError(`gave up after ${backoff.attempt + 1} attempts: ${(error as Error).message}`, {
-            cause: error,
-          });
+          throw new ConnectionFailedError(
+            `gave up after ${backoff.attempt + 1} attempts: ${(error as Error).message}`,
+            {
+              cause: error,
+            },
+          );
         }
         await new Promise((resolve) => setTimeout(resolve, delay));
       }
@@ -101,8 +104,11 @@ export class WebSocketClient implements AsyncIterable<Message> {
       throw this.closeError ?? new ConnectionClosedError(1006, 'not connected');
     }
     const size = typeof data === 'string' ? Buffer.byteLength(data) : data.byteLength;
-    if (size > this.config.maxMessageSize) throw new MessageTooLargeError(this.config.maxMessageSize, size);
-    await new Promise<void>((resolve, reject) => socket.send(data, (error) => (error ? reject(error) : resolve())));
+    if (size > this.config.maxMessageSize)
+      throw new MessageTooLargeError(this.config.maxMessageSize, size);
+    await new Promise<void>((resolve, reject) =>
+      socket.send(data, (error) => (error ? reject(error) : resolve())),
+    );
   }
 
   sendJson(value: unknown): Promise<void> {
@@ -170,13 +176,18 @@ export class WebSocketClient implements AsyncIterable<Message> {
         this.settleClosed?.();
         reject(
           status === 401 || status === 403
-            ? new AuthenticationError(status, `the server refused the handshake with HTTP ${status}`)
+            ? new AuthenticationError(
+                status,
+                `the server refused the handshake with HTTP ${status}`,
+              )
             : new ConnectionFailedError(`the server answered the handshake with HTTP ${status}`),
         );
       });
       socket.on('error', (error: Error & { code?: string }) => {
-        if (socket.readyState === WebSocket.CONNECTING) reject(new ConnectionFailedError(error.message, { cause: error }));
-        else if (error.code === 'WS_ERR_UNSUPPORTED_MESSAGE_LENGTH') this.closeError = new MessageTooLargeError(c.maxMessageSize);
+        if (socket.readyState === WebSocket.CONNECTING)
+          reject(new ConnectionFailedError(error.message, { cause: error }));
+        else if (error.code === 'WS_ERR_UNSUPPORTED_MESSAGE_LENGTH')
+          this.closeError = new MessageTooLargeError(c.maxMessageSize);
       });
       socket.once('open', () => {
         this.watch(socket);

@@ -50,7 +50,8 @@ export class FakeGateway {
     const server = new WebSocketServer({
       host: '127.0.0.1',
       port,
-      handleProtocols: (offered) => (offered.has(msgpackCodec.subprotocol) ? msgpackCodec.subprotocol : jsonCodec.subprotocol),
+      handleProtocols: (offered) =>
+        offered.has(msgpackCodec.subprotocol) ? msgpackCodec.subprotocol : jsonCodec.subprotocol,
     });
     await new Promise<void>((resolve, reject) => {
       server.once('listening', resolve);
@@ -58,7 +59,13 @@ export class FakeGateway {
     });
     this.server = server;
     this.port = (server.address() as AddressInfo).port;
-    server.on('connection', (socket, request) => this.accept(socket, new URL(request.url ?? '/', 'http://x'), request.headers['sec-websocket-protocol']));
+    server.on('connection', (socket, request) =>
+      this.accept(
+        socket,
+        new URL(request.url ?? '/', 'http://x'),
+        request.headers['sec-websocket-protocol'],
+      ),
+    );
   }
 
   /** Stops listening and drops every connection with `code` (1006-like when `terminate`). */
@@ -73,7 +80,12 @@ export class FakeGateway {
     await new Promise<void>((resolve) => server.close(() => resolve()));
   }
 
-  publish(channel: string, event: string, payload: unknown, meta: Record<string, unknown> = {}): void {
+  publish(
+    channel: string,
+    event: string,
+    payload: unknown,
+    meta: Record<string, unknown> = {},
+  ): void {
     for (const conn of this.live) {
       if (conn.frames.some((f) => f.type === 'subscribe' && f.channel === channel)) {
         conn.send({ type: 'event', channel, event, payload, meta: { ts: Date.now(), ...meta } });
@@ -94,19 +106,26 @@ export class FakeGateway {
       socket,
       codec,
       url,
-      protocols: (protocolHeader ?? '').split(',').map((p) => p.trim()).filter(Boolean),
+      protocols: (protocolHeader ?? '')
+        .split(',')
+        .map((p) => p.trim())
+        .filter(Boolean),
       frames: [],
       send: (frame) => socket.send(codec.encode(frame)),
     };
     this.connections.push(conn);
     const bearer = conn.protocols.indexOf('bearer');
-    const token = url.searchParams.get('token') ?? (bearer >= 0 ? conn.protocols[bearer + 1] : undefined);
+    const token =
+      url.searchParams.get('token') ?? (bearer >= 0 ? conn.protocols[bearer + 1] : undefined);
     if (this.options.requireToken && token !== 'good') {
       socket.close(4001, 'authentication failed');
       return;
     }
     socket.on('message', (data: Buffer, isBinary) => {
-      const parsed = parseClientFrame(codec, isBinary ? new Uint8Array(data) : data.toString('utf8'));
+      const parsed = parseClientFrame(
+        codec,
+        isBinary ? new Uint8Array(data) : data.toString('utf8'),
+      );
       if (!parsed.ok) throw new Error(`fake gateway got an invalid frame: ${parsed.error.message}`);
       conn.frames.push(parsed.frame);
       this.frames.push(parsed.frame);
@@ -122,7 +141,8 @@ export class FakeGateway {
         .then(compute)
         .then(
           (payload) => conn.send({ type: 'ack', id, payload }),
-          (error: { code: string; message: string }) => conn.send({ type: 'error', id, code: error.code, message: error.message }),
+          (error: { code: string; message: string }) =>
+            conn.send({ type: 'error', id, code: error.code, message: error.message }),
         );
     };
     switch (frame.type) {

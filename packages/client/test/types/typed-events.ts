@@ -17,7 +17,9 @@ interface ServerToClient {
   'confirm.leave': (question: { room: string }) => boolean;
 }
 
-const client = new HeraldClient<ServerToClient, ClientToServer>('ws://localhost/chat/lobby', { autoConnect: false });
+const client = new HeraldClient<ServerToClient, ClientToServer>('ws://localhost/chat/lobby', {
+  autoConnect: false,
+});
 
 // ---- what compiles ----
 client.emit('message.send', { text: 'hi' });

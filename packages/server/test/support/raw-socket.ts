@@ -5,7 +5,10 @@ import { connect, type Socket } from 'node:net';
  * A WebSocket client on a bare TCP socket: it performs the handshake by hand, so a test can see
  * exactly how bytes arrive (one TCP read per server write) or stop reading altogether.
  */
-export async function rawWebSocket(port: number, path: string): Promise<{ socket: Socket; head: Buffer }> {
+export async function rawWebSocket(
+  port: number,
+  path: string,
+): Promise<{ socket: Socket; head: Buffer }> {
   const socket = connect(port, '127.0.0.1');
   await new Promise<void>((resolve, reject) => {
     socket.once('connect', resolve);
@@ -38,12 +41,16 @@ export function sendText(socket: Socket, text: string): void {
   frame[0] = 0x81;
   frame[1] = 0x80 | payload.length;
   mask.copy(frame, 2);
-  for (let i = 0; i < payload.length; i++) frame[6 + i] = (payload[i] as number) ^ (mask[i % 4] as number);
+  for (let i = 0; i < payload.length; i++)
+    frame[6 + i] = (payload[i] as number) ^ (mask[i % 4] as number);
   socket.write(frame);
 }
 
 /** Splits server frames (unmasked, FIN set) out of a byte stream; returns frames and the rest. */
-export function parseFrames(bytes: Buffer): { frames: { opcode: number; payload: Buffer }[]; rest: Buffer } {
+export function parseFrames(bytes: Buffer): {
+  frames: { opcode: number; payload: Buffer }[];
+  rest: Buffer;
+} {
   const frames: { opcode: number; payload: Buffer }[] = [];
   let offset = 0;
   while (bytes.length - offset >= 2) {

@@ -34,7 +34,11 @@ export class TestClient {
     });
   }
 
-  static async connect(url: string, protocols?: string[], options?: ClientOptions): Promise<TestClient> {
+  static async connect(
+    url: string,
+    protocols?: string[],
+    options?: ClientOptions,
+  ): Promise<TestClient> {
     const ws = new WebSocket(url, protocols, options);
     const client = new TestClient(ws);
     await new Promise<void>((resolve, reject) => {
@@ -60,8 +64,14 @@ export class TestClient {
     return new Promise((resolve, reject) => {
       const timer = setTimeout(() => {
         this.waiters = this.waiters.filter((w) => w !== check);
-        const recent = this.frames.slice(-5).map((f) => `${f.type}:${f.event ?? f.code ?? f.id ?? ''}`);
-        reject(new Error(`no matching frame within ${timeoutMs} ms (${this.frames.length} received; last: ${recent.join(', ')})`));
+        const recent = this.frames
+          .slice(-5)
+          .map((f) => `${f.type}:${f.event ?? f.code ?? f.id ?? ''}`);
+        reject(
+          new Error(
+            `no matching frame within ${timeoutMs} ms (${this.frames.length} received; last: ${recent.join(', ')})`,
+          ),
+        );
       }, timeoutMs);
       const check = () => {
         const found = this.frames.find(predicate);
@@ -76,7 +86,11 @@ export class TestClient {
   }
 
   /** Waits until `count` frames match `predicate` and returns them. */
-  async waitForCount(predicate: (frame: Frame) => boolean, count: number, timeoutMs = 10_000): Promise<Frame[]> {
+  async waitForCount(
+    predicate: (frame: Frame) => boolean,
+    count: number,
+    timeoutMs = 10_000,
+  ): Promise<Frame[]> {
     let matched: Frame[] = [];
     await this.waitFor(() => {
       matched = this.frames.filter(predicate);

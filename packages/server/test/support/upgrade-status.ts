@@ -1,7 +1,11 @@
 import { request } from 'node:http';
 
 /** Sends a WebSocket upgrade request and resolves with the HTTP status (101 when upgraded). */
-export function upgradeStatus(port: number, path: string, headers: Record<string, string> = {}): Promise<number> {
+export function upgradeStatus(
+  port: number,
+  path: string,
+  headers: Record<string, string> = {},
+): Promise<number> {
   return new Promise((resolve, reject) => {
     const req = request({
       port,
