@@ -35,7 +35,11 @@ export function registerChat(gateway: Gateway): void {
   });
 
   chat.on('message.send', { schema: messagePayload }, async ({ room, text }, conn) => {
-    await gateway.publish(channelOf(conn, room), 'message.receive', { from: conn.id, text, room });
+    await gateway.publish(channelOf(conn, room), 'message.receive', {
+      from: conn.identity.userId ?? conn.id,
+      text,
+      room,
+    });
     return { delivered: true };
   });
 }

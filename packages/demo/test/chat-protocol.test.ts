@@ -1,3 +1,4 @@
+import { SignJWT } from 'jose';
 import { afterEach, describe, expect, it } from 'vitest';
 import { TestClient } from '../../server/test/support/test-client.js';
 import { startDemo, type DemoServer } from '../src/index.js';
@@ -61,5 +62,24 @@ describe('demo chat protocol', () => {
     await ada.waitForCount((f) => f.event === 'message.receive', 2);
     expect(bob.events('message.receive')).toHaveLength(1);
     expect(outsider.events('message.receive')).toHaveLength(0);
+  });
+
+  it('names the sender by user id when the gateway authenticates', async () => {
+    const secret = 'demo-test-secret-of-at-least-32-bytes!!';
+    demo = await startDemo(0, '127.0.0.1', { logLevel: 'silent', auth: { jwt: { secret } } });
+    const token = await new SignJWT({ sub: 'ada' })
+      .setProtectedHeader({ alg: 'HS256' })
+      .setExpirationTime('1h')
+      .sign(new TextEncoder().encode(secret));
+    const ada = await TestClient.connect(`ws://127.0.0.1:${demo.port}/chat/lobby?token=${token}`);
+    await ada.request({ type: 'event', event: 'room.join', payload: { room: 'general' } });
+    await ada.request({
+      type: 'event',
+      event: 'message.send',
+      payload: { room: 'general', text: 'signed' },
+    });
+    expect((await ada.waitFor((f) => f.event === 'message.receive')).payload).toMatchObject({
+      from: 'ada',
+    });
   });
 });

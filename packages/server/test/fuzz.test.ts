@@ -105,7 +105,7 @@ describe('hostile frames', () => {
         const echo = await bystander.request({ type: 'event', event: 'echo', payload: 'ok' });
         expect(echo.payload).toBe('ok');
       }),
-      { numRuns: 60 },
+      { numRuns: 150 },
     );
   });
 });
