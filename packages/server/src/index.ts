@@ -69,7 +69,7 @@ export {
   type MessageGuard,
 } from './guards/guard.js';
 export type { MessageGuardOptions } from './guards/message-guards.js';
-export { authorizePublish, type ChannelAuthorizer } from './guards/channel-access.js';
+export type { ChannelAuthorizer } from './guards/channel-access.js';
 export type { ConnectionLimitOptions } from './limits/connection-limits.js';
 export type {
   RateLimitOptions,

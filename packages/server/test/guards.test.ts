@@ -4,7 +4,6 @@ import { afterEach, describe, expect, it } from 'vitest';
 import {
   ErrorCodes,
   HeraldError,
-  authorizePublish,
   loggingMiddleware,
   requirePermissions,
   requireRoles,
@@ -218,30 +217,32 @@ describe('channel access', () => {
     await stillServes(user);
   });
 
-  it('authorizePublish refuses by default and asks the namespace hook', async () => {
-    const results: string[] = [];
-    running = await startGateway((gw) => {
-      gw.namespace('/open', { authorizePublish: (_conn, channel) => channel === 'chat' }).on(
-        'try',
-        async (channel, conn) => {
-          await authorizePublish(conn, String(channel)).then(
-            () => results.push(`ok:${channel}`),
-            (error: HeraldError) => results.push(`${error.code}:${channel}`),
-          );
-        },
-      );
-      gw.namespace('/closed').on('try', async (channel, conn) => {
-        await authorizePublish(conn, String(channel)).catch((error: HeraldError) =>
-          results.push(`${error.code}:${channel}`),
+  it('asks authorizePublish for client publishes, beside the channel policy', async () => {
+    running = await startGateway(
+      (gw) => {
+        gw.namespace('/open', { authorizePublish: (_conn, channel) => channel === 'chat' }).on(
+          'echo',
+          (p) => p,
         );
-      });
-    });
+        gw.namespace('/plain');
+      },
+      {
+        channels: {
+          default: { publish: 'everyone' },
+          policies: { 'locked:*': { publish: 'nobody' } },
+        },
+      },
+    );
     const open = await TestClient.connect(running.url('/open'));
-    const closed = await TestClient.connect(running.url('/closed'));
-    await open.request({ type: 'event', event: 'try', payload: 'chat' });
-    await open.request({ type: 'event', event: 'try', payload: 'ops' });
-    await closed.request({ type: 'event', event: 'try', payload: 'chat' });
-    expect(results).toEqual(['ok:chat', 'WS_FORBIDDEN:ops', 'WS_FORBIDDEN:chat']);
+    const plain = await TestClient.connect(running.url('/plain'));
+    const publish = (client: TestClient, channel: string) =>
+      client.request({ type: 'publish', channel, event: 'said', payload: 1 });
+    expect((await publish(open, 'chat')).type).toBe('ack');
+    expect(await publish(open, 'ops')).toMatchObject({ code: 'WS_FORBIDDEN' });
+    // No hook on /plain: the policy decides.
+    expect((await publish(plain, 'ops')).type).toBe('ack');
+    expect(await publish(plain, 'locked:1')).toMatchObject({ code: 'WS_FORBIDDEN' });
+    await stillServes(open);
   });
 });
 

@@ -42,9 +42,3 @@ export async function authorizeSubscribe(
     throw new HeraldError(ErrorCodes.WS_CHANNEL_FULL, `channel '${channel}' is full`);
   }
 }
-
-/** Checks a client publish against the namespace's `authorizePublish`; none configured refuses. */
-export async function authorizePublish(connection: Connection, channel: string): Promise<void> {
-  const allow = connection.namespace.options.authorizePublish;
-  if (!allow || !(await allow(connection, channel))) throw forbidden('publish to', channel);
-}
