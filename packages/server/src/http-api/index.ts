@@ -1,0 +1,1 @@
+export { createHttpApi, type HttpApiHandler, type HttpApiOptions } from './http-api.js';
