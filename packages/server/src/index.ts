@@ -80,4 +80,10 @@ export type {
 } from './limits/rate-limiter.js';
 export { loggingMiddleware, type LoggingMiddlewareOptions } from './middleware/logging.js';
 export { gatewayOptionsFromEnv, type Environment } from './env.js';
-export { createHttpApi, type HttpApiHandler, type HttpApiOptions } from './http-api/index.js';
+export {
+  createHttpApi,
+  dashboardHtml,
+  type DashboardOptions,
+  type HttpApiHandler,
+  type HttpApiOptions,
+} from './http-api/index.js';
