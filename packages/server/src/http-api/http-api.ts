@@ -46,7 +46,6 @@ export function createHttpApi(gateway: Gateway, options: HttpApiOptions = {}): H
         );
       }
       return route(gateway, {
-        req,
         query: url.searchParams,
         body: () => readJsonBody(req, maxBodySize),
       });

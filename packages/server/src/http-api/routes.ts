@@ -1,10 +1,8 @@
-import type { IncomingMessage } from 'node:http';
 import type { Gateway } from '../gateway.js';
 import { disconnectRequest, parseRequest, presenceQuery, publishRequest } from './requests.js';
 
-/** What a route gets: the request, its query string, and a reader for its JSON body. */
+/** What a route gets: the query string, and a reader for the JSON body. */
 export interface RouteInput {
-  req: IncomingMessage;
   query: URLSearchParams;
   body(): Promise<unknown>;
 }
