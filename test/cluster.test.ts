@@ -64,6 +64,8 @@ describe.each(brokers)('a cluster of three gateways on $name', ({ env }) => {
         .map((p) => p.userId)
         .sort();
     await expect.poll(() => users(nodeB)).toEqual(['alice', 'bob', 'carol']);
+    // Channel counts, asked on A, add up the subscribers of every node.
+    expect(await nodeA.call({ type: 'channels' })).toEqual([{ channel: 'room:1', subscribers: 3 }]);
 
     // disconnect(user) on B closes that user's sockets on A and C.
     const daveOnA = await TestClient.connect(nodeA.url(await token('dave')));

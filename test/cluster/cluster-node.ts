@@ -8,7 +8,8 @@ import { createGateway, type Broker } from '@herald/server';
 export type NodeCommand =
   | { id: number; type: 'publish'; channel: string; event: string; payload: unknown }
   | { id: number; type: 'presence'; channel: string }
-  | { id: number; type: 'disconnect'; user: string };
+  | { id: number; type: 'disconnect'; user: string }
+  | { id: number; type: 'channels' };
 
 const gateway = createGateway({
   logLevel: 'silent',
@@ -42,6 +43,8 @@ process.on('message', (command: NodeCommand) => {
         return gateway.presence(command.channel);
       case 'disconnect':
         return gateway.disconnect({ user: command.user }, 4011, 'kicked');
+      case 'channels':
+        return gateway.channels();
     }
   };
   run().then(

@@ -1,7 +1,13 @@
 import { readFile } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { createGateway, type Gateway, type GatewayOptions } from '@herald/server';
+import {
+  createGateway,
+  createHttpApi,
+  dashboardHtml,
+  type Gateway,
+  type GatewayOptions,
+} from '@herald/server';
 import { registerChat } from './chat.js';
 
 export interface DemoServer {
@@ -20,16 +26,33 @@ const staticFiles: Record<string, { file: URL; type: string }> = {
   },
 };
 
-/** The demo: the chat page over plain HTTP and the Herald gateway on the same port. */
+export interface DemoOptions {
+  /** The HTTP API's key; without one the API and the dashboard are open to anyone who can reach them. */
+  apiKey?: string;
+}
+
+/**
+ * The demo: the chat page, the dashboard (`/dashboard`) and its HTTP API (`/api`) over plain
+ * HTTP, and the Herald gateway, all on the same port.
+ */
 export async function startDemo(
   port: number,
   host: string,
   options: GatewayOptions = {},
+  demo: DemoOptions = {},
 ): Promise<DemoServer> {
   const gateway = createGateway(options);
   registerChat(gateway);
+  const api = createHttpApi(gateway, { apiKey: demo.apiKey });
+  const dashboard = dashboardHtml();
   const server = createServer((req, res) => {
-    const entry = staticFiles[new URL(req.url ?? '/', 'http://demo.invalid').pathname];
+    if (api(req, res)) return;
+    const path = new URL(req.url ?? '/', 'http://demo.invalid').pathname;
+    if (path === '/dashboard') {
+      res.writeHead(200, { 'Content-Type': 'text/html; charset=utf-8' }).end(dashboard);
+      return;
+    }
+    const entry = staticFiles[path];
     if (!entry) {
       res.writeHead(404, { 'Content-Type': 'text/plain' }).end('not found\n');
       return;

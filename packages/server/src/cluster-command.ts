@@ -1,4 +1,6 @@
 import type { UnsubscribedNotice } from '@herald/protocol';
+import { reservedChannelPrefix } from './gateway-context.js';
+import type { ChannelRegistry } from './channel-registry.js';
 import type { Connection } from './connection.js';
 import { EncodedFrame } from './encoded-frame.js';
 import type { Namespace } from './namespace.js';
@@ -15,14 +17,28 @@ export type ClusterCommand =
   | { type: 'emit'; targets: Target[]; except: Exclusion; event: string; payload: unknown }
   | { type: 'fetch'; targets: Target[] }
   | { type: 'disconnect'; targets: Target[]; code: number; reason: string }
-  | { type: 'unsubscribe'; targets: Target[]; channel: string };
+  | { type: 'unsubscribe'; targets: Target[]; channel: string }
+  | { type: 'channels' };
+
+/** A channel and how many connections are subscribed to it. */
+export interface ChannelCount {
+  channel: string;
+  subscribers: number;
+}
 
 /** Runs cluster commands against this node's connections. */
 export class LocalNode {
-  constructor(private readonly namespaces: readonly Namespace[]) {}
+  constructor(
+    private readonly namespaces: readonly Namespace[],
+    private readonly registry: ChannelRegistry,
+  ) {}
 
-  /** emit, disconnect and unsubscribe answer how many connections they touched; fetch, which. */
-  async execute(command: ClusterCommand): Promise<number | ConnectionInfo[]> {
+  /**
+   * emit, disconnect and unsubscribe answer how many connections they touched; fetch, which;
+   * channels, this node's subscribed channels with their local subscriber counts.
+   */
+  async execute(command: ClusterCommand): Promise<number | ConnectionInfo[] | ChannelCount[]> {
+    if (command.type === 'channels') return this.channels();
     const selected = this.select(command);
     switch (command.type) {
       case 'fetch':
@@ -55,7 +71,17 @@ export class LocalNode {
     }
   }
 
-  private select(command: ClusterCommand): Connection[] {
+  /** The gateway's own `$` channels (namespaces, tenants) are left out. */
+  private channels(): ChannelCount[] {
+    const counts: ChannelCount[] = [];
+    for (const channel of this.registry.channels()) {
+      if (channel.startsWith(reservedChannelPrefix)) continue;
+      counts.push({ channel, subscribers: this.registry.subscriberCount(channel) });
+    }
+    return counts;
+  }
+
+  private select(command: Exclude<ClusterCommand, { type: 'channels' }>): Connection[] {
     const except = command.type === 'emit' ? command.except : undefined;
     const selected: Connection[] = [];
     for (const namespace of this.namespaces) {

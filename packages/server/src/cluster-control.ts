@@ -1,6 +1,6 @@
 import { CloseCodes } from '@herald/protocol';
 import type { Broker } from './broker/broker.js';
-import type { ClusterCommand } from './cluster-command.js';
+import type { ChannelCount, ClusterCommand } from './cluster-command.js';
 import { Broadcast, type ConnectionInfo, type Target } from './targeting.js';
 
 /** How long a cluster command waits for other nodes' answers. */
@@ -54,6 +54,17 @@ export class ClusterControl {
 
   async isOnline(userId: string): Promise<boolean> {
     return (await this.fetchConnections({ user: userId })).length > 0;
+  }
+
+  /** Channels with subscribers on any node, by name, their counts summed over the nodes. */
+  async channels(): Promise<ChannelCount[]> {
+    const answers = await this.broker.command({ type: 'channels' }, commandTimeout);
+    const totals = new Map<string, number>();
+    for (const { channel, subscribers } of (answers as ChannelCount[][]).flat())
+      totals.set(channel, (totals.get(channel) ?? 0) + subscribers);
+    return [...totals]
+      .sort(([a], [b]) => a.localeCompare(b))
+      .map(([channel, subscribers]) => ({ channel, subscribers }));
   }
 
   private scoped(targets: Target[], namespace: string | undefined): Target[] {

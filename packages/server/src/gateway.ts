@@ -23,7 +23,7 @@ import { ChannelRegistry } from './channel-registry.js';
 import type { ChannelPolicy } from './channels/channel-policy.js';
 import { ChannelService } from './channels/channel-service.js';
 import type { HistoryOptions } from './channels/history.js';
-import { LocalNode } from './cluster-command.js';
+import { LocalNode, type ChannelCount } from './cluster-command.js';
 import { ClusterControl } from './cluster-control.js';
 import { scopeChannel, tenantChannel } from './channel-names.js';
 import { Connection, type DisconnectReason } from './connection.js';
@@ -245,6 +245,14 @@ export class Gateway {
     return this.control.unsubscribe(target, channel);
   }
 
+  /**
+   * Channels with subscribers on every node and their subscriber counts, sorted by name. With
+   * tenant isolation, tenants' channels are internal and left out.
+   */
+  channels(): Promise<ChannelCount[]> {
+    return this.control.channels();
+  }
+
   /** User ids with a connection, on `namespace` (a pattern) or anywhere. */
   online(namespace?: string): Promise<string[]> {
     return this.control.online(namespace);
@@ -414,7 +422,7 @@ export class Gateway {
   }
 
   private start(): Promise<void> {
-    const node = new LocalNode(this.namespaceList);
+    const node = new LocalNode(this.namespaceList, this.registry);
     this.started ??= this.broker
       .start({
         deliver: (publication) => this.registry.deliver(publication),

@@ -37,7 +37,7 @@ export type {
   Publication,
   PublicationInput,
 } from './broker/broker.js';
-export type { ClusterCommand } from './cluster-command.js';
+export type { ChannelCount, ClusterCommand } from './cluster-command.js';
 export type {
   AccessCheck,
   AccessRequirements,
@@ -80,3 +80,10 @@ export type {
 } from './limits/rate-limiter.js';
 export { loggingMiddleware, type LoggingMiddlewareOptions } from './middleware/logging.js';
 export { gatewayOptionsFromEnv, type Environment } from './env.js';
+export {
+  createHttpApi,
+  dashboardHtml,
+  type DashboardOptions,
+  type HttpApiHandler,
+  type HttpApiOptions,
+} from './http-api/index.js';
