@@ -1,16 +1,14 @@
 import type {
+  ChannelRequestFrame,
   HistoryFrame,
   HistoryResult,
   PresenceClient,
   PresenceEventFrame,
-  PresenceFrame,
   PresenceStats,
-  PresenceStatsFrame,
   PublicationMeta,
   PublishFrame,
   StreamPosition,
   SubscribeFrame,
-  UnsubscribeFrame,
 } from '@herald/protocol';
 import { Emitter } from './emitter.js';
 import { HeraldError, RequestError } from './errors.js';
@@ -81,19 +79,11 @@ export interface SubscriptionControl {
   endedByServer(): void;
 }
 
-type ChannelRequest =
-  | SubscribeFrame
-  | UnsubscribeFrame
-  | PublishFrame
-  | HistoryFrame
-  | PresenceFrame
-  | PresenceStatsFrame;
-
 /** What a subscription needs from its client. */
 export interface SubscriptionHost {
   isConnected(): boolean;
   /** Sends `frame` with a fresh id and resolves with the ack payload. */
-  call(frame: ChannelRequest): Promise<unknown>;
+  call(frame: ChannelRequestFrame): Promise<unknown>;
   forget(subscription: SubscriptionControl): void;
 }
 

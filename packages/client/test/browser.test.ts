@@ -1,12 +1,9 @@
-import { existsSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { chromium } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createGateway, type Gateway } from '@herald/server';
+import { launchChromium } from '../../../test/support/chromium.js';
 import { buildBrowserBundle } from '../scripts/browser-bundle.js';
-
-const chromiumPath = '/usr/bin/chromium';
 
 describe('browser bundle', () => {
   let bundle: string;
@@ -34,8 +31,6 @@ describe('browser bundle', () => {
     let pageUrl: string;
 
     beforeAll(async () => {
-      if (!existsSync(chromiumPath))
-        throw new Error(`${chromiumPath} is missing: apt-get install -y chromium`);
       gateway = createGateway({ logLevel: 'silent' });
       const ns = gateway.namespace('/chat/:room');
       ns.on('echo', async (payload) => payload);
@@ -58,17 +53,7 @@ describe('browser bundle', () => {
     });
 
     it('connects, requests, subscribes and receives a publication', async () => {
-      const browser = await chromium.launch({
-        executablePath: chromiumPath,
-        args: [
-          '--no-sandbox',
-          '--disable-gpu',
-          '--disable-background-networking',
-          '--disable-component-update',
-          '--disable-sync',
-          '--no-first-run',
-        ],
-      });
+      const browser = await launchChromium();
       try {
         const page = await browser.newPage();
         await page.goto(pageUrl);

@@ -1,7 +1,7 @@
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startDemo, type DemoServer } from '../src/index.js';
-import { launchChromium } from './support/chromium.js';
+import { launchChromium } from '../../../test/support/chromium.js';
 
 let demo: DemoServer;
 let browser: Browser;

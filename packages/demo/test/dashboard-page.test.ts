@@ -2,7 +2,7 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { TestClient } from '../../server/test/support/test-client.js';
 import { startDemo, type DemoOptions, type DemoServer } from '../src/index.js';
-import { launchChromium } from './support/chromium.js';
+import { launchChromium } from '../../../test/support/chromium.js';
 
 let browser: Browser;
 let demo: DemoServer | undefined;

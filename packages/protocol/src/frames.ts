@@ -175,6 +175,15 @@ export interface PresenceEventFrame {
   client: PresenceClient;
 }
 
+/** Client frames that act on one channel and are answered by id. */
+export type ChannelRequestFrame =
+  | SubscribeFrame
+  | UnsubscribeFrame
+  | PublishFrame
+  | HistoryFrame
+  | PresenceFrame
+  | PresenceStatsFrame;
+
 export type ClientFrame =
   | EventFrame
   | AckFrame

@@ -2,13 +2,8 @@ import {
   ErrorCodes,
   parseClientFrame,
   type AuthFrame,
+  type ChannelRequestFrame,
   type ClientFrame,
-  type HistoryFrame,
-  type PresenceFrame,
-  type PresenceStatsFrame,
-  type PublishFrame,
-  type SubscribeFrame,
-  type UnsubscribeFrame,
 } from '@herald/protocol';
 import type { ChannelService } from './channels/channel-service.js';
 import type { Connection } from './connection.js';
@@ -28,14 +23,6 @@ export interface InboundSecurity {
   /** Throws a HeraldError when the connection may not subscribe to `channel`. */
   authorizeSubscribe(connection: Connection, channel: string): Promise<void>;
 }
-/** Client frames that act on one channel and are answered by id. */
-type ChannelRequest =
-  | SubscribeFrame
-  | UnsubscribeFrame
-  | PublishFrame
-  | HistoryFrame
-  | PresenceFrame
-  | PresenceStatsFrame;
 type Reply = (payload: unknown) => void;
 
 /**
@@ -138,7 +125,7 @@ function dispatch(
  */
 async function answer(
   connection: Connection,
-  frame: ChannelRequest,
+  frame: ChannelRequestFrame,
   action: (reply: Reply) => Promise<void>,
 ): Promise<void> {
   await connection.ready;
