@@ -4,19 +4,12 @@ import { NatsBroker } from '@herald/nats';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startPrivateNats, type PrivateService } from '../../../test/support/private-services.js';
 import { testPrefix } from './support/nats-stores.js';
+import { until } from '../../../test/support/until.js';
 
 interface Node {
   broker: NatsBroker;
   delivered: Publication[];
 }
-
-const until = async (check: () => boolean, timeoutMs = 10_000): Promise<void> => {
-  const deadline = Date.now() + timeoutMs;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-};
 
 describe('nats broker when NATS goes away and comes back', () => {
   const prefix = testPrefix('faults');
@@ -59,11 +52,11 @@ describe('nats broker when NATS goes away and comes back', () => {
     await a.broker.subscribe(channel);
     await b.broker.subscribe(channel);
     await b.broker.publish({ channel, event: 'e', payload: 'before' }, { size: 10, ttl: 0 });
-    await until(() => a.delivered.length === 1);
+    await until(() => a.delivered.length === 1, 10_000);
     expect(a.broker.health()).toEqual({ status: 'ok' });
 
     await nats.stop();
-    await until(() => a.broker.health().status === 'degraded');
+    await until(() => a.broker.health().status === 'degraded', 10_000);
     expect(a.broker.health().detail).toMatch(/unreachable/);
 
     // Local clients keep being served; history cannot be written, so there is no position.
@@ -81,7 +74,10 @@ describe('nats broker when NATS goes away and comes back', () => {
     expect(await a.broker.command({ type: 'fetch', targets: [] }, 500)).toEqual(['here']);
 
     await nats.start();
-    await until(() => a.broker.health().status === 'ok' && b.broker.health().status === 'ok');
+    await until(
+      () => a.broker.health().status === 'ok' && b.broker.health().status === 'ok',
+      10_000,
+    );
 
     // Both nodes' subscriptions are live again: a publication crosses in each direction.
     const after = await b.broker.publish(
@@ -90,7 +86,7 @@ describe('nats broker when NATS goes away and comes back', () => {
     );
     expect(after).toMatchObject({ offset: 2 });
     await a.broker.publish({ channel, event: 'e', payload: 'back' });
-    await until(() => a.delivered.length === 5 && b.delivered.length === 3);
+    await until(() => a.delivered.length === 5 && b.delivered.length === 3, 10_000);
     expect(a.delivered.slice(3).map((p) => p.payload)).toEqual(['after', 'back']);
     expect(b.delivered.map((p) => p.payload)).toEqual(['before', 'after', 'back']);
     expect(await a.broker.command({ type: 'fetch', targets: [] }, 2_000)).toEqual(['here', 'here']);

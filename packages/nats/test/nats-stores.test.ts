@@ -3,19 +3,12 @@ import type { BrokerSink, Publication } from '@herald/server';
 import { NatsBroker } from '@herald/nats';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { deleteStores, sharedNatsUrl, testPrefix } from './support/nats-stores.js';
+import { until } from '../../../test/support/until.js';
 
 interface Node {
   broker: NatsBroker;
   delivered: Publication[];
 }
-
-const until = async (check: () => boolean, timeoutMs = 5_000): Promise<void> => {
-  const deadline = Date.now() + timeoutMs;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
-};
 
 describe('nats broker stores', () => {
   const prefix = testPrefix('stores');

@@ -3,6 +3,10 @@ import { jsonCodec, parseClientFrame, type ClientFrame, type Codec } from '@hera
 import { msgpackCodec } from '@herald/protocol/msgpack';
 import { WebSocketServer, type WebSocket } from 'ws';
 
+import { until } from '../../../../test/support/until.js';
+
+export { until };
+
 export const codecs: Codec[] = [jsonCodec, msgpackCodec];
 
 export interface FakeConnection {
@@ -162,17 +166,6 @@ export class FakeGateway {
       default:
         return;
     }
-  }
-}
-
-/** Polls `read` every 5 ms until it returns a value; fails after `timeout` ms. */
-export async function until<T>(read: () => T | undefined | false, timeout = 5_000): Promise<T> {
-  const deadline = Date.now() + timeout;
-  for (;;) {
-    const value = read();
-    if (value !== undefined && value !== false) return value;
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await new Promise((resolve) => setTimeout(resolve, 5));
   }
 }
 

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Broker, BrokerSink, Publication } from '../../src/index.js';
 import type { ClusterCommand } from '../../src/cluster-command.js';
+import { until } from '../../../../test/support/until.js';
 
 /** One node as the conformance suite sees it: a broker and what its sink received. */
 interface Node {
@@ -16,14 +17,6 @@ export interface ConformanceTarget {
   /** False for the memory broker, whose nodes cannot share anything. */
   multiNode: boolean;
 }
-
-const until = async (check: () => boolean, timeoutMs = 5_000): Promise<void> => {
-  const deadline = Date.now() + timeoutMs;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
-};
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
