@@ -186,6 +186,7 @@ export function gatewayOptionsFromEnv(env: Environment = process.env): Partial<G
     }),
     rateLimit: rateLimitFromEnv(read),
     handshakeTimeout: read.integer('WS_HANDSHAKE_TIMEOUT', 1),
+    trustProxy: read.list('WS_TRUST_PROXY'),
     drainTimeout: read.seconds('WS_DRAIN_TIMEOUT'),
     logLevel: logLevelFromEnv(read),
     namespaceDefaults: defined<NamespaceOptionsInput>({

@@ -24,6 +24,7 @@ import type { ChannelPolicy } from './channels/channel-policy.js';
 import { ChannelService } from './channels/channel-service.js';
 import type { HistoryOptions } from './channels/history.js';
 import { LocalNode, type ChannelCount } from './cluster-command.js';
+import { clientAddress, normalizeAddress } from './client-address.js';
 import { ClusterControl } from './cluster-control.js';
 import { scopeChannel, tenantChannel } from './channel-names.js';
 import { Connection, type DisconnectReason } from './connection.js';
@@ -94,6 +95,7 @@ export class Gateway {
   private readonly handshakeTimeout: number;
   private readonly drainTimeout: number;
   private readonly shutdownReconnectWithin: number;
+  private readonly trustedProxies: ReadonlySet<string>;
   private httpServer: Server | undefined;
   private attachedTo: Server[] = [];
   private started: Promise<void> | undefined;
@@ -120,6 +122,7 @@ export class Gateway {
     this.handshakeTimeout = options.handshakeTimeout ?? 10_000;
     this.drainTimeout = options.drainTimeout ?? 10_000;
     this.shutdownReconnectWithin = options.shutdownReconnectWithin ?? 5_000;
+    this.trustedProxies = new Set((options.trustProxy ?? []).map(normalizeAddress));
     for (const codec of [jsonCodec, msgpackCodec, ...(options.codecs ?? [])])
       this.codecs.set(codec.subprotocol, codec);
     this.context = {
@@ -349,13 +352,19 @@ export class Gateway {
       refuseUpgrade(socket, 404, `no Herald namespace at ${url.pathname}`);
       return;
     }
+    const remoteAddress = clientAddress(req, this.trustedProxies);
     // Attempts are counted before any work, so a flood from one address stays cheap.
-    if (!this.security.allowAttempt(req.socket.remoteAddress ?? '')) {
+    if (!this.security.allowAttempt(remoteAddress)) {
       this.counters.rejected('rate_limit');
       refuseUpgrade(socket, 429, 'too many connection attempts');
       return;
     }
-    const handshake: HandshakeRequest = { request: req, params, query: url.searchParams };
+    const handshake: HandshakeRequest = {
+      request: req,
+      params,
+      query: url.searchParams,
+      remoteAddress,
+    };
     const timer = setTimeout(() => {
       this.counters.rejected('timeout');
       socket.destroy();
@@ -470,7 +479,7 @@ export class Gateway {
       params,
       query,
       headers: req.headers,
-      remoteAddress: req.socket.remoteAddress ?? '',
+      remoteAddress: handshake.remoteAddress,
       context: this.context,
     });
     this.counters.connectionOpened();

@@ -1,3 +1,4 @@
+import { isIP } from 'node:net';
 import { z } from 'zod';
 import type { Codec } from '@herald/protocol';
 import type { Logger } from 'pino';
@@ -59,6 +60,11 @@ export interface GatewayOptions {
   codecs?: Codec[];
   /** Milliseconds from TCP accept to a completed WebSocket handshake. */
   handshakeTimeout?: number;
+  /**
+   * Addresses of proxies (load balancers) whose `X-Forwarded-For` header is believed: behind
+   * them, the client's address (per-IP limits, `remoteAddress`) is read from that header.
+   */
+  trustProxy?: string[];
   /** Milliseconds `close()` waits for outbound queues to drain before terminating sockets. */
   drainTimeout?: number;
   /** Upper bound, in ms, suggested to clients for their random reconnect delay after shutdown. */
@@ -117,6 +123,9 @@ const gatewayScalarsSchema = z.object({
   ...gatewaySecurityShape,
   logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).optional(),
   handshakeTimeout: positive.max(2_147_483_647).optional(),
+  trustProxy: z
+    .array(z.string().refine((address) => isIP(address) !== 0, 'must be an IP address'))
+    .optional(),
   drainTimeout: milliseconds.optional(),
   shutdownReconnectWithin: milliseconds.optional(),
   namespaceDefaults: namespaceOptionsSchema.optional(),

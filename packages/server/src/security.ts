@@ -29,6 +29,8 @@ export interface HandshakeRequest {
   request: IncomingMessage;
   params: Record<string, string>;
   query: URLSearchParams;
+  /** The client's address, through trusted proxies (see `trustProxy`). */
+  remoteAddress: string;
 }
 
 const rateLimited = {
@@ -95,13 +97,15 @@ export class Security implements InboundSecurity {
         if (!this.authenticator?.authTimeout) {
           throw new HeraldError(ErrorCodes.WS_AUTH_REQUIRED, 'a token is required');
         }
-        this.limits.check(this.connectionKeys(namespace, handshake.request, anonymousIdentity()));
+        this.limits.check(
+          this.connectionKeys(namespace, handshake.remoteAddress, anonymousIdentity()),
+        );
         return { ok: true, identity: anonymousIdentity(), waiting: true };
       }
       const identity =
         token === undefined ? anonymousIdentity() : await this.verify(token, handshake.request);
       await this.admitIdentity(namespace, handshake, identity, token !== undefined);
-      this.limits.check(this.connectionKeys(namespace, handshake.request, identity));
+      this.limits.check(this.connectionKeys(namespace, handshake.remoteAddress, identity));
       return { ok: true, identity, waiting: false };
     } catch (error) {
       return { ok: false, error: asRefusal(error, this.context.logger, 'handshake') };
@@ -121,7 +125,7 @@ export class Security implements InboundSecurity {
     this.sessions.set(connection, session);
     try {
       session.slot = this.limits.acquire(
-        this.connectionKeys(connection.namespace, handshake.request, admission.identity),
+        this.connectionKeys(connection.namespace, handshake.remoteAddress, admission.identity),
       );
     } catch (error) {
       return asRefusal(error, this.context.logger, 'connection limits');
@@ -236,10 +240,11 @@ export class Security implements InboundSecurity {
         connection.identity = identity;
         session.scheduleExpiry(identity.expiresAt, () => this.expire(connection));
       } else {
-        const handshake = {
+        const handshake: HandshakeRequest = {
           request: session.request,
           params: connection.params as Record<string, string>,
           query: connection.query,
+          remoteAddress: connection.remoteAddress,
         };
         await this.admitIdentity(connection.namespace, handshake, identity, true);
         if (!waiting && identity.tenant !== current.tenant) {
@@ -250,7 +255,7 @@ export class Security implements InboundSecurity {
         }
         session.slot = this.limits.replace(
           session.slot,
-          this.connectionKeys(connection.namespace, session.request, identity),
+          this.connectionKeys(connection.namespace, connection.remoteAddress, identity),
         );
         await this.setIdentity(connection, session, identity);
         if (waiting) session.finishAuthentication(true);
@@ -309,7 +314,7 @@ export class Security implements InboundSecurity {
       params,
       query,
       origin: request.headers.origin,
-      remoteAddress: request.socket.remoteAddress ?? '',
+      remoteAddress: handshake.remoteAddress,
       identity,
     };
     for (const guard of guards) {
@@ -336,13 +341,13 @@ export class Security implements InboundSecurity {
 
   private connectionKeys(
     namespace: Namespace,
-    request: IncomingMessage,
+    remoteAddress: string,
     identity: Identity,
   ): ConnectionKeys {
     return {
       namespace: namespace.pattern.source,
       namespaceLimit: namespace.options.maxConnections,
-      ip: request.socket.remoteAddress ?? '',
+      ip: remoteAddress,
       userId: identity.userId,
       tenant: identity.tenant,
     };

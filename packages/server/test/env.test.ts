@@ -92,17 +92,19 @@ describe('options from the environment', () => {
     });
   });
 
-  it('reads durations in seconds and the log level', () => {
+  it('reads durations in seconds, the log level and trusted proxies', () => {
     expect(
       gatewayOptionsFromEnv({
         WS_PING_INTERVAL: '2.5',
         WS_PONG_TIMEOUT: '1',
         WS_DRAIN_TIMEOUT: '3',
         LOG_LEVEL: 'warn',
+        WS_TRUST_PROXY: '10.0.0.1, 10.0.0.2',
       }),
     ).toEqual({
       drainTimeout: 3_000,
       logLevel: 'warn',
+      trustProxy: ['10.0.0.1', '10.0.0.2'],
       namespaceDefaults: { pingInterval: 2_500, pongTimeout: 1_000 },
     });
   });
