@@ -1,7 +1,13 @@
 import { createServer, request, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createGateway, createHttpApi, type Gateway, type HttpApiOptions } from '../src/index.js';
+import {
+  createGateway,
+  createHttpApi,
+  type Gateway,
+  type GatewayOptions,
+  type HttpApiOptions,
+} from '../src/index.js';
 import { identityFromQuery } from './support/identity.js';
 import { TestClient } from './support/test-client.js';
 
@@ -20,10 +26,14 @@ afterEach(async () => {
 });
 
 /** A gateway and its HTTP API on one ephemeral port, as a user would mount them. */
-async function startApi(options: HttpApiOptions = {}): Promise<Api> {
+async function startApi(
+  options: HttpApiOptions = {},
+  gatewayOptions: GatewayOptions = {},
+): Promise<Api> {
   const gateway = createGateway({
     logLevel: 'silent',
     channels: { policies: { 'room:*': { presence: true } } },
+    ...gatewayOptions,
   });
   gateway
     .namespace('/ws')
@@ -135,6 +145,25 @@ describe('HTTP API', () => {
     expect(answer).toMatchObject({ status: 200, body: { published: true } });
     const frame = await ann.client.waitFor((f) => f.event === 'notice');
     expect(frame).toMatchObject({ channel: 'room:1', payload: { text: 'hi' } });
+  });
+
+  it('publishes to and reads presence of one tenant channel under tenant isolation', async () => {
+    const { ws } = await startApi({}, { tenancy: { sources: ['query'] } });
+    const join = async (tenant: string) => {
+      const { client } = await ws(`tenant=${tenant}`);
+      await client.request({ type: 'subscribe', channel: 'room:1' });
+      return client;
+    };
+    const [acme, globex] = [await join('acme'), await join('globex')];
+    const published = await call('/api/publish', {
+      json: { channel: 'room:1', tenant: 'acme', event: 'notice', payload: 'for acme' },
+    });
+    expect(published.status).toBe(200);
+    expect((await acme.waitFor((f) => f.event === 'notice')).payload).toBe('for acme');
+    const presence = await call('/api/presence?channel=room:1&tenant=globex');
+    expect(presence.body).toMatchObject({ stats: { connections: 1 } });
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(globex.events('notice')).toHaveLength(0);
   });
 
   it('disconnects a connection, or a user, with the given code', async () => {

@@ -9,10 +9,14 @@ const channel = z
   .max(255)
   .refine((name) => !name.startsWith('$'), 'must not start with $');
 
-export const presenceQuery = z.object({ channel });
+/** With tenant isolation on: the tenant whose channel is meant. */
+const tenant = z.string().min(1).max(255).optional();
+
+export const presenceQuery = z.object({ channel, tenant });
 
 export const publishRequest = z.object({
   channel,
+  tenant,
   event: z.string().min(1).max(255),
   payload: z.unknown().optional(),
 });

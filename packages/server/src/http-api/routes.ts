@@ -18,17 +18,23 @@ export const routes: Record<string, Route> = {
   'GET /channels': async (gateway) => ({ channels: await gateway.channels() }),
 
   'GET /presence': async (gateway, { query }) => {
-    const { channel } = parseRequest(presenceQuery, Object.fromEntries(query));
+    const { channel, tenant } = parseRequest(presenceQuery, Object.fromEntries(query));
+    const options = tenant === undefined ? {} : { tenant };
     const [clients, stats] = await Promise.all([
-      gateway.presence(channel),
-      gateway.presenceStats(channel),
+      gateway.presence(channel, options),
+      gateway.presenceStats(channel, options),
     ]);
     return { channel, clients, stats };
   },
 
   'POST /publish': async (gateway, { body }) => {
-    const { channel, event, payload } = parseRequest(publishRequest, await body());
-    const position = await gateway.publish(channel, event, payload);
+    const { channel, tenant, event, payload } = parseRequest(publishRequest, await body());
+    const position = await gateway.publish(
+      channel,
+      event,
+      payload,
+      tenant === undefined ? {} : { tenant },
+    );
     return { published: true, ...(position && { position }) };
   },
 
