@@ -63,7 +63,7 @@ export class LocalNode {
           leaving.map(async (connection) => {
             await connection.leave(command.channel);
             // Not droppable like a publication: the client must learn its subscription ended.
-            connection.sendEncoded(frame.bytesFor(connection.codec));
+            connection.sendShared(frame);
           }),
         );
         return leaving.length;

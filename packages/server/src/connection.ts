@@ -11,7 +11,7 @@ import {
 } from '@herald/protocol';
 import type { Subscriber } from './channel-registry.js';
 import { scopeChannel } from './channel-names.js';
-import { EncodedFrame, encodeFrame } from './encoded-frame.js';
+import { EncodedFrame } from './encoded-frame.js';
 import { HeraldError } from './errors.js';
 import type { GatewayContext } from './gateway-context.js';
 import { anonymousIdentity, type Identity } from './identity.js';
@@ -35,6 +35,7 @@ export interface ConnectionInit {
   socket: Duplex;
   namespace: Namespace;
   codec: Codec;
+  deflateFrom: number | undefined;
   params: Record<string, string>;
   query: URLSearchParams;
   headers: IncomingHttpHeaders;
@@ -61,6 +62,11 @@ export class Connection implements Subscriber {
   readonly headers: IncomingHttpHeaders;
   readonly remoteAddress: string;
   readonly codec: Codec;
+  /**
+   * Payload size from which frames go out compressed, when the client negotiated
+   * permessage-deflate on a namespace with compression; otherwise undefined.
+   */
+  readonly deflateFrom: number | undefined;
   readonly connectedAt = Date.now();
   /** Application state for this connection; Herald never reads it. */
   state: Record<string, unknown> = {};
@@ -87,6 +93,7 @@ export class Connection implements Subscriber {
     this.ws = init.ws;
     this.namespace = init.namespace;
     this.codec = init.codec;
+    this.deflateFrom = init.deflateFrom;
     this.params = init.params;
     this.query = init.query;
     this.headers = init.headers;
@@ -196,13 +203,18 @@ export class Connection implements Subscriber {
 
   /** Delivers a publication encoded once for all its recipients. */
   deliver(frame: EncodedFrame): void {
-    this.queue.push(frame.bytesFor(this.codec), true);
+    this.queue.push(frame.bytesFor(this.codec, this.deflateFrom), true);
+  }
+
+  /** Queues a frame shared with other connections that must not be dropped (notices). */
+  sendShared(frame: EncodedFrame): void {
+    if (!this.closing) this.queue.push(frame.bytesFor(this.codec, this.deflateFrom), false);
   }
 
   /** Encodes and queues one frame for this client only. */
   sendFrame(frame: ServerFrame, droppable: boolean): void {
     if (this.closing) return;
-    this.queue.push(encodeFrame(this.codec, frame), droppable);
+    this.queue.push(new EncodedFrame(frame).bytesFor(this.codec, this.deflateFrom), droppable);
   }
 
   /** Queues bytes already encoded for this connection's codec (shared constant frames). */

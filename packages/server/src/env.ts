@@ -190,6 +190,10 @@ export function gatewayOptionsFromEnv(env: Environment = process.env): Partial<G
     drainTimeout: read.seconds('WS_DRAIN_TIMEOUT'),
     logLevel: logLevelFromEnv(read),
     namespaceDefaults: defined<NamespaceOptionsInput>({
+      compression: defined({
+        enabled: read.boolean('WS_COMPRESSION'),
+        threshold: read.integer('WS_COMPRESSION_THRESHOLD'),
+      }),
       pingInterval: read.seconds('WS_PING_INTERVAL'),
       pongTimeout: read.seconds('WS_PONG_TIMEOUT'),
       maxMessageSize: read.integer('WS_MAX_MESSAGE_SIZE', 1),

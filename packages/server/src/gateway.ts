@@ -28,7 +28,7 @@ import { clientAddress, normalizeAddress } from './client-address.js';
 import { ClusterControl } from './cluster-control.js';
 import { scopeChannel, tenantChannel } from './channel-names.js';
 import { Connection, type DisconnectReason } from './connection.js';
-import { EncodedFrame, encodeFrame } from './encoded-frame.js';
+import { EncodedFrame } from './encoded-frame.js';
 import { FlushScheduler } from './flush-scheduler.js';
 import type { GatewayContext } from './gateway-context.js';
 import { receiveMessage, type ConstantFrames } from './inbound.js';
@@ -415,7 +415,7 @@ export class Gateway {
     };
     const frame = new EncodedFrame({ type: 'system', event: 'shutdown', payload: notice });
     for (const connection of connections) {
-      connection.sendEncoded(frame.bytesFor(connection.codec));
+      connection.sendShared(frame);
       connection.close(CloseCodes.GOING_AWAY, 'server shutdown');
     }
     const gone = connections.map((connection) => connection.gone);
@@ -454,7 +454,7 @@ export class Gateway {
       let bytes = this.pongFrames.get(connection.codec);
       if (!bytes) {
         const pong: ServerFrame = { type: 'pong' };
-        bytes = encodeFrame(connection.codec, pong);
+        bytes = new EncodedFrame(pong).bytesFor(connection.codec);
         this.pongFrames.set(connection.codec, bytes);
       }
       return bytes;
@@ -476,6 +476,10 @@ export class Gateway {
       socket,
       namespace,
       codec,
+      // ws lists the extensions it negotiated; permessage-deflate only when the namespace offers it.
+      deflateFrom: ws.extensions.includes('permessage-deflate')
+        ? namespace.options.compression.threshold
+        : undefined,
       params,
       query,
       headers: req.headers,

@@ -64,7 +64,10 @@ export class Namespace {
     this.server = new WebSocketServer({
       noServer: true,
       maxPayload: options.maxMessageSize,
-      perMessageDeflate: false,
+      // ws negotiates and inflates what clients send; Herald compresses what it sends itself.
+      perMessageDeflate: options.compression.enabled
+        ? { serverNoContextTakeover: true, clientNoContextTakeover: true, serverMaxWindowBits: 15 }
+        : false,
       clientTracking: false,
       handleProtocols,
     });

@@ -30,6 +30,14 @@ export interface NamespaceOptions {
     maxQueueBytes: number;
     maxQueueMessages: number;
   };
+  /**
+   * permessage-deflate for clients that offer it. Each frame is compressed once for all its
+   * recipients (no context takeover); frames under `threshold` bytes go out uncompressed.
+   */
+  compression: {
+    enabled: boolean;
+    threshold: number;
+  };
   /** This namespace's default channel policy and strictness; see docs/channels.md. */
   channels: NamespaceChannelsOptions;
   /** Who may connect. Default `required` when the gateway has `auth`, else `public`. See docs/auth.md. */
@@ -83,8 +91,11 @@ export interface GatewayOptions {
   rateLimit?: RateLimitOptions;
 }
 
-export type NamespaceOptionsInput = Partial<Omit<NamespaceOptions, 'backpressure'>> & {
+export type NamespaceOptionsInput = Partial<
+  Omit<NamespaceOptions, 'backpressure' | 'compression'>
+> & {
   backpressure?: Partial<NamespaceOptions['backpressure']>;
+  compression?: Partial<NamespaceOptions['compression']>;
 };
 
 export const defaultNamespaceOptions: NamespaceOptions = {
@@ -93,6 +104,7 @@ export const defaultNamespaceOptions: NamespaceOptions = {
   pingInterval: 25_000,
   pongTimeout: 10_000,
   backpressure: { strategy: 'buffer', maxQueueBytes: 1024 * 1024, maxQueueMessages: 1_000 },
+  compression: { enabled: false, threshold: 1024 },
   channels: {},
   auth: 'public',
   maxSubscriptions: 1_000,
@@ -113,6 +125,12 @@ const namespaceOptionsSchema = z.strictObject({
       strategy: z.enum(['buffer', 'drop', 'disconnect']).optional(),
       maxQueueBytes: positive.optional(),
       maxQueueMessages: positive.optional(),
+    })
+    .optional(),
+  compression: z
+    .strictObject({
+      enabled: z.boolean().optional(),
+      threshold: z.number().int().min(0).optional(),
     })
     .optional(),
   channels: namespaceChannelsSchema.optional(),
@@ -165,6 +183,7 @@ export function resolveNamespaceOptions(
     ...base,
     ...stripUndefined(input),
     backpressure: { ...base.backpressure, ...stripUndefined(input.backpressure ?? {}) },
+    compression: { ...base.compression, ...stripUndefined(input.compression ?? {}) },
   } as NamespaceOptions;
 }
 

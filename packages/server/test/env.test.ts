@@ -92,7 +92,7 @@ describe('options from the environment', () => {
     });
   });
 
-  it('reads durations in seconds, the log level and trusted proxies', () => {
+  it('reads durations in seconds, the log level, trusted proxies and compression', () => {
     expect(
       gatewayOptionsFromEnv({
         WS_PING_INTERVAL: '2.5',
@@ -100,12 +100,18 @@ describe('options from the environment', () => {
         WS_DRAIN_TIMEOUT: '3',
         LOG_LEVEL: 'warn',
         WS_TRUST_PROXY: '10.0.0.1, 10.0.0.2',
+        WS_COMPRESSION: 'on',
+        WS_COMPRESSION_THRESHOLD: '512',
       }),
     ).toEqual({
       drainTimeout: 3_000,
       logLevel: 'warn',
       trustProxy: ['10.0.0.1', '10.0.0.2'],
-      namespaceDefaults: { pingInterval: 2_500, pongTimeout: 1_000 },
+      namespaceDefaults: {
+        compression: { enabled: true, threshold: 512 },
+        pingInterval: 2_500,
+        pongTimeout: 1_000,
+      },
     });
   });
 

@@ -8,7 +8,9 @@ import { connect, type Socket } from 'node:net';
 export async function rawWebSocket(
   port: number,
   path: string,
-): Promise<{ socket: Socket; head: Buffer }> {
+  /** More request header lines, each ending with CRLF. */
+  extraHeaders = '',
+): Promise<{ socket: Socket; head: Buffer; response: string }> {
   const socket = connect(port, '127.0.0.1');
   await new Promise<void>((resolve, reject) => {
     socket.once('connect', resolve);
@@ -16,7 +18,7 @@ export async function rawWebSocket(
   });
   socket.write(
     `GET ${path} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: Upgrade\r\nUpgrade: websocket\r\n` +
-      `Sec-WebSocket-Version: 13\r\nSec-WebSocket-Key: ${randomBytes(16).toString('base64')}\r\n\r\n`,
+      `Sec-WebSocket-Version: 13\r\nSec-WebSocket-Key: ${randomBytes(16).toString('base64')}\r\n${extraHeaders}\r\n`,
   );
   let buffer = Buffer.alloc(0);
   return new Promise((resolve, reject) => {
@@ -26,7 +28,12 @@ export async function rawWebSocket(
       if (end < 0) return;
       socket.off('data', onData);
       if (!buffer.subarray(0, 12).toString().includes('101')) reject(new Error(buffer.toString()));
-      else resolve({ socket, head: buffer.subarray(end + 4) });
+      else
+        resolve({
+          socket,
+          head: buffer.subarray(end + 4),
+          response: buffer.subarray(0, end).toString(),
+        });
     };
     socket.on('data', onData);
   });
@@ -47,11 +54,15 @@ export function sendText(socket: Socket, text: string): void {
 }
 
 /** Splits server frames (unmasked, FIN set) out of a byte stream; returns frames and the rest. */
-export function parseFrames(bytes: Buffer): {
-  frames: { opcode: number; payload: Buffer }[];
-  rest: Buffer;
-} {
-  const frames: { opcode: number; payload: Buffer }[] = [];
+export interface RawFrame {
+  opcode: number;
+  /** RSV1: the payload is permessage-deflate compressed. */
+  compressed: boolean;
+  payload: Buffer;
+}
+
+export function parseFrames(bytes: Buffer): { frames: RawFrame[]; rest: Buffer } {
+  const frames: RawFrame[] = [];
   let offset = 0;
   while (bytes.length - offset >= 2) {
     const opcode = (bytes[offset] as number) & 0x0f;
@@ -67,7 +78,12 @@ export function parseFrames(bytes: Buffer): {
       header = 10;
     }
     if (bytes.length - offset < header + length) break;
-    frames.push({ opcode, payload: bytes.subarray(offset + header, offset + header + length) });
+    const compressed = ((bytes[offset] as number) & 0x40) !== 0;
+    frames.push({
+      opcode,
+      compressed,
+      payload: bytes.subarray(offset + header, offset + header + length),
+    });
     offset += header + length;
   }
   return { frames, rest: bytes.subarray(offset) };
