@@ -3,15 +3,16 @@ import type { Broker } from './broker/broker.js';
 import type { ChannelCount, ClusterCommand } from './cluster-command.js';
 import { Broadcast, type ConnectionInfo, type Target } from './targeting.js';
 
-/** How long a cluster command waits for other nodes' answers. */
-const commandTimeout = 5_000;
-
 /**
  * Server-side control of connections anywhere in the cluster. Each call is one broker command
  * that every node runs against its own connections; the answers are merged here.
  */
 export class ClusterControl {
-  constructor(private readonly broker: Broker) {}
+  /** `timeout`: how long a command waits for other nodes' answers, in ms. */
+  constructor(
+    private readonly broker: Broker,
+    private readonly timeout: number,
+  ) {}
 
   to(target: Target, scope?: string): Broadcast {
     return new Broadcast(
@@ -24,7 +25,7 @@ export class ClusterControl {
   async fetchConnections(filter: Target = {}, scope?: string): Promise<ConnectionInfo[]> {
     const answers = await this.broker.command(
       { type: 'fetch', targets: this.scoped([filter], scope) },
-      commandTimeout,
+      this.timeout,
     );
     return (answers as ConnectionInfo[][]).flat();
   }
@@ -58,7 +59,7 @@ export class ClusterControl {
 
   /** Channels with subscribers on any node, by name, their counts summed over the nodes. */
   async channels(): Promise<ChannelCount[]> {
-    const answers = await this.broker.command({ type: 'channels' }, commandTimeout);
+    const answers = await this.broker.command({ type: 'channels' }, this.timeout);
     const totals = new Map<string, number>();
     for (const { channel, subscribers } of (answers as ChannelCount[][]).flat())
       totals.set(channel, (totals.get(channel) ?? 0) + subscribers);
@@ -72,7 +73,7 @@ export class ClusterControl {
   }
 
   private async count(command: ClusterCommand): Promise<number> {
-    const answers = await this.broker.command(command, commandTimeout);
+    const answers = await this.broker.command(command, this.timeout);
     return (answers as number[]).reduce((sum, n) => sum + n, 0);
   }
 }

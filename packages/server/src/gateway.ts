@@ -113,7 +113,7 @@ export class Gateway {
       options.channels,
       this.logger,
     );
-    this.control = new ClusterControl(this.broker);
+    this.control = new ClusterControl(this.broker, options.clusterTimeout ?? 5_000);
     // With gateway auth configured, namespaces require it unless they say otherwise.
     const base: NamespaceOptions = options.auth
       ? { ...defaultNamespaceOptions, auth: 'required' }

@@ -73,6 +73,12 @@ export interface GatewayOptions {
    * them, the client's address (per-IP limits, `remoteAddress`) is read from that header.
    */
   trustProxy?: string[];
+  /**
+   * Milliseconds a cluster-wide call (`to().emit`, `disconnect`, `fetchConnections`, `online`,
+   * `channels`) waits for the other nodes' answers; a node that has not answered by then is left
+   * out of the result.
+   */
+  clusterTimeout?: number;
   /** Milliseconds `close()` waits for outbound queues to drain before terminating sockets. */
   drainTimeout?: number;
   /** Upper bound, in ms, suggested to clients for their random reconnect delay after shutdown. */
@@ -145,6 +151,7 @@ const gatewayScalarsSchema = z.object({
     .array(z.string().refine((address) => isIP(address) !== 0, 'must be an IP address'))
     .optional(),
   drainTimeout: milliseconds.optional(),
+  clusterTimeout: positive.max(2_147_483_647).optional(),
   shutdownReconnectWithin: milliseconds.optional(),
   namespaceDefaults: namespaceOptionsSchema.optional(),
 });
