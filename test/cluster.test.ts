@@ -64,6 +64,11 @@ describe.each(brokers)('a cluster of three gateways on $name', ({ env }) => {
         .map((p) => p.userId)
         .sort();
     await expect.poll(() => users(nodeB)).toEqual(['alice', 'bob', 'carol']);
+    expect(((await nodeB.call({ type: 'online' })) as string[]).sort()).toEqual([
+      'alice',
+      'bob',
+      'carol',
+    ]);
     // Channel counts, asked on A, add up the subscribers of every node.
     expect(await nodeA.call({ type: 'channels' })).toEqual([{ channel: 'room:1', subscribers: 3 }]);
 

@@ -8,6 +8,7 @@ import { createGateway, type Broker } from '@herald/server';
 export type NodeCommand =
   | { id: number; type: 'publish'; channel: string; event: string; payload: unknown }
   | { id: number; type: 'presence'; channel: string }
+  | { id: number; type: 'online' }
   | { id: number; type: 'disconnect'; user: string }
   | { id: number; type: 'channels' };
 
@@ -41,6 +42,8 @@ process.on('message', (command: NodeCommand) => {
         return gateway.publish(command.channel, command.event, command.payload);
       case 'presence':
         return gateway.presence(command.channel);
+      case 'online':
+        return gateway.online();
       case 'disconnect':
         return gateway.disconnect({ user: command.user }, 4011, 'kicked');
       case 'channels':

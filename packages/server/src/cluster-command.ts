@@ -16,6 +16,7 @@ import {
 export type ClusterCommand =
   | { type: 'emit'; targets: Target[]; except: Exclusion; event: string; payload: unknown }
   | { type: 'fetch'; targets: Target[] }
+  | { type: 'users'; targets: Target[] }
   | { type: 'disconnect'; targets: Target[]; code: number; reason: string }
   | { type: 'unsubscribe'; targets: Target[]; channel: string }
   | { type: 'channels' };
@@ -35,14 +36,19 @@ export class LocalNode {
 
   /**
    * emit, disconnect and unsubscribe answer how many connections they touched; fetch, which;
-   * channels, this node's subscribed channels with their local subscriber counts.
+   * users, the distinct user ids among them; channels, this node's subscribed channels with
+   * their local subscriber counts.
    */
-  async execute(command: ClusterCommand): Promise<number | ConnectionInfo[] | ChannelCount[]> {
+  async execute(
+    command: ClusterCommand,
+  ): Promise<number | ConnectionInfo[] | string[] | ChannelCount[]> {
     if (command.type === 'channels') return this.channels();
     const selected = this.select(command);
     switch (command.type) {
       case 'fetch':
         return selected.map(describeConnection);
+      case 'users':
+        return [...new Set(selected.flatMap((c) => c.identity.userId ?? []))];
       case 'emit': {
         const frame = new EncodedFrame({
           type: 'event',

@@ -44,17 +44,22 @@ export class ClusterControl {
     return this.count({ type: 'unsubscribe', targets: [target], channel });
   }
 
-  /** User ids with at least one connection (on `namespace` when given). */
+  /** User ids with at least one connection (on `namespace` when given), without duplicates. */
   async online(namespace?: string): Promise<string[]> {
-    const connections = await this.fetchConnections({}, namespace);
-    const users = new Set<string>();
-    for (const connection of connections)
-      if (connection.userId !== undefined) users.add(connection.userId);
-    return [...users];
+    return [...new Set(await this.users({}, namespace))];
   }
 
   async isOnline(userId: string): Promise<boolean> {
-    return (await this.fetchConnections({ user: userId })).length > 0;
+    return (await this.users({ user: userId })).length > 0;
+  }
+
+  /** Each node answers only the user ids of its matching connections, not whole descriptions. */
+  private async users(filter: Target, scope?: string): Promise<string[]> {
+    const answers = await this.broker.command(
+      { type: 'users', targets: this.scoped([filter], scope) },
+      this.timeout,
+    );
+    return (answers as string[][]).flat();
   }
 
   /** Channels with subscribers on any node, by name, their counts summed over the nodes. */
