@@ -1,7 +1,6 @@
 import {
   jsonCodec,
   parseServerFrame,
-  reconnectAdvice,
   type AuthFrame,
   type ClientFrame,
   type Codec,
@@ -17,7 +16,6 @@ import {
   type UnsubscribeFrame,
 } from '@herald/protocol';
 import { AsyncQueue } from './async-queue.js';
-import { Backoff, equalJitter } from './backoff.js';
 import { Emitter } from './emitter.js';
 import { HeraldError, RequestError, TimeoutError } from './errors.js';
 import type {
@@ -31,6 +29,7 @@ import type {
   EventArgs,
 } from './events.js';
 import { Heartbeat, type HeartbeatOptions } from './heartbeat.js';
+import { ReconnectPolicy, type ReconnectOptions } from './reconnect-policy.js';
 import { OfflineQueue, type OfflineQueueOptions, type QueuedMessage } from './offline-queue.js';
 import {
   buildUrl,
@@ -46,19 +45,6 @@ import {
   type SubscriptionHandlers,
   type SubscriptionHost,
 } from './subscription.js';
-
-export interface ReconnectOptions {
-  /** Milliseconds before the first retry (before jitter). Default 500. */
-  initialDelay: number;
-  /** Cap in milliseconds of the backoff delay; also the delay after a limit (4008). Default 20 000. */
-  maxDelay: number;
-  /** Default 2. */
-  factor: number;
-  /** Failed reconnects in a row before giving up; 0 means never give up. Default 0. */
-  maxAttempts: number;
-  /** Upper bound in ms of the random delay after a shutdown (1001) without a notice. Default 2 000. */
-  shutdownJitter: number;
-}
 
 export interface HeraldClientOptions {
   /** Sent as `?token=` (or in the `bearer` subprotocol, see `tokenTransport`). */
@@ -153,8 +139,7 @@ export class HeraldClient<
   C extends EventsMap<C> = DefaultEvents,
 > {
   private readonly codec: Codec;
-  private readonly reconnectOptions: ReconnectOptions | false;
-  private readonly backoff: Backoff | undefined;
+  private readonly reconnect: ReconnectPolicy | undefined;
   private readonly heartbeat: Heartbeat | undefined;
   private readonly queue: OfflineQueue;
   private readonly lifecycle = new Emitter<Record<string, AnyListener>>();
@@ -182,19 +167,7 @@ export class HeraldClient<
   ) {
     this.codec = options.codec ?? jsonCodec;
     this.token = options.token;
-    this.reconnectOptions =
-      options.reconnect === false
-        ? false
-        : {
-            initialDelay: 500,
-            maxDelay: 20_000,
-            factor: 2,
-            maxAttempts: 0,
-            shutdownJitter: 2_000,
-            ...options.reconnect,
-          };
-    if (this.reconnectOptions)
-      this.backoff = new Backoff({ ...this.reconnectOptions, jitter: 'full' });
+    if (options.reconnect !== false) this.reconnect = new ReconnectPolicy(options.reconnect);
     if (options.heartbeat !== false) {
       this.heartbeat = new Heartbeat(
         { interval: 25_000, timeout: 10_000, ...options.heartbeat },
@@ -421,7 +394,7 @@ export class HeraldClient<
   private opened(): void {
     clearTimeout(this.connectTimer);
     this.setState('connected');
-    this.backoff?.reset();
+    this.reconnect?.reset();
     this.shutdownNotice = undefined;
     this.heartbeat?.start();
     // Subscriptions first, then what was queued, then whatever `connected` listeners send.
@@ -462,47 +435,23 @@ export class HeraldClient<
       this.stopped = true;
       return;
     }
-    const attempt = this.backoff?.attempt ?? 0;
+    const attempt = this.reconnect?.attempt ?? 0;
     this.lifecycle.emit('reconnecting', { attempt, delay });
     this.reconnectTimer = setTimeout(() => void this.open(), delay);
   }
 
   /** Milliseconds before reconnecting after a close with `code`, or undefined not to. */
   private reconnectDelay(code: number): number | undefined {
-    const options = this.reconnectOptions;
-    const backoff = this.backoff;
-    if (!options || !backoff) return undefined;
-    let delay: number | undefined;
-    switch (reconnectAdvice(code)) {
-      case 'no':
-        return undefined;
-      case 'after-refresh':
-        if (!this.options.getToken) return undefined;
-        delay = backoff.next();
-        break;
-      case 'jitter':
-        // A restart: everyone comes back at once, so spread the herd over the announced window.
-        delay = backoff.next();
-        if (delay !== undefined)
-          delay = Math.random() * (this.shutdownNotice?.reconnectWithin ?? options.shutdownJitter);
-        break;
-      case 'later':
-        delay = backoff.next();
-        if (delay !== undefined) delay = equalJitter(options.maxDelay);
-        break;
-      case 'backoff':
-        delay = backoff.next();
-        break;
-    }
-    if (delay === undefined) {
-      this.report(
-        new HeraldError(
-          'WS_RECONNECT_FAILED',
-          `gave up after ${options.maxAttempts} reconnect attempts`,
-        ),
-      );
-    }
-    return delay;
+    const delay = this.reconnect?.delayAfter(code, {
+      canRefreshToken: this.options.getToken !== undefined,
+      shutdownWindow: this.shutdownNotice?.reconnectWithin,
+    });
+    if (delay !== 'exhausted') return delay;
+    const { maxAttempts } = (this.reconnect as ReconnectPolicy).options;
+    this.report(
+      new HeraldError('WS_RECONNECT_FAILED', `gave up after ${maxAttempts} reconnect attempts`),
+    );
+    return undefined;
   }
 
   private setState(state: ClientState): void {

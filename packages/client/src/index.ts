@@ -4,9 +4,9 @@ export type {
   ClientState,
   DisconnectInfo,
   HeraldClientOptions,
-  ReconnectOptions,
   RequestOptions,
 } from './client.js';
+export type { ReconnectOptions } from './reconnect-policy.js';
 export { HeraldError, RequestError, TimeoutError, type ClientErrorCode } from './errors.js';
 export type {
   DefaultEvents,
