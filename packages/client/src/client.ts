@@ -2,18 +2,13 @@ import {
   jsonCodec,
   parseServerFrame,
   type AuthFrame,
+  type ChannelRequestFrame,
   type ClientFrame,
   type Codec,
   type EventFrame,
   type FrameId,
-  type HistoryFrame,
-  type PresenceFrame,
-  type PresenceStatsFrame,
-  type PublishFrame,
   type ServerFrame,
   type ShutdownNotice,
-  type SubscribeFrame,
-  type UnsubscribeFrame,
 } from '@herald/protocol';
 import { AsyncQueue } from './async-queue.js';
 import { Emitter } from './emitter.js';
@@ -112,15 +107,8 @@ export interface RequestOptions {
 }
 
 type AnyListener = (...args: unknown[]) => unknown;
-type RequestFrame =
-  | EventFrame
-  | SubscribeFrame
-  | UnsubscribeFrame
-  | AuthFrame
-  | PublishFrame
-  | HistoryFrame
-  | PresenceFrame
-  | PresenceStatsFrame;
+/** Frames the client sends with an id and an answer to wait for. */
+type RequestFrame = EventFrame | AuthFrame | ChannelRequestFrame;
 
 interface Pending {
   resolve: (payload: unknown) => void;
