@@ -1,10 +1,12 @@
 /**
  * One side of the fan-out benchmark, run in its own process so that its CPU time is measured
- * alone: `herald` (a Herald gateway) or `ws` (a bare ws server that loops send per client).
+ * alone: `herald` (a Herald gateway), `ws` (a bare ws server that loops send per client) or
+ * `socketio` (a Socket.IO server, WebSocket transport, broadcasting to a room).
  * Driven over IPC by bench/fanout.ts.
  */
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { Server as SocketIoServer } from 'socket.io';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { createGateway } from '@herald/server';
 
@@ -54,8 +56,34 @@ async function wsTarget(): Promise<Target> {
   };
 }
 
-const mode = process.argv[2];
-const target = mode === 'herald' ? await heraldTarget() : await wsTarget();
+async function socketIoTarget(): Promise<Target> {
+  const server = createServer();
+  const ioServer = new SocketIoServer(server, {
+    transports: ['websocket'],
+    perMessageDeflate: false,
+  });
+  ioServer.on('connection', (socket) => {
+    socket.on('subscribe', (room: string, ack: () => void) => {
+      void socket.join(room);
+      ack();
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return {
+    port: (server.address() as AddressInfo).port,
+    publish: (seq) => void ioServer.to('bench').emit('tick', { seq, ...payload }),
+  };
+}
+
+const targets: Record<string, () => Promise<Target>> = {
+  herald: heraldTarget,
+  ws: wsTarget,
+  socketio: socketIoTarget,
+};
+const mode = process.argv[2] ?? 'herald';
+const makeTarget = targets[mode];
+if (!makeTarget) throw new Error(`unknown server '${mode}': herald, ws or socketio`);
+const target = await makeTarget();
 let cpuAtStart = process.cpuUsage();
 
 process.on('message', (command: Command) => {

@@ -1,5 +1,6 @@
 /**
- * Fan-out benchmark: one publisher, 1,000 subscribers, Herald against a bare `ws` loop.
+ * Fan-out benchmark: one publisher, 1,000 subscribers, Herald against a bare `ws` loop and
+ * Socket.IO (WebSocket transport, a room).
  * Measures deliveries per second (seen by the clients) and server CPU microseconds per delivery
  * (process.cpuUsage in the server process). Writes bench/results/fanout.json.
  *
@@ -10,6 +11,7 @@ import { writeFile } from 'node:fs/promises';
 import { cpus } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { io } from 'socket.io-client';
 import { WebSocket } from 'ws';
 
 const { values } = parseArgs({
@@ -30,33 +32,50 @@ interface RoundResult {
   cpuMicrosPerDelivery: number;
 }
 
-async function round(mode: 'herald' | 'ws'): Promise<RoundResult> {
+type Mode = 'ws' | 'socketio' | 'herald';
+
+/** A subscribed client of `mode`'s server that counts what it receives; `close` drops it. */
+async function subscriber(mode: Mode, port: number, onMessage: () => void): Promise<() => void> {
+  if (mode === 'socketio') {
+    const socket = io(`http://127.0.0.1:${port}`, { transports: ['websocket'], forceNew: true });
+    await new Promise<void>((resolve, reject) => {
+      socket.once('connect', resolve);
+      socket.once('connect_error', reject);
+    });
+    await socket.emitWithAck('subscribe', 'bench');
+    socket.on('tick', onMessage);
+    return () => socket.disconnect();
+  }
+  const path = mode === 'herald' ? '/bench' : '/';
+  const ws = new WebSocket(`ws://127.0.0.1:${port}${path}`, { perMessageDeflate: false });
+  await new Promise((resolve, reject) => {
+    ws.once('open', resolve);
+    ws.once('error', reject);
+  });
+  const acked = new Promise((resolve) => ws.once('message', resolve));
+  ws.send(JSON.stringify({ type: 'subscribe', channel: 'bench', id: '1' }));
+  await acked;
+  ws.on('message', onMessage);
+  return () => ws.terminate();
+}
+
+async function round(mode: Mode): Promise<RoundResult> {
   const server = fork(fileURLToPath(new URL('./fanout-server.ts', import.meta.url)), [mode], {
     execArgv: ['--import', 'tsx'],
   });
   const port = await new Promise<number>((resolve) =>
     server.once('message', (m: { port: number }) => resolve(m.port)),
   );
-  const path = mode === 'herald' ? '/bench' : '/';
   let received = 0;
   const expected = subscribers * messages;
   let done!: () => void;
   const allReceived = new Promise<void>((resolve) => (done = resolve));
   const clients = await Promise.all(
-    Array.from({ length: subscribers }, async () => {
-      const ws = new WebSocket(`ws://127.0.0.1:${port}${path}`, { perMessageDeflate: false });
-      await new Promise((resolve, reject) => {
-        ws.once('open', resolve);
-        ws.once('error', reject);
-      });
-      const acked = new Promise((resolve) => ws.once('message', resolve));
-      ws.send(JSON.stringify({ type: 'subscribe', channel: 'bench', id: '1' }));
-      await acked;
-      ws.on('message', () => {
+    Array.from({ length: subscribers }, () =>
+      subscriber(mode, port, () => {
         if (++received === expected) done();
-      });
-      return ws;
-    }),
+      }),
+    ),
   );
   const started = performance.now();
   server.send({ type: 'run', messages, batch });
@@ -70,7 +89,7 @@ async function round(mode: 'herald' | 'ws'): Promise<RoundResult> {
   );
   server.send({ type: 'stop' });
   const micros = await cpu;
-  for (const ws of clients) ws.terminate();
+  for (const close of clients) close();
   return {
     deliveriesPerSecond: Math.round(expected / seconds),
     cpuMicrosPerDelivery: micros / expected,
@@ -83,7 +102,7 @@ function median(values: number[]): number {
 }
 
 const results: Record<string, RoundResult & { rounds: RoundResult[] }> = {};
-for (const mode of ['ws', 'herald'] as const) {
+for (const mode of ['ws', 'socketio', 'herald'] as const) {
   const all: RoundResult[] = [];
   for (let i = 0; i < rounds; i++) all.push(await round(mode));
   results[mode] = {
@@ -95,6 +114,7 @@ for (const mode of ['ws', 'herald'] as const) {
 }
 const herald = results.herald as RoundResult;
 const bare = results.ws as RoundResult;
+const socketIo = results.socketio as RoundResult;
 const report = {
   benchmark: 'fanout',
   date: new Date().toISOString(),
@@ -108,9 +128,14 @@ const report = {
   heraldCpuPerDeliveryVsBareWs: Number(
     (herald.cpuMicrosPerDelivery / bare.cpuMicrosPerDelivery).toFixed(3),
   ),
+  heraldCpuPerDeliveryVsSocketIo: Number(
+    (herald.cpuMicrosPerDelivery / socketIo.cpuMicrosPerDelivery).toFixed(3),
+  ),
 };
 await writeFile(
   new URL('./results/fanout.json', import.meta.url),
   `${JSON.stringify(report, null, 2)}\n`,
 );
-console.log(`Herald CPU per delivery = ${report.heraldCpuPerDeliveryVsBareWs} × bare ws loop`);
+console.log(
+  `Herald CPU per delivery = ${report.heraldCpuPerDeliveryVsBareWs} × bare ws loop, ${report.heraldCpuPerDeliveryVsSocketIo} × Socket.IO`,
+);
