@@ -1,35 +1,25 @@
 import { randomUUID } from 'node:crypto';
-import type { BrokerSink, Publication } from '@herald/server';
 import { NatsBroker } from '@herald/nats';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startPrivateNats, type PrivateService } from '../../../test/support/private-services.js';
 import { testPrefix } from './support/nats-stores.js';
 import { until } from '../../../test/support/until.js';
-
-interface Node {
-  broker: NatsBroker;
-  delivered: Publication[];
-}
+import { startBrokerNode, type BrokerNode } from '../../server/test/support/broker-node.js';
 
 describe('nats broker when NATS goes away and comes back', () => {
   const prefix = testPrefix('faults');
   const unhandled: unknown[] = [];
   const onUnhandled = (reason: unknown) => void unhandled.push(reason);
   let nats: PrivateService;
-  const nodes: Node[] = [];
+  const nodes: BrokerNode<NatsBroker>[] = [];
 
-  async function node(): Promise<Node> {
+  async function node(): Promise<BrokerNode<NatsBroker>> {
     const broker = new NatsBroker({
       servers: nats.url,
       prefix,
       connection: { reconnectTimeWait: 100, reconnectJitter: 0 },
     });
-    const created: Node = { broker, delivered: [] };
-    const sink: BrokerSink = {
-      deliver: (publication) => void created.delivered.push(publication),
-      execute: async () => 'here',
-    };
-    await broker.start(sink);
+    const created = await startBrokerNode(broker, () => 'here');
     nodes.push(created);
     return created;
   }

@@ -1,27 +1,17 @@
 import { randomUUID } from 'node:crypto';
-import type { BrokerSink, Publication } from '@herald/server';
 import { NatsBroker } from '@herald/nats';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { deleteStores, sharedNatsUrl, testPrefix } from './support/nats-stores.js';
 import { until } from '../../../test/support/until.js';
-
-interface Node {
-  broker: NatsBroker;
-  delivered: Publication[];
-}
+import { startBrokerNode, type BrokerNode } from '../../server/test/support/broker-node.js';
 
 describe('nats broker stores', () => {
   const prefix = testPrefix('stores');
-  const nodes: Node[] = [];
+  const nodes: BrokerNode<NatsBroker>[] = [];
 
-  async function node(): Promise<Node> {
+  async function node(): Promise<BrokerNode<NatsBroker>> {
     const broker = new NatsBroker({ servers: sharedNatsUrl, prefix });
-    const created: Node = { broker, delivered: [] };
-    const sink: BrokerSink = {
-      deliver: (publication) => void created.delivered.push(publication),
-      execute: async () => null,
-    };
-    await broker.start(sink);
+    const created = await startBrokerNode(broker);
     nodes.push(created);
     return created;
   }

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { BrokerSink, Publication } from '@herald/server';
 import { RedisBroker } from '../src/index.js';
+import { startBrokerNode, type BrokerNode } from '../../server/test/support/broker-node.js';
 import { startPrivateRedis, type PrivateService } from '../../../test/support/private-services.js';
 
 let redis: PrivateService;
@@ -9,12 +9,8 @@ beforeAll(async () => {
 });
 afterAll(() => redis.dispose());
 
-async function node(): Promise<{ broker: RedisBroker; got: Publication[] }> {
-  const got: Publication[] = [];
-  const sink: BrokerSink = { deliver: (p) => void got.push(p), execute: async () => 'ok' };
-  const broker = new RedisBroker({ url: redis.url, prefix: 'faults' });
-  await broker.start(sink);
-  return { broker, got };
+function node(): Promise<BrokerNode<RedisBroker>> {
+  return startBrokerNode(new RedisBroker({ url: redis.url, prefix: 'faults' }), () => 'ok');
 }
 
 describe('Redis going away and coming back', () => {
@@ -23,7 +19,7 @@ describe('Redis going away and coming back', () => {
     const b = await node();
     await a.broker.subscribe('room');
     await b.broker.publish({ channel: 'room', event: 'before', payload: 1 });
-    await expect.poll(() => a.got.map((p) => p.event)).toEqual(['before']);
+    await expect.poll(() => a.delivered.map((p) => p.event)).toEqual(['before']);
     expect(a.broker.health()).toEqual({ status: 'ok' });
 
     await redis.stop();
@@ -32,7 +28,7 @@ describe('Redis going away and coming back', () => {
     expect(
       await a.broker.publish({ channel: 'room', event: 'local', payload: 2 }, { size: 10, ttl: 0 }),
     ).toBeUndefined();
-    expect(a.got.map((p) => p.event)).toEqual(['before', 'local']);
+    expect(a.delivered.map((p) => p.event)).toEqual(['before', 'local']);
     await a.broker.subscribe('joined-while-away');
     expect(await a.broker.command({ type: 'fetch', targets: [] }, 500)).toEqual(['ok']);
 
@@ -44,13 +40,13 @@ describe('Redis going away and coming back', () => {
       .poll(
         async () => {
           await b.broker.publish({ channel: 'joined-while-away', event: 'after', payload: 3 });
-          return a.got.some((p) => p.event === 'after');
+          return a.delivered.some((p) => p.event === 'after');
         },
         { timeout: 10_000, interval: 200 },
       )
       .toBe(true);
     await b.broker.publish({ channel: 'room', event: 'room-after', payload: 4 });
-    await expect.poll(() => a.got.some((p) => p.event === 'room-after')).toBe(true);
+    await expect.poll(() => a.delivered.some((p) => p.event === 'room-after')).toBe(true);
     await a.broker.close();
     await b.broker.close();
   });

@@ -1,15 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { Broker, BrokerSink, Publication } from '../../src/index.js';
-import type { ClusterCommand } from '../../src/cluster-command.js';
+import type { Broker } from '../../src/index.js';
+import { startBrokerNode, type BrokerNode } from './broker-node.js';
 import { until } from '../../../../test/support/until.js';
-
-/** One node as the conformance suite sees it: a broker and what its sink received. */
-interface Node {
-  broker: Broker;
-  delivered: Publication[];
-  name: string;
-}
 
 export interface ConformanceTarget {
   /** Makes a new broker for one node; all brokers made by one target share one backend. */
@@ -26,19 +19,17 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
  */
 export function brokerConformance(name: string, target: ConformanceTarget): void {
   describe(`${name} broker conformance`, () => {
-    const nodes: Node[] = [];
+    const nodes: BrokerNode<Broker>[] = [];
     afterEach(async () => {
       await Promise.all(nodes.splice(0).map((node) => node.broker.close()));
     });
 
-    async function node(label = `n${nodes.length + 1}`): Promise<Node> {
-      const broker = await target.createBroker();
-      const created: Node = { broker, delivered: [], name: label };
-      const sink: BrokerSink = {
-        deliver: (publication) => void created.delivered.push(publication),
-        execute: async (command: ClusterCommand) => ({ node: label, command: command.type }),
-      };
-      await broker.start(sink);
+    /** A node whose command answers name it, so that tests can tell which nodes answered. */
+    async function node(label = `n${nodes.length + 1}`): Promise<BrokerNode<Broker>> {
+      const created = await startBrokerNode(await target.createBroker(), (command) => ({
+        node: label,
+        command: command.type,
+      }));
       nodes.push(created);
       return created;
     }
