@@ -37,12 +37,6 @@ export const ErrorCodes = {
 
 export type ErrorCode = (typeof ErrorCodes)[keyof typeof ErrorCodes];
 
-const knownCodes: ReadonlySet<string> = new Set(Object.values(ErrorCodes));
-
-export function isErrorCode(value: unknown): value is ErrorCode {
-  return typeof value === 'string' && knownCodes.has(value);
-}
-
 /** One reason a frame or payload was refused: where (a dotted path) and why. */
 export interface ErrorDetail {
   path: string;

@@ -34,7 +34,7 @@ import type { GatewayContext } from './gateway-context.js';
 import { receiveMessage, type ConstantFrames } from './inbound.js';
 import { createLogger } from './logger.js';
 import type { Middleware } from './middleware.js';
-import { Namespace, type BroadcastOptions } from './namespace.js';
+import { exceptField, Namespace, type BroadcastOptions } from './namespace.js';
 import {
   defaultNamespaceOptions,
   resolveNamespaceOptions,
@@ -192,12 +192,11 @@ export class Gateway {
   ): Promise<StreamPosition | undefined> {
     // Once started, publish synchronously so that publications keep their call order.
     if (!this.isStarted) await this.start();
-    const except = typeof options.except === 'string' ? options.except : options.except?.id;
     const input = {
       channel: this.scoped(channel, options.tenant),
       event,
       payload,
-      ...(except !== undefined && { except }),
+      ...exceptField(options),
     };
     return this.channelService.publish(input, channel);
   }

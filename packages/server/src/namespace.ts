@@ -31,6 +31,13 @@ export interface BroadcastOptions {
   except?: Connection | string;
 }
 
+/** The `except` field of a publication for `options.except`, or nothing when there is none. */
+export function exceptField(options: BroadcastOptions): { except?: string } {
+  const { except } = options;
+  if (except === undefined) return {};
+  return { except: typeof except === 'string' ? except : except.id };
+}
+
 interface HandlerEntry {
   schema: StandardSchema | undefined;
   handler: EventHandler;
@@ -128,12 +135,11 @@ export class Namespace {
 
   /** Sends an event to every connection of this namespace, on every node. */
   async broadcast(event: string, payload?: unknown, options: BroadcastOptions = {}): Promise<void> {
-    const except = typeof options.except === 'string' ? options.except : options.except?.id;
     await this.context.broker.publish({
       channel: this.broadcastChannel,
       event,
       payload,
-      ...(except !== undefined && { except }),
+      ...exceptField(options),
     });
   }
 

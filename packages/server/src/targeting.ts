@@ -44,7 +44,7 @@ export interface ConnectionInfo {
   connectedAt: number;
 }
 
-export function matchesTarget(connection: Connection, target: Target): boolean {
+function matchesTarget(connection: Connection, target: Target): boolean {
   const { identity } = connection;
   return (
     (target.connection === undefined || connection.id === target.connection) &&
@@ -71,7 +71,7 @@ export function selects(
   return targets.some((target) => matchesTarget(connection, target));
 }
 
-export function addExclusion(exclusion: Exclusion, excluded: Excluded): Exclusion {
+function addExclusion(exclusion: Exclusion, excluded: Excluded): Exclusion {
   if ('user' in excluded && typeof excluded.user === 'string') {
     return { connections: exclusion.connections, users: [...exclusion.users, excluded.user] };
   }

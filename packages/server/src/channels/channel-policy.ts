@@ -100,7 +100,7 @@ const noMatch: ChannelMatch = Object.freeze({ params: {}, users: [] }) as Channe
 /** Resolutions kept for publishing; cleared when full rather than tracked per use. */
 const cacheLimit = 10_000;
 
-export function effectivePolicy(policy: ChannelPolicy = {}): EffectivePolicy {
+function effectivePolicy(policy: ChannelPolicy = {}): EffectivePolicy {
   return {
     subscribe: policy.subscribe ?? 'everyone',
     publish: policy.publish ?? 'nobody',
