@@ -1,3 +1,5 @@
+import { createServer } from 'node:net';
+import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import {
   HeraldClient,
@@ -33,6 +35,41 @@ describe.each(codecs)('HeraldClient with $subprotocol', (codec) => {
     clients.push(c);
     return c;
   }
+
+  it('drops a handshake that does not finish within connectTimeout', async () => {
+    // A TCP server that accepts and never answers the upgrade.
+    const silent = createServer(() => undefined);
+    await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+    const { port } = silent.address() as AddressInfo;
+    const c = client(`ws://127.0.0.1:${port}/chat/lobby`, {
+      connectTimeout: 100,
+      reconnect: false,
+    });
+    const info = await new Promise((resolve) => c.once('disconnected', resolve));
+    expect(info).toMatchObject({ code: 1006, reason: 'connect timeout', willReconnect: false });
+    silent.close();
+  });
+
+  it('uses requestTimeout when a request gives no timeout of its own', async () => {
+    const gw = await gateway({ onEvent: () => new Promise(() => undefined) });
+    const c = client(gw.url, { requestTimeout: 50 });
+    await c.connect();
+    await expect(c.request('hang', {})).rejects.toBeInstanceOf(TimeoutError);
+  });
+
+  it('keeps at most eventsBufferSize events for a slow events() loop, dropping the oldest', async () => {
+    const gw = await gateway();
+    const c = client(gw.url, { eventsBufferSize: 3 });
+    await c.connect();
+    const events = c.events()[Symbol.asyncIterator]();
+    let seen = 0;
+    c.on('n', () => void seen++);
+    for (let n = 1; n <= 5; n++) gw.live[0]?.send({ type: 'event', event: 'n', payload: n });
+    await until(() => seen === 5);
+    const got: unknown[] = [];
+    for (let i = 0; i < 3; i++) got.push((await events.next()).value?.payload);
+    expect(got).toEqual([3, 4, 5]);
+  });
 
   it('negotiates its codec and answers requests with the ack payload', async () => {
     const gw = await gateway();
