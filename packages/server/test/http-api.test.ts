@@ -242,16 +242,22 @@ describe('HTTP API', () => {
     expect(await streamedPost('/api/publish', JSON.stringify(big))).toBe(413);
   });
 
-  it('with an apiKey, answers 401 without the key or with a wrong one', async () => {
+  it('with an apiKey, answers 401 without the key or with a wrong one, telling them apart', async () => {
     await startApi({ apiKey: 's3cret' });
     const none = await call('/api/stats');
     expect(none.status).toBe(401);
-    expect(none.body.code).toBe('WS_AUTH_REQUIRED');
+    expect(none.body).toEqual({
+      code: 'WS_AUTH_REQUIRED',
+      message: 'an API key is required: send Authorization: Bearer <key>',
+    });
     expect(none.headers.get('www-authenticate')).toBe('Bearer');
     const wrong = await call('/api/stats', { headers: { Authorization: 'Bearer s3cre' } });
     expect(wrong.status).toBe(401);
+    expect(wrong.body).toEqual({ code: 'WS_AUTH_FAILED', message: 'the API key is wrong' });
+    expect(wrong.headers.get('www-authenticate')).toBe('Bearer error="invalid_token"');
     const basic = await call('/api/stats', { headers: { Authorization: 's3cret' } });
     expect(basic.status).toBe(401);
+    expect(basic.body.code).toBe('WS_AUTH_REQUIRED');
     const right = await call('/api/stats', { headers: { Authorization: 'Bearer s3cret' } });
     expect(right.status).toBe(200);
     const publish = await call('/api/publish', {

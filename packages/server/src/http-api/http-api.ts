@@ -3,7 +3,7 @@ import { ErrorCodes, type ErrorCode } from '@herald/protocol';
 import type { Gateway } from '../gateway.js';
 import { isHeraldError } from '../errors.js';
 import { httpStatusFor } from '../refusal.js';
-import { hasApiKey } from './api-key.js';
+import { apiKeyRefusal } from './api-key.js';
 import { HttpApiError } from './http-error.js';
 import { readJsonBody } from './json-body.js';
 import { routes } from './routes.js';
@@ -33,9 +33,14 @@ export function createHttpApi(gateway: Gateway, options: HttpApiOptions = {}): H
     if (url.pathname !== base && !url.pathname.startsWith(`${base}/`)) return false;
     const path = url.pathname.slice(base.length) || '/';
     answer(req, res, async () => {
-      if (apiKey !== undefined && !hasApiKey(req, apiKey)) {
-        res.setHeader('WWW-Authenticate', 'Bearer');
-        throw new HttpApiError(401, ErrorCodes.WS_AUTH_REQUIRED, 'a valid API key is required');
+      const refusal = apiKey === undefined ? undefined : apiKeyRefusal(req, apiKey);
+      if (refusal) {
+        // RFC 6750: a challenge alone when no key came, with `invalid_token` for a wrong one.
+        res.setHeader(
+          'WWW-Authenticate',
+          refusal.code === ErrorCodes.WS_AUTH_FAILED ? 'Bearer error="invalid_token"' : 'Bearer',
+        );
+        throw refusal;
       }
       const route = routes[`${req.method ?? 'GET'} ${path}`];
       if (!route) {
