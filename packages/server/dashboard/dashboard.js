@@ -1,4 +1,5 @@
-// The Herald dashboard: polls the HTTP API every second and renders what it answers.
+// The Herald dashboard: polls the HTTP API every second and renders what it answers; a 401
+// pauses polling until a key is entered.
 // Plain DOM, no framework; every value from the gateway is set as text, never as HTML.
 
 const apiPath = document.querySelector('meta[name="herald-api"]').content;
@@ -7,11 +8,14 @@ const $ = (id) => document.getElementById(id);
 
 let previous;
 let presenceChannel = '';
+/** Set by a 401: polling stops until a key is entered, since it would only be refused again. */
+let waitingForKey = false;
 
 class ApiError extends Error {
   constructor(status, body) {
     super(body?.message ?? `HTTP ${status}`);
     this.status = status;
+    this.code = body?.code;
   }
 }
 
@@ -119,7 +123,7 @@ function renderChannels(channels) {
 async function renderPresence() {
   if (!presenceChannel) {
     showMessage($('presence-stats'), 'Choose a channel to see who is present.', false);
-    fillRows($('presence'), [], 2, '–');
+    fillRows($('presence'), [], 3, '–');
     return;
   }
   let answer;
@@ -129,17 +133,23 @@ async function renderPresence() {
     // A 401 is the whole page's concern; a bad channel name only this panel's.
     if (error instanceof ApiError && error.status === 401) throw error;
     showMessage($('presence-stats'), error.message, true);
-    fillRows($('presence'), [], 2, '–');
+    fillRows($('presence'), [], 3, '–');
     return;
   }
   const { clients, stats } = answer;
   showMessage(
     $('presence-stats'),
-    `${stats.connections} connections, ${stats.users} users in ${presenceChannel} (channels without presence show none)`,
+    `${stats.connections} connections, ${stats.users} users in ${presenceChannel}`,
     false,
   );
-  const rows = clients.map((client) => row(cell(client.connectionId), cell(client.userId ?? '–')));
-  fillRows($('presence'), rows, 2, 'nobody present');
+  const rows = clients.map((client) =>
+    row(
+      cell(client.connectionId),
+      cell(client.userId ?? '–'),
+      cell(client.info === undefined ? '–' : JSON.stringify(client.info)),
+    ),
+  );
+  fillRows($('presence'), rows, 3, 'nobody present (or the channel does not track presence)');
 }
 
 function selectPresence(channel) {
@@ -153,10 +163,29 @@ function showStatus(text, isError) {
   showMessage($('status'), text, isError);
 }
 
+/** A 401: without a key (`WS_AUTH_REQUIRED`) or with a wrong one (`WS_AUTH_FAILED`). */
+function askForKey(error) {
+  waitingForKey = true;
+  const wrong = error.code === 'WS_AUTH_FAILED';
+  if (wrong) sessionStorage.removeItem(keyStorage);
+  const text = wrong
+    ? 'Wrong API key: the API refused it. Enter the right key.'
+    : error.code === 'WS_AUTH_REQUIRED'
+      ? 'This API needs a key.'
+      : error.message;
+  showMessage($('key-message'), text, wrong);
+  showStatus(wrong ? 'wrong API key: updates paused' : 'API key needed', true);
+  $('key-panel').hidden = false;
+  document.querySelector('main').classList.add('locked');
+  const input = document.forms['key-form'].elements.key;
+  input.value = '';
+  input.focus();
+}
+
 let polling = false;
 
 async function poll() {
-  if (polling) return;
+  if (polling || waitingForKey) return;
   polling = true;
   try {
     const [stats, { connections }, { channels }] = await Promise.all([
@@ -169,11 +198,11 @@ async function poll() {
     renderChannels(channels);
     await renderPresence();
     $('key-panel').hidden = true;
+    document.querySelector('main').classList.remove('locked');
     showStatus(`updated ${new Date().toLocaleTimeString()}`, false);
   } catch (error) {
     if (error instanceof ApiError && error.status === 401) {
-      $('key-panel').hidden = false;
-      showStatus('API key needed', true);
+      askForKey(error);
     } else {
       showStatus(`cannot reach the API: ${error.message}`, true);
     }
@@ -185,6 +214,7 @@ async function poll() {
 $('key-form').addEventListener('submit', (event) => {
   event.preventDefault();
   sessionStorage.setItem(keyStorage, event.target.elements.key.value);
+  waitingForKey = false;
   void poll();
 });
 
