@@ -1,42 +1,54 @@
 import type { Connection, Gateway } from '@herald/server';
-import { z } from 'zod';
+import { channelOf, isRoomOf, joinPayload, leavePayload, messagePayload } from './chat-schema.js';
 
-const roomName = z
-  .string()
-  .min(1)
-  .max(64)
-  .regex(/^[^\s$]+$/, 'must have no spaces and not start with $');
+/** How many of a room's messages are kept, and for how long, for those who join later. */
+const roomHistory = { size: 100, ttl: 24 * 3600_000 };
 
-const roomPayload = z.object({ room: roomName });
-const messagePayload = z.object({ room: roomName, text: z.string().min(1).max(1000) });
+/** What this connection's messages carry as `from`: its user id when authenticated, else its id. */
+const senderOf = (conn: Connection): string => conn.identity.userId ?? conn.id;
 
-/** Rooms of different chats (`/chat/a`, `/chat/b`) never mix: the channel includes the chat. */
-const channelOf = (conn: Connection, room: string): string =>
-  `chat:${conn.params.namespace}:${room}`;
+/** The display name given with the last `room.join`, if any. */
+const nameOf = (conn: Connection): string | undefined =>
+  typeof conn.state.name === 'string' ? conn.state.name : undefined;
 
-/** The demo chat: `/chat/:namespace` with rooms, as described in the README. */
+/** The demo chat: `/chat/:namespace` with rooms, as described in docs/demo.md. */
 export function registerChat(gateway: Gateway): void {
+  // Rooms track presence (the dashboard shows who is in one, by name) and keep recent messages,
+  // which members may read and which a reconnecting page recovers. A client may subscribe to
+  // the rooms of its own chat only.
+  gateway.channel('chat:*', {
+    subscribe: isRoomOf,
+    presence: true,
+    history: roomHistory,
+    clientHistory: true,
+  });
+
   const chat = gateway.namespace('/chat/:namespace');
 
   chat.onConnect((conn) => {
     conn.send('system.welcome', { msg: `Welcome to ${conn.params.namespace}, ${conn.id}` });
   });
 
-  chat.on('room.join', { schema: roomPayload }, async ({ room }, conn) => {
-    await conn.join(channelOf(conn, room));
+  chat.on('room.join', { schema: joinPayload }, async ({ room, name }, conn) => {
+    if (name !== undefined) conn.state.name = name;
+    const channel = channelOf(conn, room);
+    const current = nameOf(conn);
+    await conn.join(channel, current === undefined ? undefined : { name: current });
     conn.send('room.joined', { room });
-    return { room };
+    return { room, channel, from: senderOf(conn), ...(current !== undefined && { name: current }) };
   });
 
-  chat.on('room.leave', { schema: roomPayload }, async ({ room }, conn) => {
+  chat.on('room.leave', { schema: leavePayload }, async ({ room }, conn) => {
     await conn.leave(channelOf(conn, room));
     conn.send('room.left', { room });
     return { room };
   });
 
   chat.on('message.send', { schema: messagePayload }, async ({ room, text }, conn) => {
+    const name = nameOf(conn);
     await gateway.publish(channelOf(conn, room), 'message.receive', {
-      from: conn.identity.userId ?? conn.id,
+      from: senderOf(conn),
+      ...(name !== undefined && { name }),
       text,
       room,
     });

@@ -19,6 +19,10 @@ export interface DemoServer {
 
 const staticFiles: Record<string, { file: URL; type: string }> = {
   '/': { file: new URL('../public/index.html', import.meta.url), type: 'text/html; charset=utf-8' },
+  '/chat.js': {
+    file: new URL('../public/chat.js', import.meta.url),
+    type: 'text/javascript; charset=utf-8',
+  },
   // The client SDK's browser bundle (`npm run build` makes it).
   '/herald-client.js': {
     file: new URL(import.meta.resolve('@herald/client/browser')),

@@ -20,7 +20,11 @@ describe('demo chat protocol', () => {
       expect(
         (await client.request({ type: 'event', event: 'room.join', payload: { room: 'general' } }))
           .payload,
-      ).toEqual({ room: 'general' });
+      ).toEqual({
+        room: 'general',
+        channel: expect.stringMatching(/^chat:(lobby|elsewhere):general$/),
+        from: expect.any(String),
+      });
       expect((await client.waitFor((f) => f.event === 'room.joined')).payload).toEqual({
         room: 'general',
       });
@@ -80,6 +84,105 @@ describe('demo chat protocol', () => {
     });
     expect((await ada.waitFor((f) => f.event === 'message.receive')).payload).toMatchObject({
       from: 'ada',
+    });
+  });
+});
+
+describe('demo chat names, validation and rooms', () => {
+  async function joined(name?: string, chat = 'lobby') {
+    const client = await TestClient.connect(`ws://127.0.0.1:${demo.port}/chat/${chat}`);
+    const payload = name === undefined ? { room: 'general' } : { room: 'general', name };
+    const ack = await client.request({ type: 'event', event: 'room.join', payload });
+    return { client, ack };
+  }
+
+  it('carries the display name given with room.join, trimmed, in messages and presence', async () => {
+    demo = await startDemo(0, '127.0.0.1', { logLevel: 'silent' });
+    const { client: ada, ack } = await joined('  Ada Lovelace ');
+    expect(ack.payload).toMatchObject({ name: 'Ada Lovelace', channel: 'chat:lobby:general' });
+    const { client: bob } = await joined();
+    await ada.request({
+      type: 'event',
+      event: 'message.send',
+      payload: { room: 'general', text: '  hi  ' },
+    });
+    const received = await bob.waitFor((f) => f.event === 'message.receive');
+    expect(received.payload).toEqual({
+      from: (ack.payload as { from: string }).from,
+      name: 'Ada Lovelace',
+      text: 'hi',
+      room: 'general',
+    });
+    expect(received.meta).toMatchObject({ offset: 1, ts: expect.any(Number) });
+    const present = await demo.gateway.presence('chat:lobby:general');
+    expect(present.map((client) => client.info).sort()).toEqual([
+      { name: 'Ada Lovelace' },
+      undefined,
+    ]);
+  });
+
+  it.each([
+    ['   ', 'must not be blank'],
+    ['x'.repeat(33), 'must be at most 32 characters'],
+    ['Ada\u0007', 'must not contain control characters'],
+    ['Ada\nBob', 'must not contain control characters'],
+    ['\u202Eevil', 'must not contain control characters'],
+  ])('refuses the display name %j with the reason', async (name, reason) => {
+    demo = await startDemo(0, '127.0.0.1', { logLevel: 'silent' });
+    const { ack } = await joined(name);
+    expect(ack).toMatchObject({
+      code: 'WS_MESSAGE_INVALID',
+      details: [{ path: 'payload.name', message: expect.stringContaining(reason) }],
+    });
+  });
+
+  it('refuses whitespace-only messages and room names with colons', async () => {
+    demo = await startDemo(0, '127.0.0.1', { logLevel: 'silent' });
+    const { client } = await joined('Ada');
+    const blank = await client.request({
+      type: 'event',
+      event: 'message.send',
+      payload: { room: 'general', text: ' \n\t ' },
+    });
+    expect(blank).toMatchObject({
+      code: 'WS_MESSAGE_INVALID',
+      details: [{ path: 'payload.text', message: 'must not be blank' }],
+    });
+    const colon = await client.request({
+      type: 'event',
+      event: 'room.join',
+      payload: { room: 'b:general' },
+    });
+    expect(colon).toMatchObject({
+      code: 'WS_MESSAGE_INVALID',
+      details: [{ path: 'payload.room', message: expect.stringContaining('colons') }],
+    });
+  });
+
+  it('lets a client subscribe to the rooms of its own chat only, and read their history', async () => {
+    demo = await startDemo(0, '127.0.0.1', { logLevel: 'silent' });
+    const { client: ada } = await joined('Ada');
+    await ada.request({
+      type: 'event',
+      event: 'message.send',
+      payload: { room: 'general', text: 'kept' },
+    });
+    const { client: outsider } = await joined('Eve', 'elsewhere');
+    const refused = await outsider.request({ type: 'subscribe', channel: 'chat:lobby:general' });
+    expect(refused.code).toBe('WS_FORBIDDEN');
+    const late = await TestClient.connect(`ws://127.0.0.1:${demo.port}/chat/lobby`);
+    expect((await late.request({ type: 'subscribe', channel: 'chat:lobby:general' })).type).toBe(
+      'ack',
+    );
+    const history = await late.request({ type: 'history', channel: 'chat:lobby:general' });
+    expect(history.payload).toMatchObject({
+      publications: [
+        {
+          event: 'message.receive',
+          payload: { name: 'Ada', text: 'kept' },
+          meta: { offset: 1, ts: expect.any(Number) },
+        },
+      ],
     });
   });
 });
