@@ -21,13 +21,20 @@ afterEach(async () => {
   demo = undefined;
 });
 
-/** The demo with a chat client in room `general` of chat `lobby`, and the dashboard open. */
-async function dashboardWithClient(options: DemoOptions = {}) {
+/**
+ * The demo with a chat client in room `general` of chat `lobby`, and the dashboard open;
+ * `prepare` runs on the page before it loads.
+ */
+async function dashboardWithClient(
+  options: DemoOptions = {},
+  prepare: (page: Page) => Promise<void> = async () => {},
+) {
   demo = await startDemo(0, '127.0.0.1', { logLevel: 'silent' }, options);
   const client = await TestClient.connect(`ws://127.0.0.1:${demo.port}/chat/lobby`);
   await client.request({ type: 'event', event: 'room.join', payload: { room: 'general' } });
   const [connection] = await demo.gateway.fetchConnections();
   page = await browser.newPage();
+  await prepare(page);
   await page.goto(`http://127.0.0.1:${demo.port}/dashboard`);
   return { client, id: connection?.id ?? '', page };
 }
@@ -81,5 +88,68 @@ describe('dashboard page in Chromium', () => {
     await page.click('#key-form button');
     await expect.poll(() => page.locator('#connections').textContent()).toContain(id);
     expect(await page.locator('#key-panel').isVisible()).toBe(false);
+  });
+});
+
+describe('dashboard page against the demo chat in Chromium', () => {
+  it('counts as present every subscriber of a chat room, with its name', async () => {
+    const { page } = await dashboardWithClient();
+    const named = await TestClient.connect(`ws://127.0.0.1:${demo!.port}/chat/lobby`);
+    await named.request({
+      type: 'event',
+      event: 'room.join',
+      payload: { room: 'general', name: 'Ada' },
+    });
+    await expect
+      .poll(() => page.locator('#channels').textContent())
+      .toContain('chat:lobby:general2');
+    await page.click('#channels button');
+    await expect
+      .poll(() => page.locator('#presence-stats').textContent())
+      .toContain('2 connections');
+    expect(await page.locator('#presence tr').count()).toBe(2);
+    expect(await page.locator('#presence').textContent()).toContain('{"name":"Ada"}');
+  });
+
+  it('says when the key is wrong and stops asking the API until another is entered', async () => {
+    // The page's clock is driven by the test, and its API calls are counted as they are made.
+    const { id, page } = await dashboardWithClient({ apiKey: 'demo-key' }, async (page) => {
+      await page.clock.install();
+      await page.addInitScript(() => {
+        const counted = { calls: 0 };
+        const fetchApi = window.fetch.bind(window);
+        Object.assign(window, { counted });
+        window.fetch = (input, init) => {
+          counted.calls += 1;
+          return fetchApi(input, init);
+        };
+      });
+    });
+    const apiCalls = () =>
+      page.evaluate(() => (window as unknown as { counted: { calls: number } }).counted.calls);
+    await expect
+      .poll(() => page.locator('#key-message').textContent())
+      .toBe('This API needs a key.');
+    await page.fill('#key-form [name=key]', 'not-the-key');
+    await page.click('#key-form button');
+    await expect
+      .poll(() => page.locator('#key-message').textContent())
+      .toBe('Wrong API key: the API refused it. Enter the right key.');
+    expect(await page.locator('#key-message').getAttribute('class')).toBe('message error');
+    expect(await page.locator('#status').textContent()).toBe('wrong API key: updates paused');
+    const afterRefusal = await apiCalls();
+    await page.clock.runFor(10_000); // ten polling periods
+    expect(await apiCalls()).toBe(afterRefusal);
+
+    await page.fill('#key-form [name=key]', 'demo-key');
+    await page.click('#key-form button');
+    await expect.poll(() => page.locator('#connections').textContent()).toContain(id);
+    // Polling runs again.
+    await expect
+      .poll(async () => {
+        await page.clock.runFor(1_000);
+        return apiCalls();
+      })
+      .toBeGreaterThan(afterRefusal + 3);
   });
 });
