@@ -33,10 +33,14 @@ export interface PresenceClient {
 
 /** Ack payload of `subscribe`. `offset`/`epoch` are set on channels with history. */
 export interface SubscribeResult {
-  /** Set when the subscribe carried `since`: whether every missed publication is in `publications`. */
+  /**
+   * Set when the subscribe carried `since`: whether every missed publication is delivered, in
+   * `publications` or, when they do not fit in one answer, as publication frames right after it.
+   */
   recovered?: boolean;
   offset?: number;
   epoch?: string;
+  /** The missed publications when they fit in one answer; otherwise empty (they follow the ack). */
   publications?: ChannelPublication[];
 }
 
@@ -45,6 +49,11 @@ export interface HistoryResult {
   publications: ChannelPublication[];
   offset: number;
   epoch: string;
+  /**
+   * Set when more publications lie beyond this page in the direction read: send it as `since`
+   * (with the same `reverse`) for the next page.
+   */
+  next?: StreamPosition;
 }
 
 /** Ack payload of `presence`. */

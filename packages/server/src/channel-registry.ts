@@ -21,8 +21,8 @@ interface ChannelEntry {
 
 export class ChannelRegistry {
   private readonly entries = new Map<string, ChannelEntry>();
-  /** Subscribers whose deliveries are held back while their subscription is being recovered. */
-  private readonly held = new Map<string, Map<Subscriber, EncodedFrame[]>>();
+  /** Subscribers whose deliveries go elsewhere while their subscription is being recovered. */
+  private readonly held = new Map<string, Map<Subscriber, (frame: EncodedFrame) => void>>();
 
   constructor(private readonly broker: Broker) {}
 
@@ -55,23 +55,20 @@ export class ChannelRegistry {
     return this.entries.keys();
   }
 
-  /** From now on, keeps `subscriber`'s deliveries on `channel` instead of delivering them. */
-  hold(channel: string, subscriber: Subscriber): void {
-    let held = this.held.get(channel);
-    if (!held) {
-      held = new Map();
-      this.held.set(channel, held);
-    }
-    if (!held.has(subscriber)) held.set(subscriber, []);
-  }
-
-  /** Stops holding and hands back what was held, in delivery order. */
-  release(channel: string, subscriber: Subscriber): EncodedFrame[] {
-    const held = this.held.get(channel);
-    const frames = held?.get(subscriber) ?? [];
-    held?.delete(subscriber);
-    if (held?.size === 0) this.held.delete(channel);
-    return frames;
+  /**
+   * From now on, hands `subscriber`'s deliveries on `channel` to `keep` instead, until the
+   * returned function is called. While one hold lasts, another for the same subscriber and
+   * channel is a no-op (its release too).
+   */
+  hold(channel: string, subscriber: Subscriber, keep: (frame: EncodedFrame) => void): () => void {
+    const held = this.held.get(channel) ?? new Map<Subscriber, (frame: EncodedFrame) => void>();
+    this.held.set(channel, held);
+    if (held.has(subscriber)) return () => undefined;
+    held.set(subscriber, keep);
+    return () => {
+      held.delete(subscriber);
+      if (held.size === 0) this.held.delete(channel);
+    };
   }
 
   deliver(publication: Publication): void {
@@ -82,8 +79,8 @@ export class ChannelRegistry {
     const held = this.held.size > 0 ? this.held.get(publication.channel) : undefined;
     for (const subscriber of entry.subscribers) {
       if (subscriber.id === except) continue;
-      const waiting = held?.get(subscriber);
-      if (waiting) waiting.push(encoded);
+      const keep = held?.get(subscriber);
+      if (keep) keep(encoded);
       else subscriber.deliver(encoded);
     }
   }

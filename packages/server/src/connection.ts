@@ -53,6 +53,10 @@ const defaultRequestTimeout = 10_000;
 /** After a 4009 close frame, how long a slow reader gets before the socket is destroyed. */
 const slowConsumerGrace = 1_000;
 
+function ackFrame(id: FrameId, payload: unknown): ServerFrame {
+  return payload === undefined ? { type: 'ack', id } : { type: 'ack', id, payload };
+}
+
 /** One client socket on a namespace. */
 export class Connection implements Subscriber {
   readonly id: string;
@@ -224,10 +228,37 @@ export class Connection implements Subscriber {
 
   reply(id: FrameId | undefined, payload: unknown): void {
     if (id === undefined) return;
-    this.sendFrame(
-      payload === undefined ? { type: 'ack', id } : { type: 'ack', id, payload },
-      false,
-    );
+    this.sendFrame(ackFrame(id, payload), false);
+  }
+
+  /**
+   * Acks a client request once the outbound queue has room for the answer, so that an answer,
+   * however large, never overflows it (see `sendWhenRoom`).
+   */
+  async answer(id: FrameId | undefined, payload: unknown): Promise<void> {
+    if (id !== undefined) await this.sendWhenRoom(new EncodedFrame(ackFrame(id, payload)));
+  }
+
+  /**
+   * Queues a frame the client asked for once it fits in half the outbound queue's limits (the
+   * other half stays for live traffic); resolves false if the connection closed first.
+   */
+  sendWhenRoom(frame: EncodedFrame): Promise<boolean> {
+    if (this.closing) return Promise.resolve(false);
+    return this.queue.pushWhenRoom(frame.bytesFor(this.codec, this.deflateFrom));
+  }
+
+  /** The bytes one answer should stay within: half the outbound queue. */
+  get answerBudget(): number {
+    return this.namespace.options.backpressure.maxQueueBytes / 2;
+  }
+
+  /**
+   * A publication held back for this client (while a subscription recovers) that no longer fits
+   * in the queue limits: dropped and counted under `drop`, otherwise a slow-consumer close.
+   */
+  refuseHeld(): void {
+    this.queue.refuse(true);
   }
 
   replyError(

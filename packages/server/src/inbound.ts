@@ -23,7 +23,7 @@ export interface InboundSecurity {
   /** Throws a HeraldError when the connection may not subscribe to `channel`. */
   authorizeSubscribe(connection: Connection, channel: string): Promise<void>;
 }
-type Reply = (payload: unknown) => void;
+type Reply = (payload: unknown) => Promise<void>;
 
 /**
  * Handles one WebSocket message from a client: decode, validate, dispatch by frame type.
@@ -96,7 +96,7 @@ function dispatch(
     case 'unsubscribe':
       return answer(connection, frame, async (reply) => {
         await connection.leave(frame.channel);
-        reply({});
+        await reply({});
       });
     case 'publish':
       return answer(connection, frame, async (reply) =>
@@ -121,7 +121,8 @@ function dispatch(
 
 /**
  * Runs a channel request; the action answers through `reply` itself, so that a subscribe can
- * send its ack before the publications it held back.
+ * send its ack before the publications it held back. Answers wait for room in the connection's
+ * outbound queue rather than overflow it.
  */
 async function answer(
   connection: Connection,
@@ -132,7 +133,7 @@ async function answer(
   if (!connection.isOpen) return;
   try {
     refuseReserved(frame.channel);
-    await action((payload) => connection.reply(frame.id, payload));
+    await action((payload) => connection.answer(frame.id, payload));
   } catch (error) {
     connection.replyError(frame.id, isHeraldError(error) ? error : internalError());
     // Unexpected faults go on to the gateway, which logs them.

@@ -25,6 +25,12 @@ export interface OutboundEvents {
   onWritten(frames: number): void;
 }
 
+/** A frame the client asked for, waiting for room in the queue. */
+interface WaitingAnswer {
+  frame: Buffer;
+  settle(queued: boolean): void;
+}
+
 /**
  * One socket's bounded outbound queue. Frames are already-framed WebSocket bytes (often shared
  * by many queues); they leave in one corked write per flush, and wait for 'drain' when the
@@ -35,6 +41,8 @@ export class OutboundQueue {
   private bytes = 0;
   private waitingForDrain = false;
   private closed = false;
+  private answers: WaitingAnswer[] = [];
+  private answerBytes = 0;
 
   constructor(
     private readonly socket: Duplex,
@@ -61,27 +69,55 @@ export class OutboundQueue {
     const full =
       this.pendingBytes + frame.length > maxQueueBytes * scale ||
       this.frames.length + 1 > maxQueueMessages * scale;
-    if (full) {
-      if (strategy === 'drop' && droppable) {
-        this.events.onDropped();
-        return false;
-      }
-      return this.overflow();
-    }
-    this.frames.push(frame);
-    this.bytes += frame.length;
-    if (!this.waitingForDrain) this.scheduler.markDirty(this);
+    if (full) return this.refuse(droppable);
+    this.enqueue(frame);
     return true;
+  }
+
+  /**
+   * Queues a frame the client asked for (an answer, or one part of a long one) once it fits in
+   * half the limits, leaving the other half to everything else: such frames are never dropped and
+   * do not overflow the queue, they wait, in the order given. A frame larger than half the limits
+   * goes alone, once nothing else is waiting to be written. What waits is bounded by the limits
+   * too: past them the client asks faster than it reads, and is closed as a slow consumer.
+   * Resolves true once the frame is queued, false if the queue closed first.
+   */
+  pushWhenRoom(frame: Buffer): Promise<boolean> {
+    if (this.closed) return Promise.resolve(false);
+    const { maxQueueBytes, maxQueueMessages } = this.limits;
+    const backlog =
+      this.answers.length > 0 &&
+      (this.answerBytes + frame.length > maxQueueBytes ||
+        this.answers.length + 1 > maxQueueMessages);
+    if (backlog) return Promise.resolve(this.overflow());
+    return new Promise((settle) => {
+      this.answers.push({ frame, settle });
+      this.answerBytes += frame.length;
+      this.admitAnswers();
+    });
+  }
+
+  /** What a frame that does not fit gets: dropped under `drop` when droppable, else 4009. */
+  refuse(droppable: boolean): false {
+    if (this.closed) return false;
+    if (this.limits.strategy === 'drop' && droppable) {
+      this.events.onDropped();
+      return false;
+    }
+    return this.overflow();
   }
 
   /** Writes what is queued, unless the socket asked to wait for 'drain'. */
   flush(): void {
-    if (this.closed || this.waitingForDrain || this.frames.length === 0) return;
-    this.writeAll();
-    if (this.socket.writableNeedDrain) {
-      this.waitingForDrain = true;
-      this.socket.once('drain', this.onDrain);
+    if (this.closed || this.waitingForDrain) return;
+    if (this.frames.length > 0) {
+      this.writeAll();
+      if (this.socket.writableNeedDrain) {
+        this.waitingForDrain = true;
+        this.socket.once('drain', this.onDrain);
+      }
     }
+    this.admitAnswers();
   }
 
   /** Writes everything now, ignoring backpressure: used right before a close frame. */
@@ -95,6 +131,33 @@ export class OutboundQueue {
     this.frames = [];
     this.bytes = 0;
     this.socket.off('drain', this.onDrain);
+    for (const answer of this.answers.splice(0)) answer.settle(false);
+    this.answerBytes = 0;
+  }
+
+  private enqueue(frame: Buffer): void {
+    this.frames.push(frame);
+    this.bytes += frame.length;
+    if (!this.waitingForDrain) this.scheduler.markDirty(this);
+  }
+
+  private admitAnswers(): void {
+    for (let next = this.answers[0]; next && this.hasRoomFor(next.frame); next = this.answers[0]) {
+      this.answers.shift();
+      this.answerBytes -= next.frame.length;
+      this.enqueue(next.frame);
+      next.settle(true);
+    }
+  }
+
+  private hasRoomFor(frame: Buffer): boolean {
+    const { strategy, maxQueueBytes, maxQueueMessages } = this.limits;
+    if (this.closed || (strategy === 'disconnect' && this.waitingForDrain)) return false;
+    if (this.frames.length === 0 && !this.waitingForDrain) return true;
+    return (
+      this.pendingBytes + frame.length <= maxQueueBytes / 2 &&
+      this.frames.length + 1 <= maxQueueMessages / 2
+    );
   }
 
   private writeAll(): void {

@@ -267,6 +267,12 @@ describe('channel options validation', () => {
       createGateway({ channels: { policies: { 'x:*': { history: { size: 0 } } } } }),
     ).toThrow(/channels\.policies\.x:\*\.history\.size/);
     expect(() =>
+      createGateway({ channels: { policies: { 'x:*': { recoveryMaxBytes: 0 } } } }),
+    ).toThrow(/channels\.policies\.x:\*\.recoveryMaxBytes/);
+    expect(() =>
+      createGateway({ channels: { default: { recoveryMaxPublications: 1.5 } } }),
+    ).toThrow(/channels\.default\.recoveryMaxPublications/);
+    expect(() =>
       createGateway({
         channels: { policies: { 'x:*': { subscribe: 'subscribers' as 'everyone' } } },
       }),

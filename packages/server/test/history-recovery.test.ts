@@ -252,7 +252,15 @@ describe('history and recovery', () => {
       publications: [
         { event: 'tick', payload: { seq: 8 }, meta: { offset: 9, epoch, ts: expect.any(Number) } },
       ],
+      next: { offset: 9, epoch },
     });
+    const last = await client.request({
+      type: 'history',
+      channel: 'feed:h',
+      since: { offset: 9, epoch },
+    });
+    expect(last.payload).toMatchObject({ offset: 10, publications: [{ meta: { offset: 10 } }] });
+    expect(last.payload).not.toHaveProperty('next');
     const bad = await client.request({
       type: 'history',
       channel: 'feed:h',

@@ -50,6 +50,13 @@ export interface ChannelPolicy {
   clientHistory?: boolean;
   /** Subscribes with `since` replay what was missed. Default: on when `history` is set. */
   recovery?: boolean;
+  /** Most missed publications a subscribe recovers; a larger gap is `recovered: false`. Default 1,000. */
+  recoveryMaxPublications?: number;
+  /**
+   * Most bytes of missed publications (as encoded for the client) a subscribe recovers; a larger
+   * gap is `recovered: false`. Default 4 MiB.
+   */
+  recoveryMaxBytes?: number;
   /** Most subscribers on this node; 0 or absent: no limit. */
   maxSubscribers?: number;
 }
@@ -65,6 +72,8 @@ export interface EffectivePolicy {
   history: HistoryRetention | undefined;
   clientHistory: boolean;
   recovery: boolean;
+  recoveryMaxPublications: number;
+  recoveryMaxBytes: number;
   maxSubscribers: number;
 }
 
@@ -111,6 +120,8 @@ function effectivePolicy(policy: ChannelPolicy = {}): EffectivePolicy {
     history: policy.history && { size: policy.history.size, ttl: policy.history.ttl ?? 0 },
     clientHistory: policy.clientHistory ?? false,
     recovery: policy.recovery ?? policy.history !== undefined,
+    recoveryMaxPublications: policy.recoveryMaxPublications ?? 1_000,
+    recoveryMaxBytes: policy.recoveryMaxBytes ?? 4 * 1024 * 1024,
     maxSubscribers: policy.maxSubscribers ?? 0,
   };
 }

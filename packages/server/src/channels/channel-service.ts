@@ -17,7 +17,7 @@ import { HeraldError } from '../errors.js';
 import { validatePayload } from '../schema.js';
 import { authorizePublish, authorizeRead, authorizeSubscribe } from './access.js';
 import { ChannelPolicies, type ChannelsOptions, type ResolvedChannel } from './channel-policy.js';
-import { readHistory, type HistoryOptions } from './history.js';
+import { readHistory, readHistoryPage, type HistoryOptions } from './history.js';
 import { PresenceTracker } from './presence.js';
 import { joinStream } from './recovery.js';
 import { SubscriptionTokenVerifier } from './subscription-token.js';
@@ -55,7 +55,7 @@ export class ChannelService {
   async subscribe(
     connection: Connection,
     frame: SubscribeFrame,
-    reply: (result: SubscribeResult) => void,
+    reply: (result: SubscribeResult) => Promise<void>,
   ): Promise<void> {
     const channel = this.resolveFor(connection, frame.channel);
     await authorizeSubscribe(connection, channel, frame.token, this.tokens);
@@ -82,7 +82,7 @@ export class ChannelService {
       return;
     }
     await connection.join(channel.name, frame.info);
-    reply(frame.since ? { recovered: false } : {});
+    await reply(frame.since ? { recovered: false } : {});
   }
 
   async publishFrom(connection: Connection, frame: PublishFrame): Promise<Partial<StreamPosition>> {
@@ -107,7 +107,12 @@ export class ChannelService {
       channel.policy.history !== undefined && channel.policy.clientHistory,
       'history',
     );
-    return readHistory(this.broker, connection.internalChannel(channel.name), frame);
+    return readHistoryPage(
+      this.broker,
+      connection.internalChannel(channel.name),
+      frame,
+      connection,
+    );
   }
 
   async presenceFor(

@@ -1,5 +1,13 @@
-import type { ChannelPublication, HistoryResult, StreamPosition } from '@herald/protocol';
+import {
+  FieldLimits,
+  type ChannelPublication,
+  type Codec,
+  type HistoryResult,
+  type StreamPosition,
+} from '@herald/protocol';
 import type { Broker, Publication } from '../broker/broker.js';
+import type { Connection } from '../connection.js';
+import { readBounded } from './bounded-read.js';
 
 export interface HistoryOptions {
   /** Forward: publications after this position; with `reverse`: before it. */
@@ -9,9 +17,25 @@ export interface HistoryOptions {
   reverse?: boolean;
 }
 
+/** Room kept in an answer's budget for what surrounds its publications (ack, id, position). */
+const envelopeBytes = 512;
+
 /** The form a publication takes inside an ack: its channel is the request's. */
 export function toChannelPublication(publication: Publication): ChannelPublication {
   return { event: publication.event, payload: publication.payload, meta: publication.meta };
+}
+
+/** What a publication adds to an ack in `codec`: its encoding and a separator. */
+export function sizeInAck(codec: Codec): (publication: Publication) => number {
+  return (publication) => {
+    const data = codec.encode(toChannelPublication(publication));
+    return (typeof data === 'string' ? Buffer.byteLength(data) : data.byteLength) + 1;
+  };
+}
+
+/** The bytes of publications one ack to `connection` may carry. */
+export function ackBudget(connection: Connection): number {
+  return connection.answerBudget - envelopeBytes;
 }
 
 /**
@@ -35,4 +59,34 @@ export async function readHistory(
     offset: page.offset,
     epoch: page.epoch,
   };
+}
+
+/**
+ * One page of history for a client: at most `limit` publications (FieldLimits.historyLimit when
+ * absent) within the connection's answer budget (at least one publication). `next` is set when
+ * more follow in the direction read; it is the `since` of the next page.
+ */
+export async function readHistoryPage(
+  broker: Broker,
+  channel: string,
+  options: HistoryOptions,
+  connection: Connection,
+): Promise<HistoryResult> {
+  const { since, limit = FieldLimits.historyLimit, reverse } = options;
+  const bounds = {
+    count: limit,
+    bytes: ackBudget(connection),
+    sizeOf: sizeInAck(connection.codec),
+  };
+  let read = await readBounded(broker, channel, { since: since?.offset, reverse }, bounds);
+  if (since && read.epoch !== since.epoch)
+    read = await readBounded(broker, channel, { reverse }, bounds);
+  const result: HistoryResult = {
+    publications: read.publications.map(toChannelPublication),
+    offset: read.offset,
+    epoch: read.epoch,
+  };
+  const last = read.publications[read.publications.length - 1]?.meta.offset;
+  if (read.more && last !== undefined) result.next = { offset: last, epoch: read.epoch };
+  return result;
 }

@@ -44,6 +44,8 @@ export const channelPolicySchema = z.strictObject({
     .optional(),
   clientHistory: z.boolean().optional(),
   recovery: z.boolean().optional(),
+  recoveryMaxPublications: z.number().int().positive().max(1_000_000).optional(),
+  recoveryMaxBytes: z.number().int().positive().optional(),
   maxSubscribers: z.number().int().min(0).optional(),
 });
 

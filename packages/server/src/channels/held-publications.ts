@@ -1,0 +1,37 @@
+import type { Connection } from '../connection.js';
+import type { EncodedFrame } from '../encoded-frame.js';
+
+/**
+ * A channel's live publications for one connection, kept back while its subscription recovers
+ * so that they follow the missed ones. Bounded like the connection's outbound queue: past its
+ * limits a publication is refused as the queue would refuse it (dropped under `drop`, otherwise
+ * the connection is closed as a slow consumer): the client reads slower than the channel goes.
+ */
+export class HeldPublications {
+  private readonly frames: EncodedFrame[] = [];
+  private bytes = 0;
+
+  constructor(private readonly connection: Connection) {}
+
+  readonly keep = (frame: EncodedFrame): void => {
+    const { maxQueueBytes, maxQueueMessages } = this.connection.namespace.options.backpressure;
+    const size = this.sizeOf(frame);
+    if (this.bytes + size > maxQueueBytes || this.frames.length + 1 > maxQueueMessages) {
+      this.connection.refuseHeld();
+      return;
+    }
+    this.frames.push(frame);
+    this.bytes += size;
+  };
+
+  /** The oldest publication held, handed over. */
+  take(): EncodedFrame | undefined {
+    const frame = this.frames.shift();
+    if (frame) this.bytes -= this.sizeOf(frame);
+    return frame;
+  }
+
+  private sizeOf(frame: EncodedFrame): number {
+    return frame.bytesFor(this.connection.codec, this.connection.deflateFrom).length;
+  }
+}
