@@ -41,7 +41,7 @@ export async function serve(config: ServeConfig): Promise<Gateway> {
 const listenProblems: Record<string, string> = {
   EADDRINUSE: 'the port is already in use',
   EACCES: 'permission denied (ports below 1024 need privileges)',
-  EADDRNOTAVAIL: 'the address is not one of this machine',
+  EADDRNOTAVAIL: 'the address does not belong to this machine',
   ENOTFOUND: 'the host name does not resolve',
 };
 

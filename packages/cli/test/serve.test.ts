@@ -112,7 +112,7 @@ describe('herald serve', () => {
     expect(result.stderr).not.toContain('s3cret');
   });
 
-  it('exits 4 naming the address when the port is taken', async () => {
+  it("exits 4 naming the address when the port is taken or not this machine's", async () => {
     const taken: Server = createServer();
     await new Promise<void>((resolve) => taken.listen(0, '127.0.0.1', resolve));
     cleanup.push(() => new Promise((resolve) => taken.close(() => resolve())));
@@ -121,6 +121,13 @@ describe('herald serve', () => {
     expect(result.code).toBe(4);
     expect(result.stderr).toBe(
       `herald: cannot listen on 127.0.0.1:${port}: the port is already in use\n`,
+    );
+
+    // 192.0.2.1 is reserved for documentation (RFC 5737): never a local address.
+    const elsewhere = await runCli(['serve', '--host', '192.0.2.1']);
+    expect(elsewhere.code).toBe(4);
+    expect(elsewhere.stderr).toBe(
+      'herald: cannot listen on 192.0.2.1:0: the address does not belong to this machine\n',
     );
   });
 });

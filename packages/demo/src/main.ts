@@ -23,7 +23,7 @@ try {
   demo = await startDemo(port, host, {}, { apiKey });
 } catch (error) {
   const { syscall, code, message } = error as NodeJS.ErrnoException;
-  if (syscall === 'listen') {
+  if (syscall === 'listen' || syscall === 'getaddrinfo') {
     const problem = code === 'EADDRINUSE' ? 'the port is already in use' : message;
     fail(`cannot listen on ${host}:${port}: ${problem}`, 4);
   }

@@ -69,6 +69,13 @@ describe('the demo start-up', () => {
     });
   });
 
+  it('says when WS_HOST is not an address of this machine, with exit 4', async () => {
+    // 192.0.2.1 is reserved for documentation (RFC 5737): never a local address.
+    const result = await runDemo({ WS_HOST: '192.0.2.1', WS_PORT: '0' });
+    expect(result.code).toBe(4);
+    expect(result.stderr).toMatch(/^herald demo: cannot listen on 192\.0\.2\.1:0: .+\n$/);
+  });
+
   it('takes an empty WS_PORT as unset: the default port 8080', async () => {
     // 8080 is taken (by this test, or already by someone else): the demo must try it and say so.
     await hold(8080);
