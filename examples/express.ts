@@ -1,8 +1,10 @@
 /**
  * Herald beside an Express app: Express serves HTTP routes, Herald takes the WebSocket
- * upgrades on the same port. Run: `npm run build && node --import tsx examples/express.ts`.
+ * upgrades on the same port. Run: `npm run build && node --import tsx examples/express.ts`
+ * (`PORT` chooses the port, default 3000; 0 takes a free one).
  */
 import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import express from 'express';
 import { z } from 'zod';
 import { createGateway, type Gateway } from '@herald/server';
@@ -32,5 +34,8 @@ export function createApp(): { server: Server; gateway: Gateway } {
 
 if (import.meta.url === `file://${process.argv[1]}`) {
   const { server } = createApp();
-  server.listen(Number(process.env.PORT ?? 3000), () => console.log('Express + Herald on :3000'));
+  server.listen(Number(process.env.PORT ?? 3000), () => {
+    const { port } = server.address() as AddressInfo;
+    console.log(`Express + Herald on :${port}`);
+  });
 }

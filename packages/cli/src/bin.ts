@@ -1,10 +1,20 @@
 #!/usr/bin/env node
-import { Command } from 'commander';
-import { BrokerUnavailableError } from './broker.js';
-import { loadServeConfig, ServeConfigError } from './config.js';
+import { readFileSync } from 'node:fs';
+import { Command, CommanderError } from 'commander';
+import { ConfigError } from '@herald/server';
+import { loadServeConfig } from './config.js';
+import { CliError, ExitCode } from './errors.js';
 import { serve } from './serve.js';
 
-const program = new Command('herald').description('Herald real-time WebSocket gateway');
+const { version } = JSON.parse(
+  readFileSync(new URL('../package.json', import.meta.url), 'utf8'),
+) as { version: string };
+
+// exitOverride: every failure, commander's own included, ends in the catch below with its code.
+const program = new Command('herald')
+  .description('Herald real-time WebSocket gateway')
+  .version(version, '-V, --version', 'print the version of @herald/cli')
+  .exitOverride();
 
 program
   .command('serve')
@@ -13,17 +23,22 @@ program
   .option('-p, --port <port>', 'port to listen on (overrides WS_PORT)')
   .option('-H, --host <host>', 'address to listen on (overrides WS_HOST)')
   .action(async (options: { config?: string; port?: string; host?: string }) => {
-    const env = { ...process.env };
-    if (options.port) env.WS_PORT = options.port;
-    if (options.host) env.WS_HOST = options.host;
-    await serve(await loadServeConfig(options.config, env));
+    const { config, ...flags } = options;
+    await serve(await loadServeConfig(config, process.env, flags));
   });
 
 program.parseAsync().catch((error: unknown) => {
-  const known =
-    error instanceof ServeConfigError ||
-    error instanceof BrokerUnavailableError ||
-    (error as Error).name === 'ConfigError';
-  process.stderr.write(`herald: ${known ? (error as Error).message : String(error)}\n`);
-  process.exit(known ? 2 : 1);
+  process.exit(report(error));
 });
+
+/** Writes what went wrong to stderr (commander already has) and says which code to exit with. */
+function report(error: unknown): ExitCode {
+  if (error instanceof CommanderError) {
+    return error.exitCode === 0 ? ExitCode.ok : ExitCode.badConfig;
+  }
+  const known = error instanceof CliError || error instanceof ConfigError;
+  const message = known ? error.message : String(error);
+  for (const line of message.split('\n')) process.stderr.write(`herald: ${line}\n`);
+  if (error instanceof CliError) return error.exitCode;
+  return known ? ExitCode.badConfig : ExitCode.failure;
+}

@@ -1,10 +1,14 @@
-import { readFile } from 'node:fs/promises';
 import {
+  ConfigError,
   gatewayOptionsFromEnv,
+  listenAddressFromEnv,
+  namespacePatternSchema,
   type GatewayOptions,
   type NamespaceOptionsInput,
 } from '@herald/server';
-import type { BrokerSpec } from './broker.js';
+import { brokerTypes, type BrokerSpec } from './broker.js';
+import { portSchema, readServeFile, type ServeFile } from './config-file.js';
+import { ServeConfigError } from './errors.js';
 
 /** What `herald serve` runs: where to listen, the broker, gateway options and namespaces. */
 export interface ServeConfig {
@@ -16,7 +20,11 @@ export interface ServeConfig {
   namespaces: Record<string, NamespaceOptionsInput>;
 }
 
-export class ServeConfigError extends Error {}
+/** `--port` and `--host` as typed on the command line. */
+export interface ServeFlags {
+  port?: string;
+  host?: string;
+}
 
 type Env = Record<string, string | undefined>;
 type Json = Record<string, unknown>;
@@ -35,72 +43,86 @@ function merge(under: Json, over: Json): Json {
   return merged;
 }
 
-async function readConfigFile(path: string | undefined): Promise<Json> {
-  if (!path) return {};
-  let text: string;
-  try {
-    text = await readFile(path, 'utf8');
-  } catch {
-    throw new ServeConfigError(`cannot read config file '${path}'`);
-  }
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(text);
-  } catch (error) {
-    throw new ServeConfigError(
-      `config file '${path}' is not valid JSON: ${(error as Error).message}`,
-    );
-  }
-  if (!isRecord(parsed))
-    throw new ServeConfigError(`config file '${path}' must hold a JSON object`);
-  return parsed;
+/** An empty variable counts as unset, as in `gatewayOptionsFromEnv`. */
+function variable(env: Env, name: string): string | undefined {
+  return env[name]?.trim() || undefined;
 }
 
-function brokerSpec(file: Json, env: Env): BrokerSpec {
-  const fromFile = isRecord(file.broker) ? file.broker : {};
-  const type = env.WS_BROKER || fromFile.type || 'memory';
-  if (type !== 'memory' && type !== 'redis' && type !== 'nats') {
-    throw new ServeConfigError(`WS_BROKER: must be memory, redis or nats, got '${String(type)}'`);
+/** The server's readers name the variable; here they become ServeConfigErrors (exit 2). */
+function fromEnv<T>(read: () => T): T {
+  try {
+    return read();
+  } catch (error) {
+    throw error instanceof ConfigError ? new ServeConfigError(error.message) : error;
   }
-  const url =
-    (type === 'redis' ? env.REDIS_URL : type === 'nats' ? env.NATS_URL : undefined) || fromFile.url;
-  const spec: BrokerSpec = { type };
-  if (typeof url === 'string') spec.url = url;
-  if (typeof fromFile.prefix === 'string') spec.prefix = fromFile.prefix;
+}
+
+function flagPort(text: string): number {
+  const port = Number(text);
+  if (!/^\d+$/.test(text) || !portSchema.safeParse(port).success) {
+    throw new ServeConfigError(`--port: must be a port number (0 to 65535), got "${text}"`);
+  }
+  return port;
+}
+
+function flagHost(text: string): string {
+  if (text.trim() === '') throw new ServeConfigError('--host: must not be empty');
+  return text;
+}
+
+function brokerSpec(file: ServeFile, path: string | undefined, env: Env): BrokerSpec {
+  const type = variable(env, 'WS_BROKER') ?? file.broker?.type ?? 'memory';
+  const known = brokerTypes.find((candidate) => candidate === type);
+  if (!known)
+    throw new ServeConfigError(`WS_BROKER=${type}: must be one of ${brokerTypes.join(', ')}`);
+  const spec: BrokerSpec = { type: known };
+  const urlVariable = known === 'redis' ? 'REDIS_URL' : known === 'nats' ? 'NATS_URL' : undefined;
+  const envUrl = urlVariable && variable(env, urlVariable);
+  if (envUrl) {
+    spec.url = envUrl;
+    spec.urlFrom = urlVariable;
+  } else if (file.broker?.url && file.broker.type === known) {
+    // The file's URL is for the file's broker, not for another one WS_BROKER chose.
+    spec.url = file.broker.url;
+    spec.urlFrom = `${path}: broker.url`;
+  }
+  if (file.broker?.prefix) spec.prefix = file.broker.prefix;
   return spec;
 }
 
+function namespaces(file: ServeFile, env: Env): Record<string, NamespaceOptionsInput> {
+  const entries = Object.entries(file.namespaces ?? { '/ws': {} });
+  // WS_PATH renames the first namespace, keeping its options.
+  const path = variable(env, 'WS_PATH');
+  if (path !== undefined && entries[0]) {
+    const checked = namespacePatternSchema.safeParse(path);
+    if (!checked.success) {
+      throw new ServeConfigError(`WS_PATH=${path}: ${checked.error.issues[0]?.message}`);
+    }
+    entries[0] = [path, entries[0][1]];
+  }
+  return Object.fromEntries(entries) as Record<string, NamespaceOptionsInput>;
+}
+
 /**
- * Reads the JSON config file (if any); environment variables override it: WS_HOST, WS_PORT,
- * WS_PATH, WS_BROKER, REDIS_URL, NATS_URL here, and every gateway variable of
- * docs/configuration.md through `gatewayOptionsFromEnv`.
+ * The config of `herald serve`. Flags win over environment variables, which win over the config
+ * file: WS_HOST, WS_PORT, WS_PATH, WS_BROKER, REDIS_URL and NATS_URL here, and every gateway
+ * variable of docs/configuration.md through `gatewayOptionsFromEnv`. Every error is a
+ * ServeConfigError whose message names where the bad value was read.
  */
 export async function loadServeConfig(
   path: string | undefined,
   env: Env = process.env,
+  flags: ServeFlags = {},
 ): Promise<ServeConfig> {
-  const file = await readConfigFile(path);
-  const namespaces = file.namespaces ?? { '/ws': {} };
-  if (!isRecord(namespaces))
-    throw new ServeConfigError('namespaces: expected an object of path → options');
-  const entries = Object.entries(namespaces);
-  // WS_PATH renames the first namespace, keeping its options.
-  if (env.WS_PATH && entries[0]) entries[0] = [env.WS_PATH, entries[0][1]];
-  const gateway = merge(
-    isRecord(file.gateway) ? file.gateway : {},
-    gatewayOptionsFromEnv(env) as Json,
-  );
-  const port = env.WS_PORT ? Number(env.WS_PORT) : typeof file.port === 'number' ? file.port : 8080;
-  if (!Number.isInteger(port) || port < 0 || port > 65_535) {
-    throw new ServeConfigError(
-      `WS_PORT: must be a port number, got '${env.WS_PORT ?? String(file.port)}'`,
-    );
-  }
+  const file = path === undefined ? {} : await readServeFile(path);
+  const listen = fromEnv(() => listenAddressFromEnv(env));
+  const gateway = merge(file.gateway ?? {}, fromEnv(() => gatewayOptionsFromEnv(env)) as Json);
   return {
-    host: env.WS_HOST || (typeof file.host === 'string' ? file.host : '0.0.0.0'),
-    port,
-    broker: brokerSpec(file, env),
+    host: flags.host !== undefined ? flagHost(flags.host) : (listen.host ?? file.host ?? '0.0.0.0'),
+    port: flags.port !== undefined ? flagPort(flags.port) : (listen.port ?? file.port ?? 8080),
+    broker: brokerSpec(file, path, env),
     gateway: gateway as GatewayOptions,
-    namespaces: Object.fromEntries(entries) as Record<string, NamespaceOptionsInput>,
+    namespaces: namespaces(file, env),
   };
 }

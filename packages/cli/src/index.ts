@@ -1,3 +1,10 @@
-export { loadServeConfig, ServeConfigError, type ServeConfig } from './config.js';
+export { loadServeConfig, type ServeConfig, type ServeFlags } from './config.js';
 export { serve } from './serve.js';
-export { createBroker, BrokerUnavailableError, type BrokerSpec } from './broker.js';
+export { createBroker, type BrokerSpec } from './broker.js';
+export {
+  BrokerUnavailableError,
+  CliError,
+  ExitCode,
+  ListenError,
+  ServeConfigError,
+} from './errors.js';

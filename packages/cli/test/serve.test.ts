@@ -1,46 +1,43 @@
-import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtemp, writeFile } from 'node:fs/promises';
+import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createInterface } from 'node:readline';
-import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
 import { TestClient } from '../../server/test/support/test-client.js';
+import {
+  startPrivateNats,
+  startPrivateRedis,
+  type PrivateService,
+} from '../../../test/support/private-services.js';
+import { killStarted, runCli, startServe } from './support/run-cli.js';
 
-const bin = fileURLToPath(new URL('../dist/bin.js', import.meta.url));
-let child: ChildProcess | undefined;
-afterEach(() => {
-  child?.kill('SIGKILL');
-  child = undefined;
+let cleanup: (() => Promise<void>)[] = [];
+afterEach(async () => {
+  killStarted();
+  for (const step of cleanup) await step();
+  cleanup = [];
 });
 
-function startServe(
-  args: string[],
-  env: Record<string, string> = {},
-): Promise<{ port: number; process: ChildProcess }> {
-  const proc = spawn(process.execPath, [bin, 'serve', ...args], {
-    env: { ...process.env, WS_PORT: '0', WS_HOST: '127.0.0.1', ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  child = proc;
-  return new Promise((resolve, reject) => {
-    proc.once('exit', (code) => reject(new Error(`herald serve exited with ${code}`)));
-    createInterface({ input: proc.stdout! }).on('line', (line) => {
-      const record = JSON.parse(line) as { msg: string; port?: number };
-      if (record.msg === 'Herald listening' && record.port)
-        resolve({ port: record.port, process: proc });
-    });
-  });
+async function configFile(content: object): Promise<string> {
+  const dir = await mkdtemp(join(tmpdir(), 'herald-'));
+  const path = join(dir, 'herald.config.json');
+  await writeFile(path, JSON.stringify(content));
+  return path;
+}
+
+/** A broker server that ran and is now stopped: its URL is a broker that is down. */
+async function stopped(start: () => Promise<PrivateService>): Promise<PrivateService> {
+  const service = await start();
+  cleanup.push(() => service.dispose());
+  await service.stop();
+  return service;
 }
 
 describe('herald serve', () => {
   it('serves the configured namespace and shuts down gracefully on SIGTERM with exit 0', async () => {
-    const dir = await mkdtemp(join(tmpdir(), 'herald-'));
-    const config = join(dir, 'herald.config.json');
-    await writeFile(
-      config,
-      JSON.stringify({ namespaces: { '/connection/:app': { maxMessageSize: 4096 } } }),
-    );
+    const config = await configFile({
+      namespaces: { '/connection/:app': { maxMessageSize: 4096 } },
+    });
     const { port, process: proc } = await startServe(['--config', config]);
     const client = await TestClient.connect(`ws://127.0.0.1:${port}/connection/demo`);
     expect((await client.request({ type: 'subscribe', channel: 'news' })).type).toBe('ack');
@@ -51,21 +48,25 @@ describe('herald serve', () => {
     expect(await exited).toBe(0);
   });
 
+  it('names the namespaces it serves, and where, in its start-up log', async () => {
+    const config = await configFile({ namespaces: { '/chat/:room': {}, '/ws': {} } });
+    const { port, logs } = await startServe(['--config', config]);
+    expect(logs.at(-1)).toMatchObject({
+      msg: `serving /chat/:room, /ws on http://127.0.0.1:${port}`,
+      namespaces: ['/chat/:room', '/ws'],
+      broker: 'memory',
+    });
+  });
+
   it('reads WS_PATH and refuses a bad option naming it', async () => {
     const { port } = await startServe([], { WS_PATH: '/live', WS_PING_INTERVAL: '5' });
     const client = await TestClient.connect(`ws://127.0.0.1:${port}/live`);
     client.send({ type: 'ping' });
     expect(await client.waitFor((f) => f.type === 'pong')).toEqual({ type: 'pong' });
 
-    const bad = spawn(process.execPath, [bin, 'serve'], {
-      env: { ...process.env, WS_PORT: '0', WS_MAX_MESSAGE_SIZE: 'lots' },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stderr = '';
-    bad.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-    const code = await new Promise((resolve) => bad.once('exit', resolve));
-    expect(code).toBe(2);
-    expect(stderr).toContain('WS_MAX_MESSAGE_SIZE');
+    const bad = await runCli(['serve'], { WS_MAX_MESSAGE_SIZE: 'lots' });
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toBe('herald: WS_MAX_MESSAGE_SIZE=lots: must be an integer of at least 1\n');
   });
 
   it('runs on the broker WS_BROKER names and refuses an unknown one', async () => {
@@ -78,13 +79,55 @@ describe('herald serve', () => {
     };
     expect(health).toMatchObject({ status: 'ok', broker: { status: 'ok' } });
 
-    const bad = spawn(process.execPath, [bin, 'serve'], {
-      env: { ...process.env, WS_PORT: '0', WS_BROKER: 'kafka' },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stderr = '';
-    bad.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-    expect(await new Promise((resolve) => bad.once('exit', resolve))).toBe(2);
-    expect(stderr).toContain('WS_BROKER');
+    const bad = await runCli(['serve'], { WS_BROKER: 'kafka' });
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toBe('herald: WS_BROKER=kafka: must be one of memory, redis, nats\n');
+  });
+
+  it('exits 3 naming the broker and its URL when the broker is down', async () => {
+    const redis = await stopped(startPrivateRedis);
+    const fromEnv = await runCli(['serve'], { WS_BROKER: 'redis', REDIS_URL: redis.url });
+    expect(fromEnv.code).toBe(3);
+    expect(fromEnv.stderr).toMatch(
+      new RegExp(`^herald: cannot reach the redis broker at ${redis.url} \\(REDIS_URL\\): .+\\n$`),
+    );
+
+    const nats = await stopped(startPrivateNats);
+    const config = await configFile({ broker: { type: 'nats', url: nats.url } });
+    const fromFile = await runCli(['serve', '--config', config], { NATS_URL: '' });
+    expect(fromFile.code).toBe(3);
+    expect(fromFile.stderr).toMatch(
+      new RegExp(
+        `^herald: cannot reach the nats broker at ${nats.url} \\(${config}: broker.url\\): .+\\n$`,
+      ),
+    );
+  });
+
+  it('never shows a broker password', async () => {
+    const redis = await stopped(startPrivateRedis);
+    const url = redis.url.replace('//', '//herald:s3cret@');
+    const result = await runCli(['serve'], { WS_BROKER: 'redis', REDIS_URL: url });
+    expect(result.code).toBe(3);
+    expect(result.stderr).toContain(`redis://herald:***@127.0.0.1:${redis.port}`);
+    expect(result.stderr).not.toContain('s3cret');
+  });
+
+  it("exits 4 naming the address when the port is taken or not this machine's", async () => {
+    const taken: Server = createServer();
+    await new Promise<void>((resolve) => taken.listen(0, '127.0.0.1', resolve));
+    cleanup.push(() => new Promise((resolve) => taken.close(() => resolve())));
+    const { port } = taken.address() as { port: number };
+    const result = await runCli(['serve', '--port', String(port)]);
+    expect(result.code).toBe(4);
+    expect(result.stderr).toBe(
+      `herald: cannot listen on 127.0.0.1:${port}: the port is already in use\n`,
+    );
+
+    // 192.0.2.1 is reserved for documentation (RFC 5737): never a local address.
+    const elsewhere = await runCli(['serve', '--host', '192.0.2.1']);
+    expect(elsewhere.code).toBe(4);
+    expect(elsewhere.stderr).toBe(
+      'herald: cannot listen on 192.0.2.1:0: the address does not belong to this machine\n',
+    );
   });
 });

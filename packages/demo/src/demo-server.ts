@@ -67,7 +67,19 @@ export async function startDemo(
     );
   });
   gateway.attach(server);
-  await new Promise<void>((resolve) => server.listen(port, host, resolve));
+  try {
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(port, host, () => {
+        server.off('error', reject);
+        resolve();
+      });
+    });
+  } catch (error) {
+    // The port is taken (or not ours to take): leave nothing running behind the error.
+    await gateway.close();
+    throw error;
+  }
   return {
     server,
     gateway,

@@ -1,13 +1,34 @@
-import { startDemo } from './demo-server.js';
+import { ConfigError, listenAddressFromEnv } from '@herald/server';
+import { startDemo, type DemoServer } from './demo-server.js';
 
+/** Exit codes as `herald serve` has them (docs/demo.md): 2 bad variable, 4 cannot listen. */
+function fail(message: string, exitCode: 2 | 4): never {
+  process.stderr.write(`herald demo: ${message}\n`);
+  process.exit(exitCode);
+}
+
+let address: ReturnType<typeof listenAddressFromEnv>;
+try {
+  address = listenAddressFromEnv(process.env);
+} catch (error) {
+  if (error instanceof ConfigError) fail(error.message, 2);
+  throw error;
+}
+const { host = '0.0.0.0', port = 8080 } = address;
 // An empty HERALD_API_KEY means none, like an unset one.
 const apiKey = process.env.HERALD_API_KEY || undefined;
-const demo = await startDemo(
-  Number(process.env.WS_PORT ?? 8080),
-  process.env.WS_HOST ?? '0.0.0.0',
-  {},
-  { apiKey },
-);
+
+let demo: DemoServer;
+try {
+  demo = await startDemo(port, host, {}, { apiKey });
+} catch (error) {
+  const { syscall, code, message } = error as NodeJS.ErrnoException;
+  if (syscall === 'listen' || syscall === 'getaddrinfo') {
+    const problem = code === 'EADDRINUSE' ? 'the port is already in use' : message;
+    fail(`cannot listen on ${host}:${port}: ${problem}`, 4);
+  }
+  throw error;
+}
 demo.gateway.logger.info(`Herald demo chat on http://localhost:${demo.port}/`);
 demo.gateway.logger.info(`Herald dashboard on http://localhost:${demo.port}/dashboard`);
 if (!apiKey) {

@@ -59,8 +59,19 @@ class EnvReader {
     return this.fail(name, 'must be true or false');
   }
 
+  /** A TCP port; 0 asks the system for a free one. */
+  port(name: string): number | undefined {
+    const value = this.string(name);
+    if (value === undefined) return undefined;
+    const port = Number(value);
+    if (!/^\d+$/.test(value) || port > 65_535)
+      this.fail(name, 'must be a port number (0 to 65535)');
+    return port;
+  }
+
+  /** The message shows the value as set: only typed variables fail, and none of them is a secret. */
   fail(name: string, message: string): never {
-    throw new ConfigError(`invalid Herald environment: ${name}: ${message}`);
+    throw new ConfigError(`${name}=${this.env[name] ?? ''}: ${message}`);
   }
 }
 
@@ -204,4 +215,13 @@ export function gatewayOptionsFromEnv(env: Environment = process.env): Partial<G
     }),
   };
   return defined(options) ?? {};
+}
+
+/** Where to listen, from `WS_HOST` and `WS_PORT`; only variables that are set (and not empty) appear. */
+export function listenAddressFromEnv(env: Environment = process.env): {
+  host?: string;
+  port?: number;
+} {
+  const read = new EnvReader(env);
+  return defined({ host: read.string('WS_HOST'), port: read.port('WS_PORT') }) ?? {};
 }

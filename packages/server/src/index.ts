@@ -21,10 +21,13 @@ export type { StandardSchema, InferOutput } from './schema.js';
 export {
   ConfigError,
   defaultNamespaceOptions,
+  gatewayOptionsSchema,
+  namespaceOptionsSchema,
   type GatewayOptions,
   type NamespaceOptions,
   type NamespaceOptionsInput,
 } from './options.js';
+export { namespacePatternSchema } from './path-pattern.js';
 export type { BackpressureStrategy } from './outbound-queue.js';
 export type { GatewayStats } from './stats.js';
 export type {
@@ -79,7 +82,7 @@ export type {
   PerSecond,
 } from './limits/rate-limiter.js';
 export { loggingMiddleware, type LoggingMiddlewareOptions } from './middleware/logging.js';
-export { gatewayOptionsFromEnv, type Environment } from './env.js';
+export { gatewayOptionsFromEnv, listenAddressFromEnv, type Environment } from './env.js';
 export {
   createHttpApi,
   dashboardHtml,

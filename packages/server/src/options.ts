@@ -7,7 +7,7 @@ import type { AuthOptions } from './auth/authenticator.js';
 import type { TenancyOptions } from './auth/tenancy.js';
 import type { Broker } from './broker/broker.js';
 import type { ChannelsOptions, NamespaceChannelsOptions } from './channels/channel-policy.js';
-import { namespaceChannelsSchema } from './channels/policy-schema.js';
+import { channelsOptionsSchema, namespaceChannelsSchema } from './channels/policy-schema.js';
 import type { ChannelAuthorizer } from './guards/channel-access.js';
 import type { HandshakeGuard } from './guards/guard.js';
 import type { ConnectionLimitOptions } from './limits/connection-limits.js';
@@ -121,7 +121,8 @@ export const defaultNamespaceOptions: NamespaceOptions = {
 const milliseconds = z.number().int().min(0).max(2_147_483_647);
 const positive = z.number().int().positive();
 
-const namespaceOptionsSchema = z.strictObject({
+/** Every namespace option; an unknown key is refused. */
+export const namespaceOptionsSchema = z.strictObject({
   maxMessageSize: positive.optional(),
   maxConnections: z.number().int().min(0).optional(),
   pingInterval: milliseconds.optional(),
@@ -141,10 +142,26 @@ const namespaceOptionsSchema = z.strictObject({
     .optional(),
   channels: namespaceChannelsSchema.optional(),
   ...namespaceSecurityShape,
-});
+} satisfies Record<keyof NamespaceOptionsInput, z.ZodType>);
 
-const gatewayScalarsSchema = z.object({
+/** An object with these methods: enough to refuse a mistake without tying options to a class. */
+function withMethods<T>(what: string, methods: string[]) {
+  return z.custom<T>(
+    (value) =>
+      typeof value === 'object' &&
+      value !== null &&
+      methods.every((name) => typeof (value as Record<string, unknown>)[name] === 'function'),
+    `must be ${what}`,
+  );
+}
+
+/** Every gateway option; an unknown key is refused. */
+export const gatewayOptionsSchema = z.strictObject({
   ...gatewaySecurityShape,
+  logger: withMethods<Logger>('a pino logger', ['info', 'child']).optional(),
+  broker: withMethods<Broker>('a Broker', ['start', 'publish', 'close']).optional(),
+  codecs: z.array(withMethods<Codec>('a Codec', ['encode', 'decode'])).optional(),
+  channels: channelsOptionsSchema.optional(),
   logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).optional(),
   handshakeTimeout: positive.max(2_147_483_647).optional(),
   trustProxy: z
@@ -154,7 +171,7 @@ const gatewayScalarsSchema = z.object({
   clusterTimeout: positive.max(2_147_483_647).optional(),
   shutdownReconnectWithin: milliseconds.optional(),
   namespaceDefaults: namespaceOptionsSchema.optional(),
-});
+} satisfies Record<keyof GatewayOptions, z.ZodType>);
 
 /** Thrown at start-up for a bad option; the message names the field. */
 export class ConfigError extends Error {
@@ -175,7 +192,7 @@ export function check(schema: z.ZodType, value: unknown, prefix: string): void {
 }
 
 export function validateGatewayOptions(options: GatewayOptions): void {
-  check(gatewayScalarsSchema, options, '');
+  check(gatewayOptionsSchema, options, '');
 }
 
 /** Merges `input` over `base`, validating it; `label` names the namespace in errors. */

@@ -1,3 +1,6 @@
+import { z } from 'zod';
+import { ConfigError } from './options.js';
+
 /**
  * A namespace path pattern such as `/chat/:room`: literal segments and `:name` parameters,
  * each parameter matching one non-empty path segment.
@@ -9,7 +12,7 @@ export class PathPattern {
 
   constructor(source: string) {
     if (!source.startsWith('/'))
-      throw new Error(`namespace pattern '${source}' must start with '/'`);
+      throw new ConfigError(`namespace pattern '${source}' must start with '/'`);
     const names: string[] = [];
     const segments = source
       .split('/')
@@ -18,10 +21,12 @@ export class PathPattern {
         if (!segment.startsWith(':')) return escapeRegex(segment);
         const name = segment.slice(1);
         if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(name)) {
-          throw new Error(`namespace pattern '${source}' has an invalid parameter '${segment}'`);
+          throw new ConfigError(
+            `namespace pattern '${source}' has an invalid parameter '${segment}'`,
+          );
         }
         if (names.includes(name)) {
-          throw new Error(`namespace pattern '${source}' repeats the parameter '${name}'`);
+          throw new ConfigError(`namespace pattern '${source}' repeats the parameter '${name}'`);
         }
         names.push(name);
         return '([^/]+)';
@@ -50,3 +55,12 @@ export class PathPattern {
 function escapeRegex(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
+
+/** A namespace pattern in options (a config file's keys): refused with PathPattern's reason. */
+export const namespacePatternSchema = z.string().superRefine((source, ctx) => {
+  try {
+    new PathPattern(source);
+  } catch (error) {
+    ctx.addIssue({ code: 'custom', message: (error as Error).message });
+  }
+});

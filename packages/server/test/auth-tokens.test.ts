@@ -340,4 +340,19 @@ describe('refusing before the upgrade', () => {
       }),
     ).toBe(101);
   });
+
+  it('still upgrades a tokenless handshake while in-band auth is on, then closes it with 4001', async () => {
+    running = await startGateway(
+      (gw) => {
+        gw.namespace('/app');
+      },
+      { auth: { jwt: { secret }, rejectBeforeUpgrade: true, authTimeout: 100 } },
+    );
+    expect(await upgradeStatus(running.port, '/app')).toBe(101);
+    expect(await refusal(running.url('/app'))).toMatchObject({
+      close: 4001,
+      code: 'WS_AUTH_REQUIRED',
+    });
+    expect(await upgradeStatus(running.port, '/app?token=forged')).toBe(401);
+  });
 });

@@ -1,5 +1,10 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { ConfigError, createGateway, gatewayOptionsFromEnv } from '../src/index.js';
+import {
+  ConfigError,
+  createGateway,
+  gatewayOptionsFromEnv,
+  listenAddressFromEnv,
+} from '../src/index.js';
 import { startGateway, type RunningGateway } from './support/gateway-fixture.js';
 import { refusal, stillServes } from './support/probes.js';
 import { TestClient } from './support/test-client.js';
@@ -117,17 +122,31 @@ describe('options from the environment', () => {
 
   it('names the bad variable', () => {
     const bad: [Record<string, string>, RegExp][] = [
-      [{ MAX_CONNECTIONS_PER_IP: 'lots' }, /MAX_CONNECTIONS_PER_IP: must be an integer/],
-      [{ RATE_LIMIT_ENABLED: 'maybe' }, /RATE_LIMIT_ENABLED: must be true or false/],
-      [{ MESSAGES_PER_MINUTE: '0' }, /MESSAGES_PER_MINUTE: must be an integer of at least 1/],
-      [{ TENANT_SOURCES: 'claim,cookie' }, /TENANT_SOURCES: 'cookie' is not one of/],
-      [{ AUTH_TIMEOUT: '100' }, /AUTH_TIMEOUT: needs JWT_SECRET_KEY/],
-      [{ WS_PING_INTERVAL: 'often' }, /WS_PING_INTERVAL: must be a non-negative number/],
-      [{ LOG_LEVEL: 'loud' }, /LOG_LEVEL: must be one of/],
+      [{ MAX_CONNECTIONS_PER_IP: 'lots' }, /MAX_CONNECTIONS_PER_IP=lots: must be an integer/],
+      [{ RATE_LIMIT_ENABLED: 'maybe' }, /RATE_LIMIT_ENABLED=maybe: must be true or false/],
+      [{ MESSAGES_PER_MINUTE: '0' }, /MESSAGES_PER_MINUTE=0: must be an integer of at least 1/],
+      [{ TENANT_SOURCES: 'claim,cookie' }, /TENANT_SOURCES=claim,cookie: 'cookie' is not one of/],
+      [{ AUTH_TIMEOUT: '100' }, /AUTH_TIMEOUT=100: needs JWT_SECRET_KEY/],
+      [{ WS_PING_INTERVAL: 'often' }, /WS_PING_INTERVAL=often: must be a non-negative number/],
+      [{ LOG_LEVEL: 'loud' }, /LOG_LEVEL=loud: must be one of/],
     ];
     for (const [env, message] of bad) {
       expect(() => gatewayOptionsFromEnv(env)).toThrow(ConfigError);
       expect(() => gatewayOptionsFromEnv(env)).toThrow(message);
+    }
+  });
+
+  it('reads where to listen from WS_HOST and WS_PORT, an empty variable counting as unset', () => {
+    expect(listenAddressFromEnv({ WS_HOST: '127.0.0.1', WS_PORT: '9000' })).toEqual({
+      host: '127.0.0.1',
+      port: 9000,
+    });
+    expect(listenAddressFromEnv({ WS_HOST: '', WS_PORT: ' ' })).toEqual({});
+    for (const port of ['abc', '-1', '65536', '80.5', '0x50']) {
+      expect(() => listenAddressFromEnv({ WS_PORT: port })).toThrow(ConfigError);
+      expect(() => listenAddressFromEnv({ WS_PORT: port })).toThrow(
+        `WS_PORT=${port}: must be a port number (0 to 65535)`,
+      );
     }
   });
 

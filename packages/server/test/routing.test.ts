@@ -1,4 +1,10 @@
 import { afterEach, describe, expect, it } from 'vitest';
+import {
+  ConfigError,
+  createGateway,
+  type GatewayOptions,
+  type NamespaceOptionsInput,
+} from '../src/index.js';
 import { startGateway, type RunningGateway } from './support/gateway-fixture.js';
 import { TestClient } from './support/test-client.js';
 import { upgradeStatus } from './support/upgrade-status.js';
@@ -59,5 +65,28 @@ describe('namespace routing', () => {
         gw.namespace('/x', { pingInterval: -5 });
       }),
     ).rejects.toThrow(/namespace \/x\.pingInterval/);
+  });
+
+  it('refuses unknown options and bad patterns with ConfigError, naming them', async () => {
+    const gateway = createGateway({ logLevel: 'silent' });
+    const cases: [() => unknown, RegExp][] = [
+      [() => createGateway({ prot: 1 } as GatewayOptions), /\(options\): Unrecognized key: "prot"/],
+      [
+        () => createGateway({ namespaceDefaults: { maxMessageSise: 1 } } as GatewayOptions),
+        /namespaceDefaults: Unrecognized key: "maxMessageSise"/,
+      ],
+      [
+        () =>
+          gateway.namespace('/x', { backpressure: { stratgy: 'drop' } } as NamespaceOptionsInput),
+        /namespace \/x\.backpressure: Unrecognized key: "stratgy"/,
+      ],
+      [() => gateway.namespace('chat'), /namespace pattern 'chat' must start with '\/'/],
+      [() => gateway.namespace('/a/:id/:id'), /repeats the parameter 'id'/],
+    ];
+    for (const [make, message] of cases) {
+      expect(make).toThrow(ConfigError);
+      expect(make).toThrow(message);
+    }
+    await gateway.close();
   });
 });

@@ -1,3 +1,5 @@
+import { ConfigError } from '../options.js';
+
 /**
  * A channel-name pattern: `*` matches any run of characters, `{name}` captures a part without
  * `:` or `,`, and `#{name}` captures a user id: such a personal channel is only for a connection
@@ -28,7 +30,7 @@ export class ChannelPattern {
         continue;
       }
       if (this.names.some((n) => n.name === name)) {
-        throw new Error(`channel pattern '${source}' uses {${name}} twice`);
+        throw new ConfigError(`channel pattern '${source}' uses {${name}} twice`);
       }
       this.names.push({ name, user: found[1] === '#' });
       body += '([^:,]+)';

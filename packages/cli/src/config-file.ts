@@ -1,0 +1,54 @@
+import { readFile } from 'node:fs/promises';
+import { z } from 'zod';
+import {
+  gatewayOptionsSchema,
+  namespaceOptionsSchema,
+  namespacePatternSchema,
+} from '@herald/server';
+import { brokerTypes } from './broker.js';
+import { ServeConfigError } from './errors.js';
+import { validate } from './issues.js';
+
+export const portSchema = z.number().int().min(0).max(65_535);
+
+/**
+ * The `--config` file. Strict at every level: an unknown (misspelled) key is refused rather
+ * than ignored. A file cannot set what JSON cannot hold (`logger`, `codecs`); the broker is
+ * chosen with the top-level `broker`.
+ */
+const serveFileSchema = z.strictObject({
+  host: z.string().min(1).optional(),
+  port: portSchema.optional(),
+  broker: z
+    .strictObject({
+      type: z.enum(brokerTypes),
+      url: z.string().min(1).optional(),
+      prefix: z.string().min(1).optional(),
+    })
+    .optional(),
+  gateway: gatewayOptionsSchema.omit({ logger: true, broker: true, codecs: true }).optional(),
+  namespaces: z.record(namespacePatternSchema, namespaceOptionsSchema).optional(),
+});
+
+export type ServeFile = z.infer<typeof serveFileSchema>;
+
+/** Reads and validates the config file; every error starts with its path. */
+export async function readServeFile(path: string): Promise<ServeFile> {
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (error) {
+    const reason =
+      (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : 'unreadable';
+    throw new ServeConfigError(`${path}: cannot read the config file (${reason})`);
+  }
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (error) {
+    throw new ServeConfigError(`${path}: not valid JSON: ${(error as Error).message}`);
+  }
+  const result = validate(serveFileSchema, json, path);
+  if (!result.ok) throw new ServeConfigError(result.problems.join('\n'));
+  return result.value;
+}
