@@ -37,7 +37,7 @@ async function streamPosition(
 /**
  * Subscribes to a channel with history and answers with its position (and recovered
  * publications). Live publications that arrive meanwhile are held back and released after the
- * answer, skipping those at or below the answered offset: nothing is lost or sent twice.
+ * answer, skipping those the answer covers: nothing is lost or sent twice.
  */
 export async function joinStream(
   registry: ChannelRegistry,
@@ -60,8 +60,8 @@ export async function joinStream(
     throw error;
   }
   reply(result);
-  for (const frame of registry.release(internal, connection)) {
-    const offset = frame.frame.type === 'event' ? frame.frame.meta?.offset : undefined;
-    if (offset === undefined || offset > result.offset) connection.deliver(frame);
+  const { offset, epoch } = result;
+  for (const frame of registry.release(internal, connection, { offset, epoch })) {
+    connection.deliver(frame);
   }
 }
