@@ -271,11 +271,8 @@ export class Gateway {
   /** Sends an event to every connection of `tenant`, on every namespace and node, and to no one else. */
   async broadcastToTenant(tenant: string, event: string, payload?: unknown): Promise<void> {
     if (!this.isStarted) await this.start();
-    await takePublication(this.broker, this.logger, {
-      channel: tenantChannel(tenant),
-      event,
-      payload,
-    });
+    const input = { channel: tenantChannel(tenant), event, payload };
+    await takePublication(this.broker, this.logger, input);
   }
 
   /** The internal name of a tenant's channel (unchanged without tenant isolation). */
@@ -292,7 +289,7 @@ export class Gateway {
     return this.counters.snapshot();
   }
 
-  /** `ok`, `degraded` (the broker is unreachable: only local clients are served) or `closing`. */
+  /** `ok`, `degraded` (the broker is unreachable: publications are refused) or `closing`. */
   health(): GatewayHealth {
     const broker = this.broker.health?.() ?? { status: 'ok' };
     const status = this.closing ? 'closing' : broker.status;
