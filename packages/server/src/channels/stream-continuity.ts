@@ -35,15 +35,9 @@ export class StreamContinuity {
       waiting.push(publication);
       return;
     }
-    const { offset, epoch } = publication.meta;
-    const known = offset === undefined ? undefined : this.registry.position(publication.channel);
-    if (!known || offset === undefined || (epoch === known.epoch && offset === known.offset + 1)) {
-      this.registry.deliver(publication);
-      return;
-    }
-    // Already delivered, read back from history while the broker still had it on its way.
-    if (epoch === known.epoch && offset <= known.offset) return;
-    void this.catchUp(publication.channel, [publication]);
+    const place = this.place(publication);
+    if (place === 'next') this.registry.deliver(publication);
+    else if (place === 'ahead') void this.catchUp(publication.channel, [publication]);
   }
 
   /** The broker resubscribed after an outage: every stream this node follows is read again. */
@@ -64,11 +58,30 @@ export class StreamContinuity {
     try {
       await this.fill(channel);
     } catch (error) {
-      this.logger.warn({ err: error, channel }, 'could not read back missed publications');
-      this.skipGap(channel, waiting);
+      if (!this.closed) this.logger.warn({ err: error, channel }, 'missed publications unread');
     }
     this.catchingUp.delete(channel);
-    for (const publication of waiting) this.deliver(publication);
+    // What history did not supply is announced as missed, not waited for again.
+    for (const publication of waiting) {
+      const place = this.place(publication);
+      if (place === 'seen') continue;
+      if (place === 'ahead') {
+        const { offset, epoch } = publication.meta as StreamPosition;
+        const reason = this.registry.position(channel)?.epoch === epoch ? 'gap' : 'epoch';
+        this.registry.resetStream(channel, { offset: offset - 1, epoch }, reason);
+      }
+      this.registry.deliver(publication);
+    }
+  }
+
+  /** Where a publication stands against the node's position in its channel's stream. */
+  private place(publication: Publication): 'next' | 'seen' | 'ahead' {
+    const { offset, epoch } = publication.meta;
+    if (offset === undefined || epoch === undefined) return 'next';
+    const known = this.registry.position(publication.channel);
+    if (!known || (epoch === known.epoch && offset === known.offset + 1)) return 'next';
+    // Seen: delivered already, read back from history while the broker still had it on its way.
+    return epoch === known.epoch && offset <= known.offset ? 'seen' : 'ahead';
   }
 
   /** Delivers what history holds after the node's position, or announces the stream's new epoch. */
@@ -95,14 +108,6 @@ export class StreamContinuity {
       this.registry.resetStream(channel, { offset: first - 1, epoch: page.epoch }, reason);
     }
     for (const publication of page.publications) this.registry.deliver(publication);
-  }
-
-  /** History could not be read: subscribers are told they missed what came before `waiting`. */
-  private skipGap(channel: string, waiting: Publication[]): void {
-    const next = waiting.find((publication) => publication.meta.offset !== undefined)?.meta;
-    if (next?.offset === undefined || next.epoch === undefined) return;
-    const reason = this.registry.position(channel)?.epoch === next.epoch ? 'gap' : 'epoch';
-    this.registry.resetStream(channel, { offset: next.offset - 1, epoch: next.epoch }, reason);
   }
 
   private async read(channel: string, query: HistoryQuery): Promise<HistoryPage> {
