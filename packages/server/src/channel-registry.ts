@@ -125,7 +125,7 @@ export class ChannelRegistry {
     );
   }
 
-  /** Tells the channel's subscribers that its stream continues from `position` (see StreamResetNotice). */
+  /** Tells the channel's subscribers its stream continues from `position` (StreamResetNotice). */
   resetStream(
     channel: string,
     position: StreamPosition,
