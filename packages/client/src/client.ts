@@ -569,6 +569,9 @@ export class HeraldClient<
         if (frame.event === 'shutdown') this.shutdownNotice = readShutdownNotice(frame.payload);
         if (frame.event === 'unsubscribed')
           this.subscriptions.get(readChannel(frame.payload))?.endedByServer();
+        // In line with the channel's publications: the stream continues from a new position.
+        if (frame.event === 'reset')
+          this.subscriptions.get(readChannel(frame.payload))?.deliver(frame);
         return;
       case 'join':
       case 'leave':

@@ -12,6 +12,7 @@ import type {
 } from '@herald/protocol';
 import { Emitter } from './emitter.js';
 import { HeraldError, RequestError } from './errors.js';
+import { readStreamReset } from './stream-reset.js';
 
 /** One message published on a channel. */
 export interface Publication<P = unknown> {
@@ -21,14 +22,22 @@ export interface Publication<P = unknown> {
   meta: PublicationMeta;
 }
 
-/** Told on every (re)subscription. */
+/**
+ * Told on every (re)subscription, and when the channel's stream restarted (`reset`). With
+ * `resubscribed` and not `recovered`, publications were missed: reload what they build up.
+ */
 export interface SubscribedContext {
-  /** True when this subscription was restored after a reconnect. */
+  /** True when this subscription was subscribed before (restored after a reconnect, or reset). */
   resubscribed: boolean;
   /** True when the gateway replayed everything missed since `position` (channels with history). */
   recovered: boolean;
   /** The stream position after the subscription, when the channel keeps history. */
   position: StreamPosition | undefined;
+  /**
+   * True when the stream restarted while subscribed (a new epoch: its history was lost) or the
+   * gateway missed publications it could not read back; `recovered` is then false.
+   */
+  reset: boolean;
 }
 
 export interface SubscriptionEvents<P> {
@@ -215,6 +224,7 @@ export class Subscription<P = unknown> implements SubscriptionControl {
       resubscribed,
       recovered: ack.recovered,
       position: this.position,
+      reset: false,
     });
   }
 
@@ -226,8 +236,9 @@ export class Subscription<P = unknown> implements SubscriptionControl {
   }
 
   /**
-   * Called by the client for each live publication on this channel. Until the subscribe ack has
-   * been handled they wait, so that recovered publications are delivered first.
+   * Called by the client for each live publication on this channel, and each `system` `reset`
+   * frame for it. Until the subscribe ack has been handled they wait, so that recovered
+   * publications are delivered first.
    */
   deliver(publication: unknown): void {
     if (this.current === 'subscribing') this.held.push(publication);
@@ -236,9 +247,17 @@ export class Subscription<P = unknown> implements SubscriptionControl {
 
   private accept(publication: unknown): void {
     if (this.current === 'unsubscribed' || !isRecord(publication)) return;
+    const reset = readStreamReset(publication);
+    if (reset) {
+      this.restart(reset);
+      return;
+    }
     const meta = readMeta(publication.meta);
     if (typeof meta.offset === 'number') {
       const epoch = meta.epoch ?? this.position?.epoch ?? '';
+      // Another epoch means the stream restarted, even where the gateway did not say so.
+      if (this.position && this.position.epoch !== epoch)
+        this.restart({ offset: meta.offset - 1, epoch });
       // A publication both recovered and received live is delivered once.
       if (this.position && this.position.epoch === epoch && meta.offset <= this.position.offset)
         return;
@@ -249,6 +268,19 @@ export class Subscription<P = unknown> implements SubscriptionControl {
       event: String(publication.event),
       payload: publication.payload as P,
       meta,
+    });
+  }
+
+  /** The stream continues from `position`: unless this subscription is there already, say so. */
+  private restart(position: StreamPosition): void {
+    const known = this.position;
+    if (known && known.epoch === position.epoch && known.offset >= position.offset) return;
+    this.position = position;
+    this.emitter.emit('subscribed', {
+      resubscribed: true,
+      recovered: false,
+      position,
+      reset: true,
     });
   }
 

@@ -378,6 +378,7 @@ describe.each(codecs)('HeraldClient with $subprotocol', (codec) => {
       resubscribed: true,
       recovered: true,
       position: { offset: 8, epoch: 'e1' },
+      reset: false,
     });
     expect(sub.position).toEqual({ offset: 9, epoch: 'e1' });
   });

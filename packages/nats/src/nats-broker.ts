@@ -34,9 +34,9 @@ interface Session {
 /**
  * A broker for many nodes on NATS: core subjects for fan-out, a JetStream stream for history,
  * KV buckets for presence and the node registry, request/reply for cluster commands
- * (docs/brokers.md, "NATS"). When NATS is unreachable the node keeps serving its own clients:
- * publications reach its local subscribers (without history), `health()` says `degraded`, and
- * the connection comes back by itself with its subscriptions.
+ * (docs/brokers.md, "NATS"). When NATS is unreachable `health()` says `degraded` and
+ * publications are refused; the connection comes back by itself with its subscriptions, and the
+ * node is told so that it reads back what it missed.
  */
 export class NatsBroker implements Broker {
   private readonly options: ResolvedNatsOptions;
@@ -103,9 +103,14 @@ export class NatsBroker implements Broker {
     this.sink = sink;
     this.session = session;
     this.link.watch(nc, async () => {
-      await ensureStores(session);
-      await registry.heartbeat();
-      await nc.flush();
+      try {
+        await ensureStores(session);
+        await registry.heartbeat();
+        await nc.flush();
+      } finally {
+        // The client sent the subscriptions again: publications meanwhile reached no one here.
+        this.sink?.resubscribed();
+      }
     });
   }
 
@@ -118,20 +123,18 @@ export class NatsBroker implements Broker {
     history?: HistoryRetention,
   ): Promise<StreamPosition | undefined> {
     const publication: Publication = { ...input, meta: { ts: Date.now() } };
-    const { nc, history: stream } = this.started();
-    if (!this.link.isConnected) return this.deliverLocally(publication);
+    // While NATS is away nothing is delivered, not even on this node, so that no node sees what
+    // the others and history do not.
+    const { nc, history: stream } = this.reachable();
     const body = encodePublication(publication);
     if (!history) {
       nc.publish(this.names.channel(input.channel), body);
+      // The server answers a flush after it handled the publish: it was taken.
+      await nc.flush();
       return undefined;
     }
-    try {
-      // Stored records reach subscribers through the stream's republish, after storage.
-      return await stream.append(input.channel, body, history);
-    } catch (error) {
-      if (this.link.isConnected) throw error;
-      return this.deliverLocally(publication);
-    }
+    // Stored records reach subscribers through the stream's republish, after storage.
+    return stream.append(input.channel, body, history);
   }
 
   async subscribe(channel: string): Promise<void> {
@@ -206,11 +209,6 @@ export class NatsBroker implements Broker {
       return; // not a publication of ours
     }
     if (publication) this.sink?.deliver(publication);
-  }
-
-  private deliverLocally(publication: Publication): undefined {
-    if (this.channels.has(publication.channel)) this.sink?.deliver(publication);
-    return undefined;
   }
 
   private started(): Session {

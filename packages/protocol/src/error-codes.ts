@@ -29,7 +29,10 @@ export const ErrorCodes = {
   WS_NOT_FOUND: 'WS_NOT_FOUND',
   /** A request got no answer in time. */
   WS_TIMEOUT: 'WS_TIMEOUT',
-  /** The gateway cannot serve this now (shutting down, broker unavailable); try again later. */
+  /**
+   * The gateway cannot serve this now (shutting down, broker unavailable) and did nothing: a
+   * refused publication reached no one. Try again later, after a delay.
+   */
   WS_UNAVAILABLE: 'WS_UNAVAILABLE',
   /** Something failed inside the gateway. Details are logged on the server, never sent. */
   WS_INTERNAL: 'WS_INTERNAL',

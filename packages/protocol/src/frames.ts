@@ -225,3 +225,14 @@ export interface UnsubscribedNotice {
   channel: string;
   reason: string;
 }
+
+/**
+ * The payload of the `system` `reset` frame: a channel's stream restarted (`epoch`: its history
+ * was lost, a new epoch began) or this node missed publications it could not read back from
+ * history (`gap`). The subscription continues from `offset`/`epoch`: reload what the channel's
+ * publications build up, as after a subscribe answered `recovered: false`.
+ */
+export interface StreamResetNotice extends StreamPosition {
+  channel: string;
+  reason: 'epoch' | 'gap';
+}

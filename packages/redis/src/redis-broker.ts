@@ -40,8 +40,9 @@ const newEpoch = (): string => randomBytes(6).toString('base64url');
 /**
  * Redis broker: pub/sub for fan-out (a node subscribes only to channels it has local
  * subscribers for), streams for history, hashes with expiries for presence, a control channel
- * and a node registry for cluster commands. When Redis is away it keeps serving this node's own
- * subscribers and reports `degraded`; it reconnects and resubscribes by itself.
+ * and a node registry for cluster commands. When Redis is away it reports `degraded` and refuses
+ * publications (they would reach this node only, and no history); it reconnects and
+ * resubscribes by itself, then tells the node so that it reads back what it missed.
  */
 export class RedisBroker implements Broker {
   readonly nodeId: string;
@@ -53,6 +54,8 @@ export class RedisBroker implements Broker {
   private readonly nodeTtl: number;
   private readonly idleStreamTtl: number;
   private sink: BrokerSink | undefined;
+  /** Whether the subscriber connection was ready before: a later ready follows an outage. */
+  private subscribedBefore = false;
   private heartbeat: NodeJS.Timeout | undefined;
   private closed = false;
 
@@ -101,29 +104,25 @@ export class RedisBroker implements Broker {
   ): Promise<StreamPosition | undefined> {
     const body = encodeBody(input);
     const ts = Date.now();
-    try {
-      if (!history) {
-        await this.commands.publish(this.keys.fanout(input.channel), encodeMessage(ts, body));
-        return undefined;
-      }
-      const [offset, epoch] = (await this.commands.eval(
-        scripts.publishWithHistory,
-        2,
-        this.keys.stream(input.channel),
-        this.keys.streamMeta(input.channel),
-        this.keys.fanout(input.channel),
-        body,
-        history.size,
-        history.ttl,
-        ts,
-        newEpoch(),
-      )) as [number, string];
-      return { offset: Number(offset), epoch };
-    } catch {
-      // Redis is away: this node's own subscribers are still served, without history.
-      if (this.channels.has(input.channel)) this.sink?.deliver({ ...input, meta: { ts } });
+    // While Redis is away this rejects at once (no offline queue): nothing is delivered, not
+    // even on this node, so that no node sees what the others and history do not.
+    if (!history) {
+      await this.commands.publish(this.keys.fanout(input.channel), encodeMessage(ts, body));
       return undefined;
     }
+    const [offset, epoch] = (await this.commands.eval(
+      scripts.publishWithHistory,
+      2,
+      this.keys.stream(input.channel),
+      this.keys.streamMeta(input.channel),
+      this.keys.fanout(input.channel),
+      body,
+      history.size,
+      history.ttl,
+      ts,
+      newEpoch(),
+    )) as [number, string];
+    return { offset: Number(offset), epoch };
   }
 
   async subscribe(channel: string): Promise<void> {
@@ -250,7 +249,14 @@ export class RedisBroker implements Broker {
       this.keys.replies(this.nodeId),
       ...[...this.channels].map((c) => this.keys.fanout(c)),
     ];
-    await this.subscriber.subscribe(...names).catch(() => undefined);
+    try {
+      await this.subscriber.subscribe(...names);
+    } catch {
+      return; // the connection dropped again; its next ready tries again
+    }
+    // Publications sent while this node was not subscribed reached no one here.
+    if (this.subscribedBefore) this.sink?.resubscribed();
+    this.subscribedBefore = true;
   }
 
   private onMessage(name: string, message: string): void {

@@ -1,6 +1,12 @@
-import type { PresenceClient, ServerFrame } from '@herald/protocol';
+import type {
+  PresenceClient,
+  ServerFrame,
+  StreamPosition,
+  StreamResetNotice,
+} from '@herald/protocol';
 import type { Broker, Publication } from './broker/broker.js';
 import { visibleChannel } from './channel-names.js';
+import { againstFloor } from './channels/stream-floor.js';
 import { EncodedFrame } from './encoded-frame.js';
 
 /** What the registry needs of a connection to deliver to it. */
@@ -9,20 +15,24 @@ export interface Subscriber {
   deliver(frame: EncodedFrame): void;
 }
 
-/**
- * This node's channel subscriptions. It subscribes the node on the broker while a channel has
- * local subscribers, and delivers each publication by encoding it once for all of them.
- */
 interface ChannelEntry {
   subscribers: Set<Subscriber>;
   /** Settles once the broker delivers this channel to the node. */
   ready: Promise<void>;
+  /** Channels with history: the last stream position delivered here, or known from a read. */
+  position?: StreamPosition;
 }
 
+/**
+ * This node's channel subscriptions. It subscribes the node on the broker while a channel has
+ * local subscribers, and delivers each publication by encoding it once for all of them.
+ */
 export class ChannelRegistry {
   private readonly entries = new Map<string, ChannelEntry>();
   /** Subscribers whose deliveries go elsewhere while their subscription is being recovered. */
   private readonly held = new Map<string, Map<Subscriber, (frame: EncodedFrame) => void>>();
+  /** Subscribers that joined a stream ahead of this node: their ack position, until passed. */
+  private readonly floors = new Map<string, Map<Subscriber, StreamPosition>>();
 
   constructor(private readonly broker: Broker) {}
 
@@ -40,6 +50,7 @@ export class ChannelRegistry {
   async remove(channel: string, subscriber: Subscriber): Promise<void> {
     const entry = this.entries.get(channel);
     if (!entry || !entry.subscribers.delete(subscriber)) return;
+    this.dropFloor(channel, subscriber);
     if (entry.subscribers.size === 0) {
       this.entries.delete(channel);
       await this.broker.unsubscribe(channel);
@@ -58,32 +69,106 @@ export class ChannelRegistry {
   /**
    * From now on, hands `subscriber`'s deliveries on `channel` to `keep` instead, until the
    * returned function is called. While one hold lasts, another for the same subscriber and
-   * channel is a no-op (its release too).
+   * channel is a no-op (its release too). Released with `position` (where the subscriber joined
+   * the stream), it skips what the subscriber already has should this node still be behind it.
    */
-  hold(channel: string, subscriber: Subscriber, keep: (frame: EncodedFrame) => void): () => void {
+  hold(
+    channel: string,
+    subscriber: Subscriber,
+    keep: (frame: EncodedFrame) => void,
+  ): (position?: StreamPosition) => void {
     const held = this.held.get(channel) ?? new Map<Subscriber, (frame: EncodedFrame) => void>();
     this.held.set(channel, held);
     if (held.has(subscriber)) return () => undefined;
     held.set(subscriber, keep);
-    return () => {
+    return (position) => {
       held.delete(subscriber);
       if (held.size === 0) this.held.delete(channel);
+      if (position) this.setFloor(channel, subscriber, position);
     };
+  }
+
+  /** Skips `subscriber`'s deliveries up to `position` while this node has yet to pass it. */
+  private setFloor(channel: string, subscriber: Subscriber, position: StreamPosition): void {
+    const entry = this.entries.get(channel);
+    if (!entry?.subscribers.has(subscriber)) return;
+    entry.position ??= position;
+    if (!isBehind(entry.position, position)) return;
+    let floors = this.floors.get(channel);
+    if (!floors) {
+      floors = new Map();
+      this.floors.set(channel, floors);
+    }
+    floors.set(subscriber, position);
+  }
+
+  /** The last stream position this node delivered on `channel` (channels with history). */
+  position(channel: string): StreamPosition | undefined {
+    return this.entries.get(channel)?.position;
   }
 
   deliver(publication: Publication): void {
     const entry = this.entries.get(publication.channel);
     if (!entry) return;
-    const encoded = new EncodedFrame(toFrame(publication));
-    const except = publication.except;
-    const held = this.held.size > 0 ? this.held.get(publication.channel) : undefined;
+    const { offset, epoch } = publication.meta;
+    if (offset !== undefined && epoch !== undefined) entry.position = { offset, epoch };
+    this.send(
+      publication.channel,
+      entry,
+      new EncodedFrame(toFrame(publication)),
+      publication.except,
+    );
+  }
+
+  /** Tells the channel's subscribers its stream continues from `position` (StreamResetNotice). */
+  resetStream(
+    channel: string,
+    position: StreamPosition,
+    reason: StreamResetNotice['reason'],
+  ): void {
+    const entry = this.entries.get(channel);
+    if (!entry) return;
+    entry.position = position;
+    const visible = visibleChannel(channel);
+    if (visible === undefined) return;
+    const notice: StreamResetNotice = { channel: visible, ...position, reason };
+    this.send(
+      channel,
+      entry,
+      new EncodedFrame({ type: 'system', event: 'reset', payload: notice }),
+    );
+  }
+
+  private send(channel: string, entry: ChannelEntry, encoded: EncodedFrame, except?: string): void {
+    const held = this.held.size > 0 ? this.held.get(channel) : undefined;
+    const floored = this.floors.size > 0 && this.floors.has(channel);
     for (const subscriber of entry.subscribers) {
       if (subscriber.id === except) continue;
       const keep = held?.get(subscriber);
       if (keep) keep(encoded);
-      else subscriber.deliver(encoded);
+      else if (!floored || this.admits(channel, subscriber, encoded)) subscriber.deliver(encoded);
     }
   }
+
+  /** Whether `frame` goes to a subscriber with a floor; drops the floor once the stream passes it. */
+  private admits(channel: string, subscriber: Subscriber, frame: EncodedFrame): boolean {
+    const floor = this.floors.get(channel)?.get(subscriber);
+    if (!floor) return true;
+    const verdict = againstFloor(floor, frame);
+    if (verdict === 'pass') this.dropFloor(channel, subscriber);
+    return verdict !== 'skip';
+  }
+
+  private dropFloor(channel: string, subscriber: Subscriber): void {
+    const floors = this.floors.get(channel);
+    floors?.delete(subscriber);
+    if (floors?.size === 0) this.floors.delete(channel);
+  }
+}
+
+/** Whether `node` is before `position` in the stream (an older epoch counts as before). */
+function isBehind(node: StreamPosition, position: StreamPosition): boolean {
+  return node.epoch !== position.epoch || node.offset < position.offset;
 }
 
 /** Clients see their own channel names: never a tenant scope, nor the gateway's `$` channels. */

@@ -19,9 +19,11 @@ import type { Logger } from 'pino';
 import { bearerSubprotocol } from './auth/token-extraction.js';
 import type { Broker, BrokerHealth } from './broker/broker.js';
 import { MemoryBroker } from './broker/memory-broker.js';
+import { takePublication } from './broker/take-publication.js';
 import { ChannelRegistry } from './channel-registry.js';
 import type { ChannelPolicy } from './channels/channel-policy.js';
 import { ChannelService } from './channels/channel-service.js';
+import { StreamContinuity } from './channels/stream-continuity.js';
 import type { HistoryOptions } from './channels/history.js';
 import { LocalNode, type ChannelCount } from './cluster-command.js';
 import { clientAddress, normalizeAddress } from './client-address.js';
@@ -81,6 +83,7 @@ export class Gateway {
   private readonly counters = new StatsCounter();
   private readonly broker: Broker;
   private readonly registry: ChannelRegistry;
+  private readonly continuity: StreamContinuity;
   private readonly channelService: ChannelService;
   private readonly control: ClusterControl;
   private readonly scheduler = new FlushScheduler();
@@ -107,6 +110,7 @@ export class Gateway {
     this.logger = createLogger(options);
     this.broker = options.broker ?? new MemoryBroker();
     this.registry = new ChannelRegistry(this.broker);
+    this.continuity = new StreamContinuity(this.broker, this.registry, this.logger);
     this.channelService = new ChannelService(
       this.broker,
       this.registry,
@@ -267,7 +271,8 @@ export class Gateway {
   /** Sends an event to every connection of `tenant`, on every namespace and node, and to no one else. */
   async broadcastToTenant(tenant: string, event: string, payload?: unknown): Promise<void> {
     if (!this.isStarted) await this.start();
-    await this.broker.publish({ channel: tenantChannel(tenant), event, payload });
+    const input = { channel: tenantChannel(tenant), event, payload };
+    await takePublication(this.broker, this.logger, input);
   }
 
   /** The internal name of a tenant's channel (unchanged without tenant isolation). */
@@ -284,7 +289,7 @@ export class Gateway {
     return this.counters.snapshot();
   }
 
-  /** `ok`, `degraded` (the broker is unreachable: only local clients are served) or `closing`. */
+  /** `ok`, `degraded` (the broker is unreachable: publications are refused) or `closing`. */
   health(): GatewayHealth {
     const broker = this.broker.health?.() ?? { status: 'ok' };
     const status = this.closing ? 'closing' : broker.status;
@@ -424,6 +429,7 @@ export class Gateway {
       await Promise.all(gone);
     }
     this.channelService.close();
+    this.continuity.close();
     await this.broker.close();
     await serverClosed;
     this.logger.info({ connections: connections.length, drained }, 'Herald closed');
@@ -433,8 +439,9 @@ export class Gateway {
     const node = new LocalNode(this.namespaceList, this.registry);
     this.started ??= this.broker
       .start({
-        deliver: (publication) => this.registry.deliver(publication),
+        deliver: (publication) => this.continuity.deliver(publication),
         execute: (command) => node.execute(command),
+        resubscribed: () => this.continuity.resubscribed(),
       })
       .then(() => {
         this.isStarted = true;

@@ -1,5 +1,6 @@
 import { WebSocketServer } from 'ws';
 import { ErrorCodes, type EventFrame } from '@herald/protocol';
+import { takePublication } from './broker/take-publication.js';
 import type { ClusterControl } from './cluster-control.js';
 import type { Connection, DisconnectReason } from './connection.js';
 import { HeraldError, isHeraldError } from './errors.js';
@@ -135,7 +136,7 @@ export class Namespace {
 
   /** Sends an event to every connection of this namespace, on every node. */
   async broadcast(event: string, payload?: unknown, options: BroadcastOptions = {}): Promise<void> {
-    await this.context.broker.publish({
+    await takePublication(this.context.broker, this.context.logger, {
       channel: this.broadcastChannel,
       event,
       payload,

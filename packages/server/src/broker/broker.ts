@@ -50,6 +50,11 @@ export interface BrokerSink {
   deliver(publication: Publication): void;
   /** Runs a cluster command against this node's connections and returns this node's answer. */
   execute(command: ClusterCommand): Promise<unknown>;
+  /**
+   * Called after the broker restored this node's channel subscriptions once its backend was
+   * back: publications may have been missed meanwhile, so the node reads its streams again.
+   */
+  resubscribed(): void;
 }
 
 /**
@@ -64,7 +69,8 @@ export interface Broker {
   /**
    * Sends a publication to every node subscribed to its channel, this one included. With
    * `history`, first appends it to the channel's stream (atomically giving it the next offset)
-   * and trims the stream; resolves with its position then.
+   * and trims the stream; resolves with its position then. Rejects when the backend did not
+   * take the publication (it is then delivered nowhere, not even on this node).
    */
   publish(
     publication: PublicationInput,
@@ -96,7 +102,10 @@ export interface Broker {
   close(): Promise<void>;
 }
 
-/** `degraded`: the backend is unreachable; the node still serves its own clients. */
+/**
+ * `degraded`: the backend is unreachable; the node still serves its own clients, but refuses
+ * publications until it is back.
+ */
 export interface BrokerHealth {
   status: 'ok' | 'degraded';
   detail?: string;

@@ -11,6 +11,7 @@ import {
 } from '@herald/protocol';
 import type { Logger } from 'pino';
 import type { Broker, PublicationInput } from '../broker/broker.js';
+import { takePublication } from '../broker/take-publication.js';
 import type { ChannelRegistry } from '../channel-registry.js';
 import type { Connection } from '../connection.js';
 import { HeraldError } from '../errors.js';
@@ -39,7 +40,7 @@ export class ChannelService {
     private readonly broker: Broker,
     private readonly registry: ChannelRegistry,
     options: ChannelsOptions | undefined,
-    logger: Logger,
+    private readonly logger: Logger,
   ) {
     this.policies = new ChannelPolicies(options);
     this.tokens = new SubscriptionTokenVerifier(options?.subscriptionTokens);
@@ -92,7 +93,9 @@ export class ChannelService {
     const payload = publishSchema
       ? await validatePayload(publishSchema, frame.payload)
       : frame.payload;
-    const position = await this.broker.publish(
+    const position = await takePublication(
+      this.broker,
+      this.logger,
       { channel: connection.internalChannel(channel.name), event: frame.event, payload },
       history,
     );
@@ -150,7 +153,8 @@ export class ChannelService {
    * (`input.channel` is the internal one, scoped to a tenant under isolation).
    */
   publish(input: PublicationInput, visible: string): Promise<StreamPosition | undefined> {
-    return this.broker.publish(input, this.policies.resolve(visible)?.policy.history);
+    const history = this.policies.resolve(visible)?.policy.history;
+    return takePublication(this.broker, this.logger, input, history);
   }
 
   history(channel: string, options: HistoryOptions = {}): Promise<HistoryResult> {

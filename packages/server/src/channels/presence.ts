@@ -1,6 +1,7 @@
 import type { PresenceClient } from '@herald/protocol';
 import type { Logger } from 'pino';
 import type { Broker } from '../broker/broker.js';
+import { takePublication } from '../broker/take-publication.js';
 import type { Connection } from '../connection.js';
 import type { EffectivePolicy } from './channel-policy.js';
 
@@ -47,7 +48,7 @@ export class PresenceTracker {
     entries.set(connection.id, { client, presence: policy.presence, joinLeave: policy.joinLeave });
     if (policy.presence) await this.broker.addPresence(channel, client, this.ttl);
     if (policy.joinLeave) {
-      await this.broker.publish({
+      await takePublication(this.broker, this.logger, {
         channel,
         event: 'join',
         payload: client,
@@ -65,7 +66,7 @@ export class PresenceTracker {
     if (entries.size === 0) this.local.delete(channel);
     if (tracked.presence) await this.broker.removePresence(channel, connection.id);
     if (tracked.joinLeave) {
-      await this.broker.publish({
+      await takePublication(this.broker, this.logger, {
         channel,
         event: 'leave',
         payload: tracked.client,

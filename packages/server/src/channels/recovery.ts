@@ -6,6 +6,7 @@ import { EncodedFrame } from '../encoded-frame.js';
 import { readBounded } from './bounded-read.js';
 import type { EffectivePolicy, ResolvedChannel } from './channel-policy.js';
 import { HeldPublications } from './held-publications.js';
+import { againstFloor, type FloorVerdict } from './stream-floor.js';
 import { ackBudget, sizeInAck, toChannelPublication } from './history.js';
 
 /** Where a new subscriber stands, and the missed publications too large for its ack. */
@@ -14,8 +15,8 @@ interface Recovery {
   result: SubscribeResult;
   /** Sent as publication frames right after the ack, before any live publication. */
   following: Publication[];
-  /** The stream's top when read: live publications above it follow the recovery. */
-  top: number;
+  /** The stream's top when read: live publications past it follow the recovery. */
+  top: StreamPosition;
 }
 
 /**
@@ -35,7 +36,7 @@ async function recover(
   const answer = (result: SubscribeResult, following: Publication[] = []): Recovery => ({
     result,
     following,
-    top: offset,
+    top: { offset, epoch },
   });
   if (!since) return answer({ offset, epoch });
   if (!policy.recovery) return answer({ recovered: false, offset, epoch });
@@ -104,6 +105,7 @@ export async function joinStream(
 ): Promise<void> {
   const held = new HeldPublications(connection);
   const release = registry.hold(connection.internalChannel(channel.name), connection, held.keep);
+  let joinedAt: StreamPosition | undefined;
   try {
     const recovery = await joinAndRecover(broker, connection, channel, since, info);
     await reply(recovery.result);
@@ -111,12 +113,15 @@ export async function joinStream(
       const frame = { type: 'event' as const, channel: channel.name, event, payload, meta };
       if (!(await connection.sendWhenRoom(new EncodedFrame(frame)))) return;
     }
+    joinedAt = recovery.top;
+    // Held frames the read already covered are skipped, until one passes the top.
+    let caughtUp = false;
     for (let frame = held.take(); frame; frame = held.take()) {
-      const offset = frame.frame.type === 'event' ? frame.frame.meta?.offset : undefined;
-      const recovered = offset !== undefined && offset <= recovery.top;
-      if (!recovered && !(await connection.sendWhenRoom(frame))) return;
+      const verdict: FloorVerdict = caughtUp ? 'pass' : againstFloor(recovery.top, frame);
+      caughtUp ||= verdict === 'pass';
+      if (verdict !== 'skip' && !(await connection.sendWhenRoom(frame))) return;
     }
   } finally {
-    release();
+    release(joinedAt);
   }
 }

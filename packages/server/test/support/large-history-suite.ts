@@ -271,7 +271,12 @@ export function largeHistorySuite(name: string, target: LargeHistoryTarget): voi
       const before = started.connects;
       await client.connect();
       await until(() => contexts.length === 2);
-      expect(contexts[1]).toEqual({ resubscribed: true, recovered: false, position: last });
+      expect(contexts[1]).toEqual({
+        resubscribed: true,
+        recovered: false,
+        reset: false,
+        position: last,
+      });
       await gateway.publish(channel, 'tick', { seq: 60 });
       await until(() => seqs.length === 1);
       expect(seqs).toEqual([60]);
