@@ -2,6 +2,8 @@ import { connect } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Connection, GatewayOptions, NamespaceOptionsInput } from '../src/index.js';
 import { startGateway, type RunningGateway } from './support/gateway-fixture.js';
+import { sleep } from './support/identity.js';
+import { closeCode, rawWebSocket, readFrames, sendFragmentedText } from './support/raw-socket.js';
 import { refusal, stillServes } from './support/probes.js';
 import { TestClient } from './support/test-client.js';
 import { secret, sign } from './support/tokens.js';
@@ -173,6 +175,78 @@ describe('message rate limits', () => {
     expect(refused.map((f) => f.id)).toEqual(['f0', 'f1', 'f2', 'f3', 'f4']);
     expect(flooder.frames.filter((f) => f.type === 'ack')).toHaveLength(5);
     await stillServes(bystander);
+  });
+
+  it('answers every request it read, each exactly once, before the 4008 close frame', async () => {
+    running = await startGateway(
+      (gw) => {
+        gw.namespace('/app').on('slow', async (payload) => {
+          await sleep(100);
+          return payload;
+        });
+      },
+      { rateLimit: { perConnection: { perSecond: 1, burst: 40 }, maxViolations: 10 } },
+    );
+    const client = await TestClient.connect(running.url('/app'));
+    const ids = Array.from({ length: 60 }, (_, i) => `m${i}`);
+    // One burst, sent before any answer can come back.
+    ids.forEach((id, i) => client.send({ type: 'event', event: 'slow', payload: i, id }));
+    const { code } = await client.closed;
+    // ws delivers no data frame after the close frame: everything recorded came before it.
+    expect(code).toBe(4008);
+    const answers = client.frames.filter((f) => f.type === 'ack' || f.type === 'error');
+    expect(answers.map((f) => f.id).sort()).toEqual([...ids].sort());
+    const codes = answers.map((f) => (f.type === 'ack' ? 'ack' : f.code));
+    expect(codes.filter((c) => c === 'ack')).toHaveLength(40);
+    expect(codes.filter((c) => c === 'WS_RATE_LIMIT_EXCEEDED')).toHaveLength(10);
+    // Read after the decision to close, while the accepted ones were still being handled.
+    expect(codes.filter((c) => c === 'WS_UNAVAILABLE')).toHaveLength(10);
+  });
+
+  it('answers a request whose handler hangs WS_UNAVAILABLE at closeTimeout, then closes', async () => {
+    running = await startGateway(
+      (gw) => {
+        const ns = gw.namespace('/app', { closeTimeout: 200 });
+        ns.on('hang', () => new Promise(() => undefined));
+        ns.on('echo', (payload) => payload);
+      },
+      { rateLimit: { perConnection: { perSecond: 1, burst: 2 }, maxViolations: 1 } },
+    );
+    const client = await TestClient.connect(running.url('/app'));
+    client.send({ type: 'event', event: 'hang', id: 'h' });
+    client.send({ type: 'event', event: 'echo', id: 'e' });
+    client.send({ type: 'event', event: 'echo', id: 'over' });
+    expect((await client.closed).code).toBe(4008);
+    expect(client.frames.map((f) => [f.id, f.type === 'ack' ? 'ack' : f.code])).toEqual([
+      ['over', 'WS_RATE_LIMIT_EXCEEDED'],
+      ['e', 'ack'],
+      ['h', 'WS_UNAVAILABLE'],
+    ]);
+  });
+
+  it('refuses an id still in use by an unanswered request, and handles the first once', async () => {
+    running = await startGateway((gw) => {
+      gw.namespace('/app').on('slow', async (payload) => {
+        await sleep(50);
+        return payload;
+      });
+    });
+    const client = await TestClient.connect(running.url('/app'));
+    client.send({ type: 'event', event: 'slow', payload: 'first', id: 'same' });
+    client.send({ type: 'event', event: 'slow', payload: 'second', id: 'same' });
+    await client.waitForCount((f) => f.id === 'same', 2);
+    expect(client.frames).toEqual([
+      expect.objectContaining({
+        type: 'error',
+        code: 'WS_MESSAGE_INVALID',
+        details: [expect.objectContaining({ path: 'id' })],
+      }),
+      { type: 'ack', id: 'same', payload: 'first' },
+    ]);
+    expect(await client.request({ type: 'event', event: 'slow', payload: 'again' })).toMatchObject({
+      type: 'ack',
+      payload: 'again',
+    });
   });
 
   it('counts invalid frames too', async () => {

@@ -14,6 +14,7 @@ import type { Broker, PublicationInput } from '../broker/broker.js';
 import type { ChannelRegistry } from '../channel-registry.js';
 import type { Connection } from '../connection.js';
 import { HeraldError } from '../errors.js';
+import { assertDeliverable } from '../payload-guard.js';
 import { validatePayload } from '../schema.js';
 import { authorizePublish, authorizeRead, authorizeSubscribe } from './access.js';
 import { ChannelPolicies, type ChannelsOptions, type ResolvedChannel } from './channel-policy.js';
@@ -40,6 +41,7 @@ export class ChannelService {
     private readonly registry: ChannelRegistry,
     options: ChannelsOptions | undefined,
     logger: Logger,
+    private readonly maxPayloadDepth: number,
   ) {
     this.policies = new ChannelPolicies(options);
     this.tokens = new SubscriptionTokenVerifier(options?.subscriptionTokens);
@@ -92,6 +94,8 @@ export class ChannelService {
     const payload = publishSchema
       ? await validatePayload(publishSchema, frame.payload)
       : frame.payload;
+    // The frame's payload passed the decoder's check; what a schema made of it must pass too.
+    if (publishSchema) assertDeliverable(payload, this.maxPayloadDepth);
     const position = await this.broker.publish(
       { channel: connection.internalChannel(channel.name), event: frame.event, payload },
       history,
@@ -144,7 +148,8 @@ export class ChannelService {
    * Publishes with the gateway-wide policy of `visible`, the channel's client-visible name
    * (`input.channel` is the internal one, scoped to a tenant under isolation).
    */
-  publish(input: PublicationInput, visible: string): Promise<StreamPosition | undefined> {
+  async publish(input: PublicationInput, visible: string): Promise<StreamPosition | undefined> {
+    assertDeliverable(input.payload, this.maxPayloadDepth);
     return this.broker.publish(input, this.policies.resolve(visible)?.policy.history);
   }
 
