@@ -505,7 +505,7 @@ export class Gateway {
     });
     this.counters.connectionOpened();
     ws.on('error', (error: Error & { code?: string }) => {
-      if (error.code === 'WS_ERR_UNSUPPORTED_MESSAGE_LENGTH') this.counters.oversized += 1;
+      if (refusedForSize.has(error.code ?? '')) this.counters.oversized += 1;
       this.logger.debug({ err: error, connectionId: connection.id }, 'websocket error');
     });
     ws.on('close', (code: number, reason: Buffer) => {
@@ -556,6 +556,12 @@ export class Gateway {
     connection.markGone();
   }
 }
+
+/** `ws` errors for a message too large (1009) or in too many fragments (1008). */
+const refusedForSize = new Set([
+  'WS_ERR_UNSUPPORTED_MESSAGE_LENGTH',
+  'WS_ERR_TOO_MANY_BUFFERED_PARTS',
+]);
 
 export function createGateway(options?: GatewayOptions): Gateway {
   return new Gateway(options);

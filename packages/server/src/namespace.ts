@@ -39,6 +39,14 @@ export function exceptField(options: BroadcastOptions): { except?: string } {
   return { except: typeof except === 'string' ? except : except.id };
 }
 
+/**
+ * Most WebSocket frames one message may arrive in; past it the connection closes with 1008. Each
+ * fragment costs memory whatever its size (even empty), so it is bounded on its own, apart from
+ * `maxMessageSize`; a message that reaches `maxMessageSize` first closes with 1009. The number is
+ * `ws`'s own default, set here so that docs/protocol.md can promise it.
+ */
+const maxFragmentsPerMessage = 16_384;
+
 interface HandlerEntry {
   schema: StandardSchema | undefined;
   handler: EventHandler;
@@ -72,6 +80,7 @@ export class Namespace {
     this.server = new WebSocketServer({
       noServer: true,
       maxPayload: options.maxMessageSize,
+      maxFragments: maxFragmentsPerMessage,
       // ws negotiates and inflates what clients send; Herald compresses what it sends itself.
       perMessageDeflate: options.compression.enabled
         ? { serverNoContextTakeover: true, clientNoContextTakeover: true, serverMaxWindowBits: 15 }

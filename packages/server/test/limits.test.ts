@@ -317,6 +317,37 @@ describe('size and time limits', () => {
     await stillServes(bystander);
   });
 
+  it('closes a message over maxMessageSize with 1009 however it is fragmented, and one in more than 16,384 fragments with 1008', async () => {
+    running = await limitedGateway({});
+    const bystander = await TestClient.connect(running.url('/app'));
+    /** Sends one echo event of `count` × `size` bytes in `count` real fragments; returns what came back. */
+    const sendInFragments = async (count: number, size: number) => {
+      const { socket, head } = await rawWebSocket(running.port, '/app');
+      const frame = { type: 'event', event: 'echo', id: 'f', payload: '' };
+      const overhead = Buffer.byteLength(JSON.stringify(frame));
+      const text = Buffer.from(
+        JSON.stringify({ ...frame, payload: 'x'.repeat(count * size - overhead) }),
+      );
+      sendFragmentedText(
+        socket,
+        Array.from({ length: count }, (_, i) => text.subarray(i * size, (i + 1) * size)),
+      );
+      const frames = await readFrames(socket, head, (received) => received.length > 0);
+      socket.destroy();
+      return frames[0];
+    };
+    // 100 KiB in 100 fragments: over the 64 KiB limit, counted across fragments.
+    expect(closeCode(await sendInFragments(100, 1024))).toBe(1009);
+    // 100,000 one-byte fragments: the fragment limit is reached first, at 16,385.
+    expect(closeCode(await sendInFragments(100_000, 1))).toBe(1008);
+    expect(closeCode(await sendInFragments(16_385, 1))).toBe(1008);
+    // 16,384 fragments within the size limit are one message like any other.
+    const answer = await sendInFragments(16_384, 1);
+    expect(JSON.parse(String(answer?.payload))).toMatchObject({ type: 'ack', id: 'f' });
+    expect(running.gateway.stats().oversized).toBe(3);
+    await stillServes(bystander);
+  });
+
   it('drops a slowloris upgrade (a partial request) at the handshake timeout, and others carry on', async () => {
     running = await limitedGateway({ handshakeTimeout: 300 });
     const bystander = await TestClient.connect(running.url('/app'));
