@@ -26,6 +26,7 @@ export interface InboundSecurity {
   /** Throws a HeraldError when the connection may not subscribe to `channel`. */
   authorizeSubscribe(connection: Connection, channel: string): Promise<void>;
 }
+
 /** What handling a client message needs besides its connection. */
 export interface Inbound {
   constants: ConstantFrames;
@@ -80,6 +81,16 @@ export function receiveMessage(
   }
   const id = requestId(parsed);
   if (id === undefined) return dispatch(connection, parsed.frame, inbound);
+  return handleRequest(connection, parsed.frame, id, inbound);
+}
+
+/** Dispatches a frame that asks for an answer, making sure it gets exactly one. */
+function handleRequest(
+  connection: Connection,
+  frame: ClientFrame,
+  id: FrameId,
+  inbound: Inbound,
+): Promise<void> | void {
   const owed = connection.owe(id);
   if (!owed) {
     connection.sendError(id, {
@@ -89,9 +100,9 @@ export function receiveMessage(
     });
     return;
   }
-  const handled = dispatch(connection, parsed.frame, inbound);
-  // A request whose handling ended without an answer (it was skipped because the connection
-  // started closing) is answered here, so that none is left without one.
+  const handled = dispatch(connection, frame, inbound);
+  // A request whose handling ended without an answer (skipped because the connection started
+  // closing meanwhile) is answered here, so that none is left without one.
   const answerIfOwed = () => {
     if (!owed.answered) connection.replyError(id, connection.isOpen ? internalError() : closing);
   };
