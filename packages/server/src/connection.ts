@@ -18,6 +18,7 @@ import { anonymousIdentity, type Identity } from './identity.js';
 import type { Namespace } from './namespace.js';
 import { OutboundQueue } from './outbound-queue.js';
 import { OwedAnswers, type OwedAnswer } from './owed-answers.js';
+import { assertDeliverable } from './payload-guard.js';
 
 export interface RequestOptions {
   /** Milliseconds to wait for the client's ack. Default 10 s. */
@@ -177,9 +178,11 @@ export class Connection implements Subscriber {
 
   /**
    * Adds this connection to a channel; resolves once it receives the channel's publications.
-   * `info` is shown in the channel's presence when its policy tracks presence.
+   * `info` is shown in the channel's presence when its policy tracks presence; like a payload, it
+   * must be deliverable to every codec (see `maxPayloadDepth`).
    */
   async join(channel: string, info?: unknown): Promise<void> {
+    assertDeliverable(info, this.context.maxPayloadDepth, 'info');
     if (this.closing || this.joined.has(channel)) return;
     this.joined.add(channel);
     await this.context.registry.add(this.internalChannel(channel), this);

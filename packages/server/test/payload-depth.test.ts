@@ -9,7 +9,6 @@ import {
   createHttpApi,
   gatewayOptionsFromEnv,
   HeraldError,
-  type Gateway,
   type GatewayOptions,
 } from '../src/index.js';
 import { startGateway, type RunningGateway } from './support/gateway-fixture.js';
@@ -174,9 +173,10 @@ describe('server-side publish and broadcast', () => {
       running = await start();
       const subscriber = await subscribed(msgpack);
       const { gateway } = running;
+      const namespace = gateway.namespaces[0]!;
       const attempts: (() => Promise<unknown>)[] = [
         () => gateway.publish('feed:a', 'bad', payload),
-        () => (gateway.namespaces[0] as Gateway['namespaces'][number]).broadcast('bad', payload),
+        () => namespace.broadcast('bad', payload),
         () => gateway.to({}).emit('bad', payload),
         () => gateway.broadcastToTenant('acme', 'bad', payload),
       ];
@@ -192,6 +192,12 @@ describe('server-side publish and broadcast', () => {
         });
       }
       expect((await gateway.history('feed:a')).offset).toBe(0);
+      // Presence info set by the server is held to the same rule.
+      const joined = [...namespace.connections][0]!.join('feed:b', payload);
+      await expect(joined).rejects.toMatchObject({
+        code: 'WS_MESSAGE_INVALID',
+        details: [{ path: path.replace(/^payload/, 'info') }],
+      });
       await gateway.publish('feed:a', 'next', { ok: true });
       await subscriber.waitFor((f) => f.event === 'next');
       expect(subscriber.frames.filter((f) => f.event === 'bad')).toEqual([]);
