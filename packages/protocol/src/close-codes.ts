@@ -62,13 +62,15 @@ const table: readonly CloseCodeInfo[] = [
   {
     code: 1008,
     name: 'POLICY_VIOLATION',
-    meaning: 'The connection broke a gateway policy not covered by a more precise code.',
+    meaning:
+      'The connection broke a gateway policy not covered by a more precise code, such as sending a message in more than 16,384 fragments.',
     reconnect: 'no',
   },
   {
     code: 1009,
     name: 'MESSAGE_TOO_BIG',
-    meaning: 'A frame was larger than the namespace `maxMessageSize`.',
+    meaning:
+      'A message was larger than the namespace `maxMessageSize`, in one frame or in fragments.',
     reconnect: 'backoff',
   },
   {

@@ -7,7 +7,8 @@ import type {
   ServerFrame,
   StreamPosition,
 } from './frames.js';
-import { FieldLimits } from './limits.js';
+import { FieldLimits, PayloadDepth } from './limits.js';
+import { checkPayload } from './payload-check.js';
 
 /** Why an incoming frame was refused; `id` is set when the frame had a usable one to answer. */
 export interface ProtocolError {
@@ -18,6 +19,12 @@ export interface ProtocolError {
 }
 
 export type DecodeResult<F> = { ok: true; frame: F } | { ok: false; error: ProtocolError };
+
+/** What a gateway may tune in how it reads client frames. */
+export interface DecodeOptions {
+  /** How deeply any value in a frame may nest; default `PayloadDepth.default` (see limits.ts). */
+  maxPayloadDepth?: number;
+}
 
 type Fields = Record<string, unknown>;
 
@@ -273,8 +280,30 @@ const serverReaders: Record<string, (r: FieldReader) => DecodeResult<ServerFrame
   leave: (r) => readPresenceEvent(r, 'leave'),
 };
 
+/**
+ * Refuses a frame with a value nested deeper than the limit (or one no codec carries), naming
+ * where, before any field is read: such a value could be neither stored nor sent on.
+ */
+function checkNesting(frame: Fields, maxDepth: number): ProtocolError | undefined {
+  for (const name of Object.keys(frame)) {
+    const problem = checkPayload(frame[name], maxDepth, name);
+    if (problem) {
+      const id = new FieldReader(frame).id(false);
+      return invalid(`invalid frame: ${problem.path} ${problem.message}`, [problem], id);
+    }
+  }
+  return undefined;
+}
+
 /** Validates an already-decoded value sent by a client. Never throws. */
-export function decodeClientFrame(value: unknown): DecodeResult<ClientFrame> {
+export function decodeClientFrame(
+  value: unknown,
+  options: DecodeOptions = {},
+): DecodeResult<ClientFrame> {
+  if (isObject(value)) {
+    const error = checkNesting(value, options.maxPayloadDepth ?? PayloadDepth.default);
+    if (error) return { ok: false, error };
+  }
   return decodeFrame(value, clientReaders);
 }
 
@@ -306,8 +335,9 @@ function parseWith<F>(
 export function parseClientFrame(
   codec: Codec,
   data: string | Uint8Array,
+  options: DecodeOptions = {},
 ): DecodeResult<ClientFrame> {
-  return parseWith(codec, data, decodeClientFrame);
+  return parseWith(codec, data, (value) => decodeClientFrame(value, options));
 }
 
 /** Decodes raw message data from a server with `codec` and validates it. Never throws. */

@@ -11,3 +11,12 @@ export const FieldLimits = {
   /** Most publications one `history` request may ask for. */
   historyLimit: 10_000,
 } as const;
+
+/**
+ * How deeply the values in a frame (`payload`, presence `info`, …) may nest. Objects and arrays
+ * count one level each: `"x"` is 0 levels, `[]` is 1, `{"a":[1]}` is 2. A gateway may lower or
+ * raise the default up to `max`: a publication read back inside a history answer sits four
+ * levels deeper than its payload, and every frame must stay within MessagePack's encoder limit
+ * of 100 levels.
+ */
+export const PayloadDepth = { default: 32, max: 64 } as const;

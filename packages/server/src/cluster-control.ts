@@ -1,6 +1,7 @@
 import { CloseCodes } from '@herald/protocol';
 import type { Broker } from './broker/broker.js';
 import type { ChannelCount, ClusterCommand } from './cluster-command.js';
+import { assertDeliverable } from './payload-guard.js';
 import { Broadcast, type ConnectionInfo, type Target } from './targeting.js';
 
 /**
@@ -8,16 +9,28 @@ import { Broadcast, type ConnectionInfo, type Target } from './targeting.js';
  * that every node runs against its own connections; the answers are merged here.
  */
 export class ClusterControl {
-  /** `timeout`: how long a command waits for other nodes' answers, in ms. */
+  /**
+   * `timeout`: how long a command waits for other nodes' answers, in ms; `maxPayloadDepth`: how
+   * deeply an emitted payload may nest.
+   */
   constructor(
     private readonly broker: Broker,
     private readonly timeout: number,
+    private readonly maxPayloadDepth: number,
   ) {}
 
   to(target: Target, scope?: string): Broadcast {
     return new Broadcast(
-      (targets, except, event, payload) =>
-        this.count({ type: 'emit', targets: this.scoped(targets, scope), except, event, payload }),
+      async (targets, except, event, payload) => {
+        assertDeliverable(payload, this.maxPayloadDepth);
+        return this.count({
+          type: 'emit',
+          targets: this.scoped(targets, scope),
+          except,
+          event,
+          payload,
+        });
+      },
       [target],
     );
   }

@@ -17,6 +17,8 @@ import type { GatewayContext } from './gateway-context.js';
 import { anonymousIdentity, type Identity } from './identity.js';
 import type { Namespace } from './namespace.js';
 import { OutboundQueue } from './outbound-queue.js';
+import { OwedAnswers, type OwedAnswer } from './owed-answers.js';
+import { assertDeliverable } from './payload-guard.js';
 
 export interface RequestOptions {
   /** Milliseconds to wait for the client's ack. Default 10 s. */
@@ -42,6 +44,8 @@ export interface ConnectionInit {
   remoteAddress: string;
   context: GatewayContext;
 }
+
+type ErrorFields = Pick<ErrorFrame, 'code' | 'message' | 'details'>;
 
 interface PendingRequest {
   resolve(payload: unknown): void;
@@ -85,7 +89,13 @@ export class Connection implements Subscriber {
   private readonly pending = new Map<FrameId, PendingRequest>();
   private nextRequestId = 1;
   private pongTimer: NodeJS.Timeout | undefined;
+  private readonly owed = new OwedAnswers();
+  /** The namespace's onConnect hooks ran without error: client requests may be handled. */
+  private accepted = false;
+  /** A close was asked for: no new work starts, but the requests already accepted are answered. */
   private closing = false;
+  /** The close frame went out (or the socket is gone): nothing more is sent. */
+  private closed = false;
   private resolveGone!: () => void;
   /** Settles once the socket has closed and the connection has left everything. */
   readonly gone = new Promise<void>((resolve) => {
@@ -128,6 +138,14 @@ export class Connection implements Subscriber {
     return !this.closing && this.ws.readyState === this.ws.OPEN;
   }
 
+  /**
+   * Whether a request already accepted from the client may still be handled: the namespace took
+   * the connection, and its close frame has not gone out (it may be closing: see `close`).
+   */
+  get handlesRequests(): boolean {
+    return this.accepted && !this.closed;
+  }
+
   /** The channels this connection is in. */
   get channels(): ReadonlySet<string> {
     return this.joined;
@@ -164,9 +182,11 @@ export class Connection implements Subscriber {
 
   /**
    * Adds this connection to a channel; resolves once it receives the channel's publications.
-   * `info` is shown in the channel's presence when its policy tracks presence.
+   * `info` is shown in the channel's presence when its policy tracks presence; like a payload, it
+   * must be deliverable to every codec (see `maxPayloadDepth`).
    */
   async join(channel: string, info?: unknown): Promise<void> {
+    assertDeliverable(info, this.context.maxPayloadDepth, 'info');
     if (this.closing || this.joined.has(channel)) return;
     this.joined.add(channel);
     await this.context.registry.add(this.internalChannel(channel), this);
@@ -188,17 +208,28 @@ export class Connection implements Subscriber {
     await Promise.all([...this.joined].map((channel) => this.leave(channel)));
   }
 
-  /** Closes after writing what is already queued. */
+  /**
+   * Closes once every request already accepted from the client is answered, or the namespace's
+   * `closeTimeout` has passed (those still open are then answered WS_UNAVAILABLE), after writing
+   * what is queued: no answer is ever lost behind the close frame.
+   */
   close(code: number = CloseCodes.NORMAL, reason = ''): void {
     if (this.closing) return;
     this.closing = true;
-    this.queue.flushNow();
-    this.ws.close(code, reason);
+    if (this.owed.size === 0) {
+      this.sendClose(code, reason);
+      return;
+    }
+    void this.owed.settled(this.namespace.options.closeTimeout).then(() => {
+      for (const id of this.owed.takeAll()) this.replyError(id, closedBeforeAnswer);
+      this.sendClose(code, reason);
+    });
   }
 
   /** Drops the socket at once, without a close handshake. */
   terminate(): void {
     this.closing = true;
+    this.closed = true;
     this.queue.close();
     this.ws.terminate();
   }
@@ -207,28 +238,43 @@ export class Connection implements Subscriber {
 
   /** Delivers a publication encoded once for all its recipients. */
   deliver(frame: EncodedFrame): void {
-    this.queue.push(frame.bytesFor(this.codec, this.deflateFrom), true);
+    this.sendShared(frame, true);
   }
 
-  /** Queues a frame shared with other connections that must not be dropped (notices). */
-  sendShared(frame: EncodedFrame): void {
-    if (!this.closing) this.queue.push(frame.bytesFor(this.codec, this.deflateFrom), false);
+  /** Queues a frame shared with other connections; notices are not `droppable`. */
+  sendShared(frame: EncodedFrame, droppable = false): void {
+    if (this.closed) return;
+    const bytes = frame.bytesFor(this.codec, this.deflateFrom);
+    if (bytes) this.queue.push(bytes, droppable);
+    else this.undeliverable(frame);
   }
 
-  /** Encodes and queues one frame for this client only. */
+  /** Encodes and queues one frame for this client only; throws the codec's error if it cannot. */
   sendFrame(frame: ServerFrame, droppable: boolean): void {
-    if (this.closing) return;
-    this.queue.push(new EncodedFrame(frame).bytesFor(this.codec, this.deflateFrom), droppable);
+    if (this.closed) return;
+    const encoded = new EncodedFrame(frame);
+    const bytes = encoded.bytesFor(this.codec, this.deflateFrom);
+    if (!bytes) throw encoded.failureFor(this.codec)?.error;
+    this.queue.push(bytes, droppable);
   }
 
   /** Queues bytes already encoded for this connection's codec (shared constant frames). */
   sendEncoded(bytes: Buffer): void {
-    if (!this.closing) this.queue.push(bytes, false);
+    if (!this.closed) this.queue.push(bytes, false);
+  }
+
+  /**
+   * Counts a request accepted from the client as owed an answer (see `close`); undefined when a
+   * request with that id is still unanswered.
+   */
+  owe(id: FrameId): OwedAnswer | undefined {
+    return this.owed.owe(id);
   }
 
   reply(id: FrameId | undefined, payload: unknown): void {
     if (id === undefined) return;
     this.sendFrame(ackFrame(id, payload), false);
+    this.owed.answer(id);
   }
 
   /**
@@ -236,16 +282,25 @@ export class Connection implements Subscriber {
    * however large, never overflows it (see `sendWhenRoom`).
    */
   async answer(id: FrameId | undefined, payload: unknown): Promise<void> {
-    if (id !== undefined) await this.sendWhenRoom(new EncodedFrame(ackFrame(id, payload)));
+    if (id === undefined) return;
+    const frame = new EncodedFrame(ackFrame(id, payload));
+    // An answer its codec cannot carry throws, so that the caller answers with an error instead.
+    if (!frame.bytesFor(this.codec, this.deflateFrom)) throw frame.failureFor(this.codec)?.error;
+    await this.sendWhenRoom(frame);
+    this.owed.answer(id);
   }
 
   /**
    * Queues a frame the client asked for once it fits in half the outbound queue's limits (the
-   * other half stays for live traffic); resolves false if the connection closed first.
+   * other half stays for live traffic); resolves false if the connection closed first. A frame
+   * its codec cannot carry is reported to the client instead, as `sendShared` does.
    */
   sendWhenRoom(frame: EncodedFrame): Promise<boolean> {
-    if (this.closing) return Promise.resolve(false);
-    return this.queue.pushWhenRoom(frame.bytesFor(this.codec, this.deflateFrom));
+    if (this.closed) return Promise.resolve(false);
+    const bytes = frame.bytesFor(this.codec, this.deflateFrom);
+    if (bytes) return this.queue.pushWhenRoom(bytes);
+    this.undeliverable(frame);
+    return Promise.resolve(true);
   }
 
   /** The bytes one answer should stay within: half the outbound queue. */
@@ -261,10 +316,14 @@ export class Connection implements Subscriber {
     this.queue.refuse(true);
   }
 
-  replyError(
-    id: FrameId | undefined,
-    error: Pick<ErrorFrame, 'code' | 'message' | 'details'>,
-  ): void {
+  /** Answers an accepted request (or reports a failure without `id`) with an error. */
+  replyError(id: FrameId | undefined, error: ErrorFields): void {
+    this.sendError(id, error);
+    if (id !== undefined) this.owed.answer(id);
+  }
+
+  /** Refuses a frame before it was accepted: it answers that frame, not an open request with its id. */
+  sendError(id: FrameId | undefined, error: ErrorFields): void {
     const frame: ErrorFrame = { type: 'error', code: error.code, message: error.message };
     if (id !== undefined) frame.id = id;
     if (error.details && error.details.length > 0) frame.details = error.details;
@@ -305,6 +364,8 @@ export class Connection implements Subscriber {
   /** Releases everything the connection holds; called once when its socket has closed. */
   async dispose(): Promise<void> {
     this.closing = true;
+    this.closed = true;
+    this.owed.release();
     clearTimeout(this.pongTimer);
     this.queue.close();
     const closed = new HeraldError(ErrorCodes.WS_UNAVAILABLE, 'connection closed');
@@ -316,15 +377,52 @@ export class Connection implements Subscriber {
     await this.leaveAll();
   }
 
+  /** Called by the gateway when the namespace's onConnect hooks have run without error. */
+  markAccepted(): void {
+    this.accepted = true;
+  }
+
   /** Called by the gateway when the connection's disconnect hooks have run. */
   markGone(): void {
     this.resolveGone();
   }
 
+  /** The client cannot read its answers anyway: closes at once, without waiting for them. */
   private closeSlowConsumer(): void {
-    if (this.closing) return;
+    if (this.closed) return;
     this.closing = true;
+    this.closed = true;
     this.ws.close(CloseCodes.SLOW_CONSUMER, 'slow consumer');
     setTimeout(() => this.ws.terminate(), slowConsumerGrace).unref();
   }
+
+  /** Writes what is queued, then the close frame; nothing can follow it. */
+  private sendClose(code: number, reason: string): void {
+    if (this.closed) return;
+    this.closed = true;
+    this.queue.flushNow();
+    this.queue.close();
+    this.ws.close(code, reason);
+  }
+
+  /** A frame this client's codec cannot encode: logged once for all its recipients, and the client told. */
+  private undeliverable(frame: EncodedFrame): void {
+    const failure = frame.failureFor(this.codec);
+    if (failure && !failure.reported) {
+      failure.reported = true;
+      this.context.logger.error(
+        { err: failure.error, codec: this.codec.subprotocol, frame: frame.describe() },
+        'a frame could not be encoded for some of its recipients',
+      );
+    }
+    this.replyError(undefined, {
+      code: ErrorCodes.WS_INTERNAL,
+      message: `${frame.describe()} could not be delivered`,
+    });
+  }
 }
+
+const closedBeforeAnswer = {
+  code: ErrorCodes.WS_UNAVAILABLE,
+  message: 'the connection closed before this request was answered',
+};

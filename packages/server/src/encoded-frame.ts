@@ -9,20 +9,31 @@ interface Encoding {
   deflated?: Buffer;
 }
 
+/** Why a codec could not encode a frame; `reported` once it was logged, so that it is logged once. */
+export interface EncodingFailure {
+  error: unknown;
+  reported: boolean;
+}
+
 /**
  * A server frame encoded at most once per codec, framed at most once, and compressed at most
- * once: every recipient with the same codec and compression gets the very same bytes.
+ * once: every recipient with the same codec and compression gets the very same bytes. A codec
+ * that cannot encode the frame is tried once too; its recipients are told (see Connection).
  */
 export class EncodedFrame {
   private codec: Codec | undefined;
-  private encoding: Encoding | undefined;
-  private others: Map<Codec, Encoding> | undefined;
+  private encoding: Encoding | EncodingFailure | undefined;
+  private others: Map<Codec, Encoding | EncodingFailure> | undefined;
 
   constructor(readonly frame: ServerFrame) {}
 
-  /** The frame's bytes for `codec`; compressed when `deflateFrom` is set and the payload reaches it. */
-  bytesFor(codec: Codec, deflateFrom?: number): Buffer {
+  /**
+   * The frame's bytes for `codec`, compressed when `deflateFrom` is set and the payload reaches
+   * it; undefined when the codec cannot encode it (`failureFor` says why).
+   */
+  bytesFor(codec: Codec, deflateFrom?: number): Buffer | undefined {
     const encoding = this.encodingFor(codec);
+    if ('error' in encoding) return undefined;
     if (deflateFrom !== undefined && encoding.payload.length >= deflateFrom) {
       encoding.deflated ??= buildDataFrame(deflateMessage(encoding.payload), codec.binary, true);
       return encoding.deflated;
@@ -31,8 +42,22 @@ export class EncodedFrame {
     return encoding.plain;
   }
 
-  private encodingFor(codec: Codec): Encoding {
-    if (this.codec === codec) return this.encoding as Encoding;
+  failureFor(codec: Codec): EncodingFailure | undefined {
+    const encoding = this.encodingFor(codec);
+    return 'error' in encoding ? encoding : undefined;
+  }
+
+  /** What the frame is, for people: a client that could not get it is told so. */
+  describe(): string {
+    const { frame } = this;
+    if (frame.type === 'event' && frame.channel !== undefined)
+      return `a publication on channel '${frame.channel}'`;
+    if (frame.type === 'event') return `the event '${frame.event}'`;
+    return `a '${frame.type}' frame`;
+  }
+
+  private encodingFor(codec: Codec): Encoding | EncodingFailure {
+    if (this.codec === codec) return this.encoding as Encoding | EncodingFailure;
     if (this.codec === undefined) {
       this.codec = codec;
       this.encoding = encode(codec, this.frame);
@@ -48,8 +73,13 @@ export class EncodedFrame {
   }
 }
 
-function encode(codec: Codec, frame: ServerFrame): Encoding {
-  const data = codec.encode(frame);
+function encode(codec: Codec, frame: ServerFrame): Encoding | EncodingFailure {
+  let data: string | Uint8Array;
+  try {
+    data = codec.encode(frame);
+  } catch (error) {
+    return { error, reported: false };
+  }
   // Copied out of the codec's buffer, which it may reuse for the next frame.
   return { payload: typeof data === 'string' ? Buffer.from(data, 'utf8') : Buffer.from(data) };
 }

@@ -18,6 +18,8 @@ export interface GatewayContext {
   readonly middlewares: readonly Middleware[];
   /** Whether channel names are scoped per tenant (see channel-names.ts). */
   readonly tenantIsolation: boolean;
+  /** How deeply payloads may nest (the `maxPayloadDepth` option). */
+  readonly maxPayloadDepth: number;
 }
 
 /** Channels starting with `$` belong to the gateway (namespace broadcast); clients cannot name them. */

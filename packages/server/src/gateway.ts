@@ -6,6 +6,7 @@ import type { WebSocket } from 'ws';
 import {
   CloseCodes,
   jsonCodec,
+  PayloadDepth,
   type Codec,
   type HistoryResult,
   type PresenceClient,
@@ -33,9 +34,10 @@ import { Connection, type DisconnectReason } from './connection.js';
 import { EncodedFrame } from './encoded-frame.js';
 import { FlushScheduler } from './flush-scheduler.js';
 import type { GatewayContext } from './gateway-context.js';
-import { receiveMessage, type ConstantFrames } from './inbound.js';
+import { receiveMessage, type ConstantFrames, type Inbound } from './inbound.js';
 import { createLogger } from './logger.js';
 import type { Middleware } from './middleware.js';
+import { assertDeliverable } from './payload-guard.js';
 import { exceptField, Namespace, type BroadcastOptions } from './namespace.js';
 import {
   defaultNamespaceOptions,
@@ -90,6 +92,7 @@ export class Gateway {
   private readonly middlewares: Middleware[] = [];
   private readonly context: GatewayContext;
   private readonly security: Security;
+  private readonly inbound: Inbound;
   private readonly namespaceList: Namespace[] = [];
   private readonly codecs = new Map<string, Codec>();
   private readonly pongFrames = new Map<Codec, Buffer>();
@@ -111,13 +114,19 @@ export class Gateway {
     this.broker = options.broker ?? new MemoryBroker();
     this.registry = new ChannelRegistry(this.broker);
     this.continuity = new StreamContinuity(this.broker, this.registry, this.logger);
+    const maxPayloadDepth = options.maxPayloadDepth ?? PayloadDepth.default;
     this.channelService = new ChannelService(
       this.broker,
       this.registry,
       options.channels,
       this.logger,
+      maxPayloadDepth,
     );
-    this.control = new ClusterControl(this.broker, options.clusterTimeout ?? 5_000);
+    this.control = new ClusterControl(
+      this.broker,
+      options.clusterTimeout ?? 5_000,
+      maxPayloadDepth,
+    );
     // With gateway auth configured, namespaces require it unless they say otherwise.
     const base: NamespaceOptions = options.auth
       ? { ...defaultNamespaceOptions, auth: 'required' }
@@ -138,8 +147,15 @@ export class Gateway {
       scheduler: this.scheduler,
       middlewares: this.middlewares,
       tenantIsolation: options.tenancy !== undefined && options.tenancy.isolation !== false,
+      maxPayloadDepth,
     };
     this.security = new Security(options, this.context);
+    this.inbound = {
+      constants: this.constantFrames,
+      security: this.security,
+      channels: this.channelService,
+      decode: { maxPayloadDepth },
+    };
   }
 
   /** Declares an endpoint. Patterns are tried in the order they were declared. */
@@ -270,6 +286,7 @@ export class Gateway {
 
   /** Sends an event to every connection of `tenant`, on every namespace and node, and to no one else. */
   async broadcastToTenant(tenant: string, event: string, payload?: unknown): Promise<void> {
+    assertDeliverable(payload, this.context.maxPayloadDepth);
     if (!this.isStarted) await this.start();
     const input = { channel: tenantChannel(tenant), event, payload };
     await takePublication(this.broker, this.logger, input);
@@ -461,6 +478,7 @@ export class Gateway {
       if (!bytes) {
         const pong: ServerFrame = { type: 'pong' };
         bytes = new EncodedFrame(pong).bytesFor(connection.codec);
+        if (!bytes) throw new Error(`codec ${connection.codec.subprotocol} cannot encode a pong`);
         this.pongFrames.set(connection.codec, bytes);
       }
       return bytes;
@@ -494,7 +512,7 @@ export class Gateway {
     });
     this.counters.connectionOpened();
     ws.on('error', (error: Error & { code?: string }) => {
-      if (error.code === 'WS_ERR_UNSUPPORTED_MESSAGE_LENGTH') this.counters.oversized += 1;
+      if (refusedForSize.has(error.code ?? '')) this.counters.oversized += 1;
       this.logger.debug({ err: error, connectionId: connection.id }, 'websocket error');
     });
     ws.on('close', (code: number, reason: Buffer) => {
@@ -511,9 +529,11 @@ export class Gateway {
           connection.close(closeCodeFor(refusal.code), closeReason(refusal.message));
           return;
         }
-        return this.security
-          .authenticated(connection)
-          .then((ok) => (ok ? namespace.connected(connection) : undefined));
+        return this.security.authenticated(connection).then(async (ok) => {
+          if (!ok) return;
+          await namespace.connected(connection);
+          connection.markAccepted();
+        });
       })
       .catch((error: unknown) => {
         this.logger.error({ err: error, connectionId: connection.id }, 'onConnect hook failed');
@@ -526,15 +546,7 @@ export class Gateway {
   }
 
   private receive(connection: Connection, data: Buffer, isBinary: boolean): void {
-    if (!connection.isOpen) return;
-    const result = receiveMessage(
-      connection,
-      data,
-      isBinary,
-      this.constantFrames,
-      this.security,
-      this.channelService,
-    );
+    const result = receiveMessage(connection, data, isBinary, this.inbound);
     result?.catch((error: unknown) => {
       this.logger.error({ err: error, connectionId: connection.id }, 'frame handling failed');
     });
@@ -551,6 +563,12 @@ export class Gateway {
     connection.markGone();
   }
 }
+
+/** `ws` errors for a message too large (1009) or in too many fragments (1008). */
+const refusedForSize = new Set([
+  'WS_ERR_UNSUPPORTED_MESSAGE_LENGTH',
+  'WS_ERR_TOO_MANY_BUFFERED_PARTS',
+]);
 
 export function createGateway(options?: GatewayOptions): Gateway {
   return new Gateway(options);

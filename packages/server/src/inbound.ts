@@ -4,6 +4,9 @@ import {
   type AuthFrame,
   type ChannelRequestFrame,
   type ClientFrame,
+  type DecodeOptions,
+  type DecodeResult,
+  type FrameId,
 } from '@herald/protocol';
 import type { ChannelService } from './channels/channel-service.js';
 import type { Connection } from './connection.js';
@@ -23,30 +26,49 @@ export interface InboundSecurity {
   /** Throws a HeraldError when the connection may not subscribe to `channel`. */
   authorizeSubscribe(connection: Connection, channel: string): Promise<void>;
 }
+
+/** What handling a client message needs besides its connection. */
+export interface Inbound {
+  constants: ConstantFrames;
+  security: InboundSecurity;
+  channels: ChannelService;
+  /** How frames are decoded (the gateway's `maxPayloadDepth`). */
+  decode: DecodeOptions;
+}
 type Reply = (payload: unknown) => Promise<void>;
+
+const closing = {
+  code: ErrorCodes.WS_UNAVAILABLE,
+  message: 'the connection is closing; this request was not handled',
+};
 
 /**
  * Handles one WebSocket message from a client: decode, validate, dispatch by frame type.
  * Bad input is answered with an error frame; it never throws, and closes the connection only for
- * repeated rate-limit violations (4008).
+ * repeated rate-limit violations (4008). Every request (a frame with an `id`) gets exactly one
+ * answer, also when the connection closes meanwhile (see Connection.close).
  */
 export function receiveMessage(
   connection: Connection,
   data: Buffer,
   isBinary: boolean,
-  constants: ConstantFrames,
-  security: InboundSecurity,
-  channels: ChannelService,
+  inbound: Inbound,
 ): Promise<void> | void {
   const { codec } = connection;
   const parsed =
     isBinary === codec.binary
-      ? parseClientFrame(codec, isBinary ? data : data.toString('utf8'))
+      ? parseClientFrame(codec, isBinary ? data : data.toString('utf8'), inbound.decode)
       : undefined;
+  // A closing connection starts no new work, but still answers what asks for an answer.
+  if (!connection.isOpen) {
+    const id = parsed && requestId(parsed);
+    if (id !== undefined) connection.sendError(id, closing);
+    return;
+  }
   // Every message counts against the rate limits, valid or not.
-  if (!security.admitFrame(connection, parsed?.ok ? parsed.frame : undefined)) return;
+  if (!inbound.security.admitFrame(connection, parsed?.ok ? parsed.frame : undefined)) return;
   if (!parsed) {
-    connection.replyError(undefined, {
+    connection.sendError(undefined, {
       code: ErrorCodes.WS_MESSAGE_INVALID,
       message: `${isBinary ? 'binary' : 'text'} frames are not accepted with ${codec.subprotocol}`,
       details: [{ path: '', message: `send ${codec.binary ? 'binary' : 'text'} frames` }],
@@ -54,24 +76,59 @@ export function receiveMessage(
     return;
   }
   if (!parsed.ok) {
-    connection.replyError(parsed.error.id, parsed.error);
+    connection.sendError(parsed.error.id, parsed.error);
     return;
   }
-  return dispatch(connection, parsed.frame, constants, security, channels);
+  const id = requestId(parsed);
+  if (id === undefined) return dispatch(connection, parsed.frame, inbound);
+  return handleRequest(connection, parsed.frame, id, inbound);
+}
+
+/** Dispatches a frame that asks for an answer, making sure it gets exactly one. */
+function handleRequest(
+  connection: Connection,
+  frame: ClientFrame,
+  id: FrameId,
+  inbound: Inbound,
+): Promise<void> | void {
+  const owed = connection.owe(id);
+  if (!owed) {
+    connection.sendError(id, {
+      code: ErrorCodes.WS_MESSAGE_INVALID,
+      message: `id '${id}' belongs to a request not answered yet`,
+      details: [{ path: 'id', message: 'must not be reused before its answer' }],
+    });
+    return;
+  }
+  const handled = dispatch(connection, frame, inbound);
+  // A request whose handling ended without an answer (skipped because the connection started
+  // closing meanwhile) is answered here, so that none is left without one.
+  const answerIfOwed = () => {
+    if (!owed.answered) connection.replyError(id, connection.isOpen ? internalError() : closing);
+  };
+  if (handled) return handled.finally(answerIfOwed);
+  answerIfOwed();
+}
+
+/** The id of a frame that asks for an answer; acks and errors answer the server's requests. */
+function requestId(parsed: DecodeResult<ClientFrame>): FrameId | undefined {
+  if (!parsed.ok) return parsed.error.id;
+  const { frame } = parsed;
+  return frame.type === 'ack' || frame.type === 'error' || !('id' in frame) ? undefined : frame.id;
 }
 
 function dispatch(
   connection: Connection,
   frame: ClientFrame,
-  constants: ConstantFrames,
-  security: InboundSecurity,
-  channels: ChannelService,
+  { constants, security, channels }: Inbound,
 ): Promise<void> | void {
   switch (frame.type) {
     case 'event':
       // A connection refused while its frames waited (failed in-band auth) runs no handler.
       return connection.ready.then(() =>
-        connection.isOpen ? connection.namespace.handleEvent(connection, frame) : undefined,
+        connection.handlesRequests
+          ? connection.namespace.handleEvent(connection, frame)
+          : undefined,
       );
     case 'ping':
       connection.sendEncoded(constants.pong(connection));
@@ -90,6 +147,8 @@ function dispatch(
       return;
     case 'subscribe':
       return answer(connection, frame, async (reply) => {
+        // A connection about to close would not keep the subscription.
+        if (!connection.isOpen) throw new HeraldError(closing.code, closing.message);
         await security.authorizeSubscribe(connection, frame.channel);
         await channels.subscribe(connection, frame, reply);
       });
@@ -130,7 +189,7 @@ async function answer(
   action: (reply: Reply) => Promise<void>,
 ): Promise<void> {
   await connection.ready;
-  if (!connection.isOpen) return;
+  if (!connection.handlesRequests) return;
   try {
     refuseReserved(frame.channel);
     await action((payload) => connection.answer(frame.id, payload));

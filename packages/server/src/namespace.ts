@@ -10,6 +10,7 @@ import { MessageGuards, type MessageGuardOptions } from './guards/message-guards
 import { composeMiddleware, type MessageContext, type Middleware } from './middleware.js';
 import type { NamespaceOptions } from './options.js';
 import { PathPattern } from './path-pattern.js';
+import { assertDeliverable } from './payload-guard.js';
 import { validatePayload, type InferOutput, type StandardSchema } from './schema.js';
 import type { Broadcast, ConnectionInfo, Target } from './targeting.js';
 
@@ -38,6 +39,14 @@ export function exceptField(options: BroadcastOptions): { except?: string } {
   if (except === undefined) return {};
   return { except: typeof except === 'string' ? except : except.id };
 }
+
+/**
+ * Most WebSocket frames one message may arrive in; past it the connection closes with 1008. Each
+ * fragment costs memory whatever its size (even empty), so it is bounded on its own, apart from
+ * `maxMessageSize`; a message that reaches `maxMessageSize` first closes with 1009. The number is
+ * `ws`'s own default, set here so that docs/protocol.md can promise it.
+ */
+const maxFragmentsPerMessage = 16_384;
 
 interface HandlerEntry {
   schema: StandardSchema | undefined;
@@ -72,6 +81,7 @@ export class Namespace {
     this.server = new WebSocketServer({
       noServer: true,
       maxPayload: options.maxMessageSize,
+      maxFragments: maxFragmentsPerMessage,
       // ws negotiates and inflates what clients send; Herald compresses what it sends itself.
       perMessageDeflate: options.compression.enabled
         ? { serverNoContextTakeover: true, clientNoContextTakeover: true, serverMaxWindowBits: 15 }
@@ -136,6 +146,7 @@ export class Namespace {
 
   /** Sends an event to every connection of this namespace, on every node. */
   async broadcast(event: string, payload?: unknown, options: BroadcastOptions = {}): Promise<void> {
+    assertDeliverable(payload, this.context.maxPayloadDepth);
     await takePublication(this.context.broker, this.context.logger, {
       channel: this.broadcastChannel,
       event,

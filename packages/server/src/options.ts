@@ -1,6 +1,6 @@
 import { isIP } from 'node:net';
 import { z } from 'zod';
-import type { Codec } from '@herald/protocol';
+import { PayloadDepth, type Codec } from '@herald/protocol';
 import type { Logger } from 'pino';
 import type { AuthMode } from './auth/auth-mode.js';
 import type { AuthOptions } from './auth/authenticator.js';
@@ -56,6 +56,11 @@ export interface NamespaceOptions {
   maxSubscribersPerChannel: number;
   /** Milliseconds without a client frame after which the connection is closed (1000); 0 disables. */
   idleTimeout: number;
+  /**
+   * Milliseconds a closing connection waits for the handlers of requests it already accepted to
+   * answer before it sends its close frame; requests still open then are answered WS_UNAVAILABLE.
+   */
+  closeTimeout: number;
 }
 
 export interface GatewayOptions {
@@ -66,6 +71,11 @@ export interface GatewayOptions {
   broker?: Broker;
   /** Codecs offered by subprotocol, besides JSON and MessagePack which are always offered. */
   codecs?: Codec[];
+  /**
+   * How deeply payloads may nest, in client frames (refused with WS_MESSAGE_INVALID) and in what
+   * the server publishes or broadcasts (refused with a HeraldError). Default 32, at most 64.
+   */
+  maxPayloadDepth?: number;
   /** Milliseconds from TCP accept to a completed WebSocket handshake. */
   handshakeTimeout?: number;
   /**
@@ -116,6 +126,7 @@ export const defaultNamespaceOptions: NamespaceOptions = {
   maxSubscriptions: 1_000,
   maxSubscribersPerChannel: 0,
   idleTimeout: 0,
+  closeTimeout: 5_000,
 };
 
 const milliseconds = z.number().int().min(0).max(2_147_483_647);
@@ -127,6 +138,7 @@ export const namespaceOptionsSchema = z.strictObject({
   maxConnections: z.number().int().min(0).optional(),
   pingInterval: milliseconds.optional(),
   pongTimeout: positive.max(2_147_483_647).optional(),
+  closeTimeout: milliseconds.optional(),
   backpressure: z
     .strictObject({
       strategy: z.enum(['buffer', 'drop', 'disconnect']).optional(),
@@ -164,6 +176,7 @@ export const gatewayOptionsSchema = z.strictObject({
   channels: channelsOptionsSchema.optional(),
   logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).optional(),
   handshakeTimeout: positive.max(2_147_483_647).optional(),
+  maxPayloadDepth: positive.max(PayloadDepth.max).optional(),
   trustProxy: z
     .array(z.string().refine((address) => isIP(address) !== 0, 'must be an IP address'))
     .optional(),

@@ -191,7 +191,7 @@ export class Security implements InboundSecurity {
     session.lastActivity = now;
     const verdict = session.rate ? session.rate.take(now) : 'ok';
     if (verdict !== 'ok') {
-      connection.replyError(frameId(frame), rateLimited);
+      connection.sendError(frameId(frame), rateLimited);
       if (verdict === 'close') connection.close(CloseCodes.LIMIT_EXCEEDED, 'rate limit exceeded');
       return false;
     }
@@ -202,7 +202,7 @@ export class Security implements InboundSecurity {
       frame.type !== 'ping' &&
       frame.type !== 'pong'
     ) {
-      connection.replyError(frameId(frame), authRequired);
+      connection.sendError(frameId(frame), authRequired);
       return false;
     }
     return true;

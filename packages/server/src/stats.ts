@@ -2,7 +2,7 @@
 export interface GatewayStats {
   connections: { active: number; total: number; peak: number };
   messages: { in: number; out: number };
-  /** Frames refused for size (connection closed with 1009). */
+  /** Messages refused for size: over `maxMessageSize` (closed 1009) or in too many fragments (1008). */
   oversized: number;
   /** Frames dropped under the `drop` backpressure strategy. */
   dropped: number;

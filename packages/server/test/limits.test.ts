@@ -2,6 +2,8 @@ import { connect } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Connection, GatewayOptions, NamespaceOptionsInput } from '../src/index.js';
 import { startGateway, type RunningGateway } from './support/gateway-fixture.js';
+import { sleep } from './support/identity.js';
+import { closeCode, rawWebSocket, readFrames, sendFragmentedText } from './support/raw-socket.js';
 import { refusal, stillServes } from './support/probes.js';
 import { TestClient } from './support/test-client.js';
 import { secret, sign } from './support/tokens.js';
@@ -175,6 +177,78 @@ describe('message rate limits', () => {
     await stillServes(bystander);
   });
 
+  it('answers every request it read, each exactly once, before the 4008 close frame', async () => {
+    running = await startGateway(
+      (gw) => {
+        gw.namespace('/app').on('slow', async (payload) => {
+          await sleep(100);
+          return payload;
+        });
+      },
+      { rateLimit: { perConnection: { perSecond: 1, burst: 40 }, maxViolations: 10 } },
+    );
+    const client = await TestClient.connect(running.url('/app'));
+    const ids = Array.from({ length: 60 }, (_, i) => `m${i}`);
+    // One burst, sent before any answer can come back.
+    ids.forEach((id, i) => client.send({ type: 'event', event: 'slow', payload: i, id }));
+    const { code } = await client.closed;
+    // ws delivers no data frame after the close frame: everything recorded came before it.
+    expect(code).toBe(4008);
+    const answers = client.frames.filter((f) => f.type === 'ack' || f.type === 'error');
+    expect(answers.map((f) => f.id).sort()).toEqual([...ids].sort());
+    const codes = answers.map((f) => (f.type === 'ack' ? 'ack' : f.code));
+    expect(codes.filter((c) => c === 'ack')).toHaveLength(40);
+    expect(codes.filter((c) => c === 'WS_RATE_LIMIT_EXCEEDED')).toHaveLength(10);
+    // Read after the decision to close, while the accepted ones were still being handled.
+    expect(codes.filter((c) => c === 'WS_UNAVAILABLE')).toHaveLength(10);
+  });
+
+  it('answers a request whose handler hangs WS_UNAVAILABLE at closeTimeout, then closes', async () => {
+    running = await startGateway(
+      (gw) => {
+        const ns = gw.namespace('/app', { closeTimeout: 200 });
+        ns.on('hang', () => new Promise(() => undefined));
+        ns.on('echo', (payload) => payload);
+      },
+      { rateLimit: { perConnection: { perSecond: 1, burst: 2 }, maxViolations: 1 } },
+    );
+    const client = await TestClient.connect(running.url('/app'));
+    client.send({ type: 'event', event: 'hang', id: 'h' });
+    client.send({ type: 'event', event: 'echo', id: 'e' });
+    client.send({ type: 'event', event: 'echo', id: 'over' });
+    expect((await client.closed).code).toBe(4008);
+    expect(client.frames.map((f) => [f.id, f.type === 'ack' ? 'ack' : f.code])).toEqual([
+      ['over', 'WS_RATE_LIMIT_EXCEEDED'],
+      ['e', 'ack'],
+      ['h', 'WS_UNAVAILABLE'],
+    ]);
+  });
+
+  it('refuses an id still in use by an unanswered request, and handles the first once', async () => {
+    running = await startGateway((gw) => {
+      gw.namespace('/app').on('slow', async (payload) => {
+        await sleep(50);
+        return payload;
+      });
+    });
+    const client = await TestClient.connect(running.url('/app'));
+    client.send({ type: 'event', event: 'slow', payload: 'first', id: 'same' });
+    client.send({ type: 'event', event: 'slow', payload: 'second', id: 'same' });
+    await client.waitForCount((f) => f.id === 'same', 2);
+    expect(client.frames).toEqual([
+      expect.objectContaining({
+        type: 'error',
+        code: 'WS_MESSAGE_INVALID',
+        details: [expect.objectContaining({ path: 'id' })],
+      }),
+      { type: 'ack', id: 'same', payload: 'first' },
+    ]);
+    expect(await client.request({ type: 'event', event: 'slow', payload: 'again' })).toMatchObject({
+      type: 'ack',
+      payload: 'again',
+    });
+  });
+
   it('counts invalid frames too', async () => {
     running = await limitedGateway({
       rateLimit: { perConnection: { perSecond: 2 }, maxViolations: 3 },
@@ -240,6 +314,37 @@ describe('size and time limits', () => {
     const big = await TestClient.connect(running.url('/app'));
     big.send({ type: 'event', event: 'echo', payload: 'x'.repeat(1024) });
     expect((await big.closed).code).toBe(1009);
+    await stillServes(bystander);
+  });
+
+  it('closes a message over maxMessageSize with 1009 however it is fragmented, and one in more than 16,384 fragments with 1008', async () => {
+    running = await limitedGateway({});
+    const bystander = await TestClient.connect(running.url('/app'));
+    /** Sends one echo event of `count` × `size` bytes in `count` real fragments; returns what came back. */
+    const sendInFragments = async (count: number, size: number) => {
+      const { socket, head } = await rawWebSocket(running.port, '/app');
+      const frame = { type: 'event', event: 'echo', id: 'f', payload: '' };
+      const overhead = Buffer.byteLength(JSON.stringify(frame));
+      const text = Buffer.from(
+        JSON.stringify({ ...frame, payload: 'x'.repeat(count * size - overhead) }),
+      );
+      sendFragmentedText(
+        socket,
+        Array.from({ length: count }, (_, i) => text.subarray(i * size, (i + 1) * size)),
+      );
+      const frames = await readFrames(socket, head, (received) => received.length > 0);
+      socket.destroy();
+      return frames[0];
+    };
+    // 100 KiB in 100 fragments: over the 64 KiB limit, counted across fragments.
+    expect(closeCode(await sendInFragments(100, 1024))).toBe(1009);
+    // 100,000 one-byte fragments: the fragment limit is reached first, at 16,385.
+    expect(closeCode(await sendInFragments(100_000, 1))).toBe(1008);
+    expect(closeCode(await sendInFragments(16_385, 1))).toBe(1008);
+    // 16,384 fragments within the size limit are one message like any other.
+    const answer = await sendInFragments(16_384, 1);
+    expect(JSON.parse(String(answer?.payload))).toMatchObject({ type: 'ack', id: 'f' });
+    expect(running.gateway.stats().oversized).toBe(3);
     await stillServes(bystander);
   });
 

@@ -15,6 +15,7 @@ import { takePublication } from '../broker/take-publication.js';
 import type { ChannelRegistry } from '../channel-registry.js';
 import type { Connection } from '../connection.js';
 import { HeraldError } from '../errors.js';
+import { assertDeliverable } from '../payload-guard.js';
 import { validatePayload } from '../schema.js';
 import { authorizePublish, authorizeRead, authorizeSubscribe } from './access.js';
 import { ChannelPolicies, type ChannelsOptions, type ResolvedChannel } from './channel-policy.js';
@@ -41,6 +42,7 @@ export class ChannelService {
     private readonly registry: ChannelRegistry,
     options: ChannelsOptions | undefined,
     private readonly logger: Logger,
+    private readonly maxPayloadDepth: number,
   ) {
     this.policies = new ChannelPolicies(options);
     this.tokens = new SubscriptionTokenVerifier(options?.subscriptionTokens);
@@ -93,6 +95,8 @@ export class ChannelService {
     const payload = publishSchema
       ? await validatePayload(publishSchema, frame.payload)
       : frame.payload;
+    // The frame's payload passed the decoder's check; what a schema made of it must pass too.
+    if (publishSchema) assertDeliverable(payload, this.maxPayloadDepth);
     const position = await takePublication(
       this.broker,
       this.logger,
@@ -153,6 +157,7 @@ export class ChannelService {
    * (`input.channel` is the internal one, scoped to a tenant under isolation).
    */
   publish(input: PublicationInput, visible: string): Promise<StreamPosition | undefined> {
+    assertDeliverable(input.payload, this.maxPayloadDepth);
     const history = this.policies.resolve(visible)?.policy.history;
     return takePublication(this.broker, this.logger, input, history);
   }

@@ -32,6 +32,7 @@ export class HeldPublications {
   }
 
   private sizeOf(frame: EncodedFrame): number {
-    return frame.bytesFor(this.connection.codec, this.connection.deflateFrom).length;
+    // A frame its codec cannot carry takes no room: it is reported when its turn comes.
+    return frame.bytesFor(this.connection.codec, this.connection.deflateFrom)?.length ?? 0;
   }
 }

@@ -39,18 +39,42 @@ export async function rawWebSocket(
   });
 }
 
+/** One masked client frame (RFC 6455 §5.2): `fin` false leaves the message open for continuations. */
+export function clientFrame(opcode: number, payload: Buffer, fin = true): Buffer {
+  const length = payload.length;
+  const lengthBytes = length < 126 ? 0 : length < 65_536 ? 2 : 8;
+  const frame = Buffer.alloc(2 + lengthBytes + 4 + length);
+  frame[0] = (fin ? 0x80 : 0) | opcode;
+  if (lengthBytes === 0) frame[1] = 0x80 | length;
+  else if (lengthBytes === 2) {
+    frame[1] = 0x80 | 126;
+    frame.writeUInt16BE(length, 2);
+  } else {
+    frame[1] = 0x80 | 127;
+    frame.writeBigUInt64BE(BigInt(length), 2);
+  }
+  const mask = randomBytes(4);
+  const start = 2 + lengthBytes + 4;
+  mask.copy(frame, start - 4);
+  for (let i = 0; i < length; i++)
+    frame[start + i] = (payload[i] as number) ^ (mask[i % 4] as number);
+  return frame;
+}
+
 /** Sends one masked text frame, as a client must. */
 export function sendText(socket: Socket, text: string): void {
-  const payload = Buffer.from(text);
-  if (payload.length >= 126) throw new Error('sendText handles short frames only');
-  const mask = randomBytes(4);
-  const frame = Buffer.alloc(6 + payload.length);
-  frame[0] = 0x81;
-  frame[1] = 0x80 | payload.length;
-  mask.copy(frame, 2);
-  for (let i = 0; i < payload.length; i++)
-    frame[6 + i] = (payload[i] as number) ^ (mask[i % 4] as number);
-  socket.write(frame);
+  socket.write(clientFrame(0x1, Buffer.from(text)));
+}
+
+/**
+ * Sends one text message split into the given fragments: a text frame without FIN, then
+ * continuation frames, the last with FIN. Written in one go, as a fast client would.
+ */
+export function sendFragmentedText(socket: Socket, fragments: Buffer[]): void {
+  const frames = fragments.map((fragment, i) =>
+    clientFrame(i === 0 ? 0x1 : 0x0, fragment, i === fragments.length - 1),
+  );
+  socket.write(Buffer.concat(frames));
 }
 
 /** Splits server frames (unmasked, FIN set) out of a byte stream; returns frames and the rest. */
@@ -87,4 +111,33 @@ export function parseFrames(bytes: Buffer): { frames: RawFrame[]; rest: Buffer }
     offset += header + length;
   }
   return { frames, rest: bytes.subarray(offset) };
+}
+
+/** Collects the server's frames (starting with `head`) until `done` says enough, or the socket ends. */
+export function readFrames(
+  socket: Socket,
+  head: Buffer,
+  done: (frames: RawFrame[]) => boolean,
+): Promise<RawFrame[]> {
+  let bytes = head;
+  return new Promise((resolve) => {
+    const check = () => {
+      const { frames } = parseFrames(bytes);
+      if (!done(frames) && !socket.readableEnded && !socket.destroyed) return;
+      socket.off('data', onData);
+      resolve(frames);
+    };
+    const onData = (chunk: Buffer) => {
+      bytes = Buffer.concat([bytes, chunk]);
+      check();
+    };
+    socket.on('data', onData);
+    socket.once('close', check);
+    check();
+  });
+}
+
+/** The code of a server close frame (opcode 8), if `frame` is one. */
+export function closeCode(frame: RawFrame | undefined): number | undefined {
+  return frame?.opcode === 0x8 ? frame.payload.readUInt16BE(0) : undefined;
 }

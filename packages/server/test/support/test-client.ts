@@ -1,4 +1,9 @@
+import { decode, encode } from '@msgpack/msgpack';
 import { WebSocket, type ClientOptions } from 'ws';
+
+const msgpack = 'herald.v1.msgpack';
+// Deeper than MessagePack's default of 100, so that tests can send what a hostile client would.
+const encodeOptions = { ignoreUndefined: true, maxDepth: 1_000 };
 
 export interface Frame {
   type: string;
@@ -14,7 +19,10 @@ export interface Frame {
   client?: { connectionId: string; userId?: string; info?: unknown };
 }
 
-/** A raw `ws` client that records every frame it receives, for asserting on the wire protocol. */
+/**
+ * A raw `ws` client that records every frame it receives, for asserting on the wire protocol. It
+ * speaks MessagePack when the gateway accepted `herald.v1.msgpack`, JSON otherwise.
+ */
 export class TestClient {
   readonly frames: Frame[] = [];
   readonly closed: Promise<{ code: number; reason: string }>;
@@ -22,8 +30,8 @@ export class TestClient {
   private nextId = 1;
 
   private constructor(readonly ws: WebSocket) {
-    ws.on('message', (data, isBinary) => {
-      this.frames.push(isBinary ? { type: 'binary' } : (JSON.parse(data.toString()) as Frame));
+    ws.on('message', (data: Buffer, isBinary) => {
+      this.frames.push((isBinary ? decode(data) : JSON.parse(data.toString())) as Frame);
       this.notify();
     });
     this.closed = new Promise((resolve) => {
@@ -49,7 +57,9 @@ export class TestClient {
   }
 
   send(frame: object): void {
-    this.ws.send(JSON.stringify(frame));
+    const data =
+      this.ws.protocol === msgpack ? encode(frame, encodeOptions) : JSON.stringify(frame);
+    this.ws.send(data);
   }
 
   /** Sends a frame with a fresh id and waits for the ack or error that answers it. */
