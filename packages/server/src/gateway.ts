@@ -11,6 +11,7 @@ import {
   type PresenceClient,
   type PresenceStats,
   type ServerFrame,
+  type ConnectedNotice,
   type ShutdownNotice,
   type StreamPosition,
 } from '@herald/protocol';
@@ -504,9 +505,11 @@ export class Gateway {
           connection.close(closeCodeFor(refusal.code), closeReason(refusal.message));
           return;
         }
-        return this.security
-          .authenticated(connection)
-          .then((ok) => (ok ? namespace.connected(connection) : undefined));
+        return this.security.authenticated(connection).then(async (ok) => {
+          if (!ok) return;
+          await namespace.connected(connection);
+          announceSession(connection);
+        });
       })
       .catch((error: unknown) => {
         this.logger.error({ err: error, connectionId: connection.id }, 'onConnect hook failed');
@@ -547,6 +550,14 @@ export class Gateway {
 
 export function createGateway(options?: GatewayOptions): Gateway {
   return new Gateway(options);
+}
+
+/** Tells the client its session is accepted: the `system` `connected` frame. */
+function announceSession(connection: Connection): void {
+  const { expiresAt } = connection.identity;
+  const notice: ConnectedNotice = { connectionId: connection.id };
+  if (expiresAt !== undefined) notice.expiresAt = expiresAt;
+  connection.sendFrame({ type: 'system', event: 'connected', payload: notice }, false);
 }
 
 function closeServer(server: Server): Promise<void> {
