@@ -13,6 +13,7 @@ import { cpus } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { WebSocket } from 'ws';
+import { subscribe } from './subscribe.js';
 
 const { values } = parseArgs({
   options: {
@@ -61,9 +62,7 @@ async function measure(mode: string) {
         ws.once('open', resolve);
         ws.once('error', reject);
       });
-      const acked = new Promise((resolve) => ws.once('message', resolve));
-      ws.send(JSON.stringify({ type: 'subscribe', channel: 'bench', id: 1 }));
-      await acked;
+      await subscribe(ws, 'bench');
       ws.on('message', (data: Buffer) => {
         const { payload } = JSON.parse(data.toString()) as { payload: { sentAt: number } };
         latencies.push(performance.timeOrigin + performance.now() - payload.sentAt);

@@ -13,6 +13,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { io } from 'socket.io-client';
 import { WebSocket } from 'ws';
+import { subscribe } from './subscribe.js';
 
 const { values } = parseArgs({
   options: {
@@ -52,9 +53,7 @@ async function subscriber(mode: Mode, port: number, onMessage: () => void): Prom
     ws.once('open', resolve);
     ws.once('error', reject);
   });
-  const acked = new Promise((resolve) => ws.once('message', resolve));
-  ws.send(JSON.stringify({ type: 'subscribe', channel: 'bench', id: '1' }));
-  await acked;
+  await subscribe(ws, 'bench');
   ws.on('message', onMessage);
   return () => ws.terminate();
 }

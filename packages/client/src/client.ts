@@ -12,7 +12,7 @@ import {
 } from '@herald/protocol';
 import { AsyncQueue } from './async-queue.js';
 import { Emitter } from './emitter.js';
-import { HeraldError, RequestError, TimeoutError } from './errors.js';
+import { ConnectionError, HeraldError, RequestError, TimeoutError } from './errors.js';
 import type {
   DefaultEvents,
   EventListener,
@@ -26,6 +26,7 @@ import type {
 import { Heartbeat, type HeartbeatOptions } from './heartbeat.js';
 import { ReconnectPolicy, type ReconnectOptions } from './reconnect-policy.js';
 import { OfflineQueue, type OfflineQueueOptions, type QueuedMessage } from './offline-queue.js';
+import { SessionGate } from './session-gate.js';
 import {
   buildUrl,
   closeSocket,
@@ -52,7 +53,7 @@ export interface HeraldClientOptions {
   codec?: Codec;
   /** Connect from the constructor. Default true. */
   autoConnect?: boolean;
-  /** Milliseconds for the WebSocket to open. Default 10 000. */
+  /** Milliseconds for an attempt to get a session accepted by the gateway. Default 10 000. */
   connectTimeout?: number;
   /** Default timeout in milliseconds of `request()` and of subscribe requests. Default 10 000. */
   requestTimeout?: number;
@@ -71,8 +72,8 @@ export interface HeraldClientOptions {
 /**
  * - `disconnected`: no socket and no reconnect planned (before `connect()`, after `close()`,
  *   or after a close whose code forbids reconnecting);
- * - `connecting`: getting a token or opening a socket;
- * - `connected`: the socket is open;
+ * - `connecting`: getting a token, opening a socket, waiting for the gateway to accept the session;
+ * - `connected`: the gateway accepted the session (`system` `connected`);
  * - `reconnecting`: waiting out a backoff delay before the next attempt.
  */
 export type ClientState = 'disconnected' | 'connecting' | 'connected' | 'reconnecting';
@@ -138,6 +139,7 @@ export class HeraldClient<
   private readonly pending = new Map<FrameId, Pending>();
   private readonly subscriptions = new Map<string, SubscriptionControl>();
   private readonly subscriptionHost: SubscriptionHost;
+  private readonly gate: SessionGate;
   private token: string | undefined;
   private socket: WebSocket | undefined;
   private current: ClientState = 'disconnected';
@@ -145,7 +147,6 @@ export class HeraldClient<
   private attemptId = 0;
   private stopped = true;
   private nextId = 1;
-  private connectTimer: ReturnType<typeof setTimeout> | undefined;
   private reconnectTimer: ReturnType<typeof setTimeout> | undefined;
   private shutdownNotice: ShutdownNotice | undefined;
 
@@ -155,6 +156,9 @@ export class HeraldClient<
   ) {
     this.codec = options.codec ?? jsonCodec;
     this.token = options.token;
+    this.gate = new SessionGate(options.connectTimeout ?? 10_000, () =>
+      this.dropSocket(1006, 'connect timeout'),
+    );
     if (options.reconnect !== false) this.reconnect = new ReconnectPolicy(options.reconnect);
     if (options.heartbeat !== false) {
       this.heartbeat = new Heartbeat(
@@ -204,12 +208,12 @@ export class HeraldClient<
   }
 
   /**
-   * Connects (or reconnects at once if a backoff delay is running). Resolves when connected;
-   * rejects if the client stops trying first (a close code that forbids reconnecting, `close()`,
-   * or `maxAttempts` exhausted).
+   * Connects (or reconnects at once if a backoff delay is running). Resolves once the gateway has
+   * accepted the session; rejects with a `ConnectionError` if this attempt fails first (refused,
+   * closed, `connectTimeout`, `close()`). `willReconnect` on it says whether the client goes on.
    */
   connect(): Promise<void> {
-    const connected = this.whenConnected();
+    const connected = this.gate.session();
     this.stopped = false;
     if (this.current === 'disconnected' || this.current === 'reconnecting') {
       clearTimeout(this.reconnectTimer);
@@ -223,8 +227,12 @@ export class HeraldClient<
     this.stopped = true;
     this.attemptId += 1;
     clearTimeout(this.reconnectTimer);
-    const closed = new HeraldError('WS_CLIENT_CLOSED', 'the client was closed');
-    for (const message of this.queue.take()) message.discard(closed);
+    const closed = new ConnectionError('WS_CLIENT_CLOSED', 'the client was closed', {
+      closeCode: 1000,
+      closeReason: 'client closed',
+      willReconnect: false,
+    });
+    this.giveUp(closed);
     for (const queue of this.iterators) queue.close();
     this.iterators.clear();
     const socket = this.socket;
@@ -307,8 +315,12 @@ export class HeraldClient<
     return this.call(eventFrame(event, payload), timeout) as Promise<EventResult<C, E>>;
   }
 
-  /** In-band authentication or token refresh; the token is also used for later reconnects. */
+  /**
+   * In-band authentication (sent as soon as the socket is open) or token refresh; the token is
+   * also used for later reconnects.
+   */
   async authenticate(token: string, options: RequestOptions = {}): Promise<unknown> {
+    await this.gate.socket();
     const result = await this.call(
       { type: 'auth', token },
       options.timeout ?? this.options.requestTimeout ?? 10_000,
@@ -341,6 +353,7 @@ export class HeraldClient<
 
   private async open(): Promise<void> {
     const attempt = ++this.attemptId;
+    this.gate.begin();
     this.setState('connecting');
     this.lifecycle.emit('connecting');
     let socket: WebSocket;
@@ -361,11 +374,7 @@ export class HeraldClient<
     }
     this.socket = socket;
     socket.binaryType = 'arraybuffer';
-    this.connectTimer = setTimeout(
-      () => this.dropSocket(1006, 'connect timeout'),
-      this.options.connectTimeout ?? 10_000,
-    );
-    socket.onopen = () => this.opened();
+    socket.onopen = () => this.gate.socketOpened();
     socket.onmessage = (event) => this.received(messageData(event.data));
     // Browsers give no detail; `ws` says why a handshake failed. A close always follows.
     socket.onerror = (event) => {
@@ -379,8 +388,9 @@ export class HeraldClient<
     };
   }
 
-  private opened(): void {
-    clearTimeout(this.connectTimer);
+  /** The gateway accepted the session (`system` `connected`). */
+  private accepted(): void {
+    if (!this.gate.accept()) return;
     this.setState('connected');
     this.reconnect?.reset();
     this.shutdownNotice = undefined;
@@ -391,24 +401,23 @@ export class HeraldClient<
     this.lifecycle.emit('connected');
   }
 
-  /** Gives up on the current socket without waiting for a close handshake. */
+  /** Gives up on the current attempt or socket without waiting for a close handshake. */
   private dropSocket(code: number, reason: string): void {
-    if (!this.socket) return;
-    closeSocket(this.socket);
+    if (this.socket) closeSocket(this.socket);
+    else if (this.current !== 'connecting') return;
+    this.attemptId += 1; // an attempt still getting its token stands down
     this.closed(code, reason);
   }
 
   /** The socket is gone (or never came): fail what it carried, then reconnect or stop. */
-  private closed(code: number, reason: string, error?: HeraldError): void {
-    clearTimeout(this.connectTimer);
+  private closed(code: number, reason: string, cause?: ConnectionError): void {
     this.heartbeat?.stop();
     this.socket = undefined;
-    const lost =
-      error ??
-      new HeraldError(
-        'WS_DISCONNECTED',
-        `connection closed (${code}${reason ? ` ${reason}` : ''})`,
-      );
+    const delay = this.stopped ? undefined : this.reconnectDelay(code);
+    const close = { closeCode: code, closeReason: reason, willReconnect: delay !== undefined };
+    const error = this.gate.ended(close, cause);
+    // Whether a request that went out was handled is unknown, whatever the gateway's reason.
+    const lost = cause ?? new ConnectionError('WS_DISCONNECTED', error.message, close);
     for (const [id, pending] of this.pending) {
       if (!pending.sent) continue;
       this.pending.delete(id);
@@ -416,11 +425,11 @@ export class HeraldClient<
       pending.reject(lost);
     }
     for (const subscription of this.subscriptions.values()) subscription.suspend();
-    const delay = this.stopped ? undefined : this.reconnectDelay(code);
     this.setState(delay === undefined ? 'disconnected' : 'reconnecting');
-    this.lifecycle.emit('disconnected', { code, reason, willReconnect: delay !== undefined });
+    this.lifecycle.emit('disconnected', { code, reason, willReconnect: close.willReconnect });
     if (delay === undefined) {
       this.stopped = true;
+      this.giveUp(error);
       return;
     }
     const attempt = this.reconnect?.attempt ?? 0;
@@ -446,29 +455,11 @@ export class HeraldClient<
     this.current = state;
   }
 
-  /** Resolves on the next `connected`; rejects when the client stops trying. */
-  private whenConnected(): Promise<void> {
-    if (this.current === 'connected') return Promise.resolve();
-    return new Promise((resolve, reject) => {
-      const onConnected = (): void => {
-        this.lifecycle.off('disconnected', onDisconnected);
-        resolve();
-      };
-      const onDisconnected = (info: unknown): void => {
-        const { code, reason, willReconnect } = info as DisconnectInfo;
-        if (willReconnect) return;
-        this.lifecycle.off('connected', onConnected);
-        this.lifecycle.off('disconnected', onDisconnected);
-        reject(
-          new HeraldError(
-            'WS_DISCONNECTED',
-            `not connected: closed with ${code}${reason ? ` (${reason})` : ''}`,
-          ),
-        );
-      };
-      this.lifecycle.once('connected', onConnected);
-      this.lifecycle.on('disconnected', onDisconnected);
-    });
+  /** The client stopped for good: nothing may wait for a session that will not come. */
+  private giveUp(error: ConnectionError): void {
+    for (const message of this.queue.take()) message.discard(error);
+    for (const id of [...this.pending.keys()]) this.settle(id, error);
+    for (const subscription of this.subscriptions.values()) subscription.abandon(error);
   }
 
   // ---- frames ---------------------------------------------------------------------------------
@@ -505,7 +496,7 @@ export class HeraldClient<
         }, timeout),
       };
       this.pending.set(id, pending);
-      if (this.current === 'connected') {
+      if (this.current === 'connected' || (frame.type === 'auth' && this.gate.awaitingSession)) {
         pending.sent = true;
         this.sendFrame(withId);
         return;
@@ -545,6 +536,7 @@ export class HeraldClient<
       );
       return;
     }
+    this.gate.received(result.frame);
     this.handle(result.frame);
   }
 
@@ -566,6 +558,7 @@ export class HeraldClient<
         return;
       }
       case 'system':
+        if (frame.event === 'connected') this.accepted();
         if (frame.event === 'shutdown') this.shutdownNotice = readShutdownNotice(frame.payload);
         if (frame.event === 'unsubscribed')
           this.subscriptions.get(readChannel(frame.payload))?.endedByServer();

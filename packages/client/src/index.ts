@@ -7,7 +7,14 @@ export type {
   RequestOptions,
 } from './client.js';
 export type { ReconnectOptions } from './reconnect-policy.js';
-export { HeraldError, RequestError, TimeoutError, type ClientErrorCode } from './errors.js';
+export {
+  ConnectionError,
+  HeraldError,
+  RequestError,
+  TimeoutError,
+  type ClientErrorCode,
+  type CloseInfo,
+} from './errors.js';
 export type {
   DefaultEvents,
   EventArgs,

@@ -86,6 +86,8 @@ export interface SubscriptionControl {
   presenceEvent(frame: PresenceEventFrame): void;
   /** The server ended the subscription (`system` `unsubscribed`). */
   endedByServer(): void;
+  /** The client stopped connecting: a `ready` still pending rejects with `error`. */
+  abandon(error: HeraldError): void;
 }
 
 /** What a subscription needs from its client. */
@@ -114,7 +116,10 @@ export class Subscription<P = unknown> implements SubscriptionControl {
   /** Live publications received while the subscribe ack is still being handled. */
   private held: unknown[] = [];
   private settleReady: { resolve: () => void; reject: (error: HeraldError) => void } | undefined;
-  /** Resolves on the first successful subscription; rejects if the gateway refuses it. */
+  /**
+   * Resolves on the first successful subscription; rejects if the gateway refuses it, or if the
+   * client stops connecting before then (with the `ConnectionError` of `connect()`).
+   */
   readonly ready: Promise<void>;
   /** The last stream position seen; sent as `since` when the subscription is restored. */
   position: StreamPosition | undefined;
@@ -292,6 +297,13 @@ export class Subscription<P = unknown> implements SubscriptionControl {
     if (this.current === 'unsubscribed') return;
     this.end();
     this.emitter.emit('unsubscribed', { byServer: true });
+  }
+
+  abandon(error: HeraldError): void {
+    if (this.subscribedOnce || this.current === 'unsubscribed' || !this.settleReady) return;
+    this.settleReady.reject(error);
+    this.settleReady = undefined;
+    this.emitter.emit('error', error);
   }
 
   private failed(error: HeraldError): void {

@@ -200,12 +200,13 @@ describe.each(codecs)('HeraldClient with $subprotocol', (codec) => {
     const disconnected = new Promise((resolve) => c.once('disconnected', resolve));
     const reconnecting: unknown[] = [];
     c.on('reconnecting', (info) => void reconnecting.push(info));
-    void c.connect();
+    const connecting = c.connect();
     expect(await disconnected).toEqual({
       code: 4001,
       reason: 'authentication failed',
       willReconnect: false,
     });
+    await expect(connecting).rejects.toMatchObject({ closeCode: 4001, willReconnect: false });
     expect(c.state).toBe('disconnected');
     await new Promise((resolve) => setTimeout(resolve, 150));
     expect(gw.connections).toHaveLength(1);

@@ -220,6 +220,17 @@ export interface ShutdownNotice {
   reconnectWithin: number;
 }
 
+/**
+ * The payload of the `system` `connected` frame: the session is accepted. Sent once per
+ * connection, after authentication passed and the namespace's `onConnect` hooks ran (frames those
+ * hooks sent, and the ack of an in-band `auth` frame, come before it).
+ */
+export interface ConnectedNotice {
+  connectionId: string;
+  /** When the session's credentials expire (ms since epoch), when they do. */
+  expiresAt?: number;
+}
+
 /** The payload of the `system` `unsubscribed` frame: the server ended a subscription. */
 export interface UnsubscribedNotice {
   channel: string;

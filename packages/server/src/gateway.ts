@@ -12,6 +12,7 @@ import {
   type PresenceClient,
   type PresenceStats,
   type ServerFrame,
+  type ConnectedNotice,
   type ShutdownNotice,
   type StreamPosition,
 } from '@herald/protocol';
@@ -533,6 +534,7 @@ export class Gateway {
           if (!ok) return;
           await namespace.connected(connection);
           connection.markAccepted();
+          announceSession(connection);
         });
       })
       .catch((error: unknown) => {
@@ -572,6 +574,14 @@ const refusedForSize = new Set([
 
 export function createGateway(options?: GatewayOptions): Gateway {
   return new Gateway(options);
+}
+
+/** Tells the client its session is accepted: the `system` `connected` frame. */
+function announceSession(connection: Connection): void {
+  const { expiresAt } = connection.identity;
+  const notice: ConnectedNotice = { connectionId: connection.id };
+  if (expiresAt !== undefined) notice.expiresAt = expiresAt;
+  connection.sendFrame({ type: 'system', event: 'connected', payload: notice }, false);
 }
 
 function closeServer(server: Server): Promise<void> {

@@ -18,11 +18,18 @@ import type { Namespace } from './namespace.js';
 import { ConfigError, type GatewayOptions } from './options.js';
 import { OriginPolicy } from './origin.js';
 import { asRefusal, closeCodeFor, closeReason, rejectionReason } from './refusal.js';
-import { Session } from './session.js';
+import { Session, type Credentials } from './session.js';
 
 /** The outcome of a handshake: admitted (perhaps still owing an `auth` frame) or refused. */
 export type Admission =
-  { ok: true; identity: Identity; waiting: boolean } | { ok: false; error: HeraldError };
+  | {
+      ok: true;
+      identity: Identity;
+      /** Who the handshake's token named; undefined without a token. */
+      credentials: Credentials | undefined;
+      waiting: boolean;
+    }
+  | { ok: false; error: HeraldError };
 
 /** What a handshake carries that admission decisions read. */
 export interface HandshakeRequest {
@@ -100,13 +107,14 @@ export class Security implements InboundSecurity {
         this.limits.check(
           this.connectionKeys(namespace, handshake.remoteAddress, anonymousIdentity()),
         );
-        return { ok: true, identity: anonymousIdentity(), waiting: true };
+        return { ok: true, identity: anonymousIdentity(), credentials: undefined, waiting: true };
       }
       const identity =
         token === undefined ? anonymousIdentity() : await this.verify(token, handshake.request);
+      const credentials = token === undefined ? undefined : credentialsOf(identity);
       await this.admitIdentity(namespace, handshake, identity, token !== undefined);
       this.limits.check(this.connectionKeys(namespace, handshake.remoteAddress, identity));
-      return { ok: true, identity, waiting: false };
+      return { ok: true, identity, credentials, waiting: false };
     } catch (error) {
       return { ok: false, error: asRefusal(error, this.context.logger, 'handshake') };
     }
@@ -122,6 +130,7 @@ export class Security implements InboundSecurity {
     handshake: HandshakeRequest,
   ): Promise<HeraldError | undefined> {
     const session = new Session(handshake.request, admission.waiting ? 'waiting' : 'open');
+    session.credentials = admission.credentials;
     this.sessions.set(connection, session);
     try {
       session.slot = this.limits.acquire(
@@ -221,31 +230,34 @@ export class Security implements InboundSecurity {
     const waiting = session.phase === 'waiting';
     if (waiting) session.beginAuthentication();
     const current = connection.identity;
-    const refresh = !waiting && current.userId !== undefined;
+    const opened = session.credentials;
+    const refresh = !waiting && opened !== undefined;
+    const handshake: HandshakeRequest = {
+      request: session.request,
+      params: connection.params as Record<string, string>,
+      query: connection.query,
+      remoteAddress: connection.remoteAddress,
+    };
     try {
       const identity = await this.verify(frame.token, session.request);
       if (!connection.isOpen) return;
+      const credentials = credentialsOf(identity);
       if (refresh) {
-        // A refresh renews the same user's session; it never switches user or tenant.
-        if (
-          identity.userId !== current.userId ||
-          (identity.tenant !== undefined && identity.tenant !== current.tenant)
-        ) {
+        // A refresh renews the same credentials: exactly the same user and the same tenant (a
+        // token without one is not a token for `acme`). Roles, scopes and expiry may change, so
+        // the namespace's checks run again.
+        if (credentials.userId !== opened.userId || credentials.tenant !== opened.tenant) {
           throw new HeraldError(
             ErrorCodes.WS_FORBIDDEN,
             'a refresh token must be for the same user and tenant',
           );
         }
+        await this.admitIdentity(connection.namespace, handshake, identity, true);
+        if (!connection.isOpen) return;
         identity.tenant = current.tenant;
         connection.identity = identity;
         session.scheduleExpiry(identity.expiresAt, () => this.expire(connection));
       } else {
-        const handshake: HandshakeRequest = {
-          request: session.request,
-          params: connection.params as Record<string, string>,
-          query: connection.query,
-          remoteAddress: connection.remoteAddress,
-        };
         await this.admitIdentity(connection.namespace, handshake, identity, true);
         if (!waiting && identity.tenant !== current.tenant) {
           throw new HeraldError(
@@ -257,6 +269,7 @@ export class Security implements InboundSecurity {
           session.slot,
           this.connectionKeys(connection.namespace, connection.remoteAddress, identity),
         );
+        session.credentials = credentials;
         await this.setIdentity(connection, session, identity);
         if (waiting) session.finishAuthentication(true);
       }
@@ -362,6 +375,11 @@ export class Security implements InboundSecurity {
     connection.replyError(undefined, error);
     connection.close(closeCodeFor(error.code), closeReason(error.message));
   }
+}
+
+/** Read before tenant resolution, which fills `identity.tenant` from the tenant sources. */
+function credentialsOf(identity: Identity): Credentials {
+  return { userId: identity.userId, tenant: identity.tenant };
 }
 
 function frameId(frame: ClientFrame | undefined) {

@@ -9,6 +9,12 @@ import type { MessageRate } from './limits/rate-limiter.js';
  */
 export type SessionPhase = 'waiting' | 'authenticating' | 'open';
 
+/** The user and tenant a token names (not the tenant sources). */
+export interface Credentials {
+  userId: string | undefined;
+  tenant: string | undefined;
+}
+
 /** setTimeout takes at most 2^31-1 ms; longer waits are re-armed when that fires. */
 const maxTimerDelay = 2_147_483_647;
 
@@ -18,6 +24,8 @@ export class Session {
   lastActivity = Date.now();
   slot: ConnectionSlot | undefined;
   rate: MessageRate | undefined;
+  /** Who the session's token named; undefined while anonymous. A refresh must name the same. */
+  credentials: Credentials | undefined;
   /** Settles true once the connection may run its namespace's hooks, false if it never may. */
   readonly authenticated: Promise<boolean>;
   private settleAuthentication!: (ok: boolean) => void;

@@ -1,5 +1,10 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { scopes, type GatewayOptions, type NamespaceOptionsInput } from '../src/index.js';
+import {
+  requireRoles,
+  scopes,
+  type GatewayOptions,
+  type NamespaceOptionsInput,
+} from '../src/index.js';
 import { startGateway, type RunningGateway } from './support/gateway-fixture.js';
 import { refusal, stillServes } from './support/probes.js';
 import { TestClient } from './support/test-client.js';
@@ -13,6 +18,7 @@ const connected: string[] = [];
 function gatewayWith(
   auth: GatewayOptions['auth'],
   namespace: NamespaceOptionsInput = {},
+  options: GatewayOptions = {},
 ): Promise<RunningGateway> {
   connected.length = 0;
   return startGateway(
@@ -21,8 +27,9 @@ function gatewayWith(
       ns.onConnect((conn) => connected.push(conn.identity.userId ?? 'anonymous'));
       ns.on('echo', (payload) => payload);
       ns.on('whoami', (_p, conn) => conn.identity.userId ?? null);
+      ns.on('identity', (_p, conn) => conn.identity);
     },
-    { auth },
+    { ...options, auth },
   );
 }
 
@@ -155,6 +162,117 @@ describe('token expiry and refresh', () => {
     });
     const client = await TestClient.connect(running.url('/app?token=ada'));
     expect((await client.closed).code).toBe(4010);
+  });
+});
+
+describe('what a refresh may change', () => {
+  const identityOf = async (client: TestClient) =>
+    (await client.request({ type: 'event', event: 'identity' })).payload as Record<string, unknown>;
+  const refused = {
+    type: 'error',
+    code: 'WS_FORBIDDEN',
+    message: 'a refresh token must be for the same user and tenant',
+  };
+
+  it('refuses a token naming no tenant, another tenant or another user, and the session carries on as it was', async () => {
+    for (const options of [{}, { tenancy: { sources: ['claim', 'query'] } }] as GatewayOptions[]) {
+      running = await gatewayWith({ jwt: { secret } }, {}, options);
+      const client = await TestClient.connect(
+        running.url(
+          `/app?tenant=acme&token=${await sign({ sub: 'ada', tenant_id: 'acme', roles: ['r'] }, { expiresIn: 1 })}`,
+        ),
+      );
+      const before = await identityOf(client);
+      expect(before).toMatchObject({ userId: 'ada', tenant: 'acme' });
+      for (const claims of [
+        { sub: 'ada' },
+        { sub: 'ada', tenant_id: 'globex' },
+        { sub: 'bob', tenant_id: 'acme' },
+        { tenant_id: 'acme' },
+      ]) {
+        const answer = await client.request({
+          type: 'auth',
+          token: await sign({ ...claims, roles: ['changed'] }, { expiresIn: 3600 }),
+        });
+        expect({ claims, answer }).toMatchObject({ claims, answer: refused });
+      }
+      // Still open, same identity, and the old expiry still holds: nothing was refreshed.
+      await stillServes(client);
+      expect(await identityOf(client)).toEqual(before);
+      expect((await client.closed).code).toBe(4010);
+      await running.gateway.close();
+    }
+  });
+
+  it('treats an auth frame on a session whose token named no user as a refresh', async () => {
+    running = await gatewayWith({ jwt: { secret } });
+    const client = await TestClient.connect(
+      running.url(`/app?token=${await sign({ tenant_id: 'acme' })}`),
+    );
+    expect(
+      await client.request({ type: 'auth', token: await sign({ sub: 'root', tenant_id: 'acme' }) }),
+    ).toMatchObject(refused);
+    expect(await identityOf(client)).toMatchObject({ tenant: 'acme' });
+    expect(await identityOf(client)).not.toHaveProperty('userId');
+  });
+
+  it('keeps the tenant a source gave a session whose token named none', async () => {
+    running = await gatewayWith(
+      { jwt: { secret } },
+      {},
+      { tenancy: { sources: ['claim', 'query'] } },
+    );
+    const client = await TestClient.connect(
+      running.url(`/app?tenant=acme&token=${await sign({ sub: 'ada' })}`),
+    );
+    const ack = await client.request({ type: 'auth', token: await sign({ sub: 'ada' }) });
+    expect(ack).toMatchObject({ type: 'ack' });
+    expect(await identityOf(client)).toMatchObject({ userId: 'ada', tenant: 'acme' });
+    // The token names a tenant the session's token did not: not the same credentials.
+    expect(
+      await client.request({ type: 'auth', token: await sign({ sub: 'ada', tenant_id: 'acme' }) }),
+    ).toMatchObject(refused);
+  });
+
+  it('applies new roles, permissions, scopes and expiry', async () => {
+    running = await gatewayWith({ jwt: { secret } });
+    const client = await TestClient.connect(
+      running.url(`/app?token=${await sign({ sub: 'ada', tenant_id: 'acme', roles: ['a'] })}`),
+    );
+    const ack = await client.request({
+      type: 'auth',
+      token: await sign(
+        { sub: 'ada', tenant_id: 'acme', roles: ['b'], permissions: ['p'], scopes: ['s'] },
+        { expiresIn: 7200 },
+      ),
+    });
+    const identity = await identityOf(client);
+    expect(identity).toMatchObject({
+      userId: 'ada',
+      tenant: 'acme',
+      roles: ['b'],
+      permissions: ['p'],
+      scopes: ['s'],
+      expiresAt: (ack.payload as { expiresAt: number }).expiresAt,
+    });
+  });
+
+  it("refuses a token that no longer meets the namespace's scopes or handshake guards", async () => {
+    running = await gatewayWith(
+      { jwt: { secret } },
+      { auth: scopes(['chat']), handshakeGuards: [requireRoles(['member'])] },
+    );
+    const client = await TestClient.connect(
+      running.url(`/app?token=${await sign({ sub: 'ada', scopes: ['chat'], roles: ['member'] })}`),
+    );
+    expect(
+      await client.request({ type: 'auth', token: await sign({ sub: 'ada', roles: ['member'] }) }),
+    ).toMatchObject({ type: 'error', code: 'WS_FORBIDDEN', message: 'missing scope: chat' });
+    expect(
+      await client.request({ type: 'auth', token: await sign({ sub: 'ada', scopes: ['chat'] }) }),
+    ).toMatchObject({ type: 'error', code: 'WS_FORBIDDEN' });
+    await stillServes(client);
+    expect(await identityOf(client)).toMatchObject({ scopes: ['chat'], roles: ['member'] });
   });
 });
 

@@ -59,13 +59,15 @@ describe('stats', () => {
     });
     const a = await TestClient.connect(running.url('/s'));
     const b = await TestClient.connect(running.url('/s'));
+    await Promise.all([a, b].map((c) => c.waitFor((f) => f.event === 'connected')));
     await a.request({ type: 'event', event: 'echo', payload: 1 });
     await b.close();
     await expect.poll(() => running.gateway.stats().connections.active).toBe(1);
     const stats = running.gateway.stats();
     expect(stats.connections).toEqual({ active: 1, total: 2, peak: 2 });
     expect(stats.messages.in).toBe(1);
-    expect(stats.messages.out).toBe(1);
+    // Two session notices and one ack.
+    expect(stats.messages.out).toBe(3);
   });
 });
 

@@ -180,7 +180,7 @@ describe('targeted broadcast', () => {
     // u2 has connection 2 only (24 < 90), subscribed to news.
     expect(await running.gateway.unsubscribe({ user: 'u2' }, 'news')).toBe(1);
     const u2 = peers[2] as Peer;
-    expect(await u2.client.waitFor((f) => f.type === 'system')).toEqual({
+    expect(await u2.client.waitFor((f) => f.event === 'unsubscribed')).toEqual({
       type: 'system',
       event: 'unsubscribed',
       payload: { channel: 'news', reason: 'server' },

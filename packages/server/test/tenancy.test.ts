@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import type { TenancyOptions } from '../src/index.js';
+import type { TenancyOptions, TenantSource } from '../src/index.js';
 import { startGateway, type RunningGateway } from './support/gateway-fixture.js';
 import { refusal, stillServes } from './support/probes.js';
 import { TestClient, type Frame } from './support/test-client.js';
@@ -142,7 +142,7 @@ describe('tenant isolation', () => {
       });
     }
     await settle();
-    expect(b1.frames).toHaveLength(0);
+    expect(b1.frames.map((f) => f.event)).toEqual(['connected']);
   });
 
   it('shares channels across tenants when isolation is off', async () => {
@@ -152,5 +152,98 @@ describe('tenant isolation', () => {
     await b.request({ type: 'subscribe', channel: 'general' });
     await a.request({ type: 'event', event: 'say', payload: 'shared' });
     expect(await b.waitFor(isPublication)).toMatchObject({ channel: 'general', payload: 'shared' });
+  });
+});
+
+describe("the token's tenant is authoritative", () => {
+  const others: Record<string, TenantSource> = {
+    param: 'param',
+    query: 'query',
+    header: 'header',
+    subdomain: { from: 'subdomain', baseDomain: 'herald.test' },
+  };
+  /** A handshake in which `source` names `tenant`, carrying `token` if given. */
+  const naming = (source: string, tenant: string, token?: string) => {
+    const path = source === 'param' ? `/t/${tenant}/app` : '/app';
+    const query = new URLSearchParams();
+    if (source === 'query') query.set('tenant', tenant);
+    if (token !== undefined) query.set('token', token);
+    const headers: Record<string, string> = {};
+    if (source === 'header') headers['X-Tenant-ID'] = tenant;
+    if (source === 'subdomain') headers.Host = `${tenant}.herald.test`;
+    return { url: running.url(`${path}?${query}`), headers };
+  };
+  const expected = {
+    close: 4003,
+    code: 'WS_FORBIDDEN',
+    message: 'tenant does not match the token',
+  };
+
+  function permutations<T>(items: T[]): T[][] {
+    if (items.length <= 1) return [items];
+    return items.flatMap((item, i) =>
+      permutations([...items.slice(0, i), ...items.slice(i + 1)]).map((rest) => [item, ...rest]),
+    );
+  }
+
+  /** The refusal, or the tenant the connection was opened for: never waits on an accepted one. */
+  async function outcome(url: string, headers: Record<string, string> = {}) {
+    const client = await TestClient.connect(url, undefined, { headers });
+    const answer = client.request({ type: 'event', event: 'tenant' });
+    const closed = client.closed.then(({ code }) => {
+      const error = client.frames.find((f) => f.type === 'error');
+      return { close: code, code: error?.code, message: error?.message };
+    });
+    const result = await Promise.race([closed, answer.then((f) => ({ tenant: f.payload }))]);
+    if ('tenant' in result) await client.close();
+    return result;
+  }
+
+  it('refuses every source naming another tenant, in every order of the sources', async () => {
+    const tokenA = await sign({ sub: 'ada', tenant_id: 'acme' });
+    const orders = permutations<TenantSource>(['claim', ...Object.values(others)]);
+    expect(orders).toHaveLength(120);
+    for (const sources of orders) {
+      running = await tenantGateway({ sources, required: true });
+      const order = sources.map((s) => (typeof s === 'string' ? s : s.from)).join(',');
+      for (const source of Object.keys(others)) {
+        const { url, headers } = naming(source, 'globex', tokenA);
+        expect({ order, source, ...(await outcome(url, headers)) }).toEqual({
+          order,
+          source,
+          ...expected,
+        });
+      }
+      // Every source agreeing with the token opens the token's tenant.
+      const agreeing = await outcome(running.url(`/t/acme/app?tenant=acme&token=${tokenA}`), {
+        'X-Tenant-ID': 'acme',
+        Host: 'acme.herald.test',
+      });
+      expect({ order, ...agreeing }).toEqual({ order, tenant: 'acme' });
+      await running.gateway.close();
+    }
+  }, 60_000);
+
+  it('refuses a query naming the token tenant and another one', async () => {
+    running = await tenantGateway({ sources: ['claim', 'query'], required: true });
+    const tokenA = await sign({ sub: 'ada', tenant_id: 'acme' });
+    expect(await outcome(running.url(`/app?tenant=acme&tenant=globex&token=${tokenA}`))).toEqual(
+      expected,
+    );
+  });
+
+  it('refuses an in-band token for another tenant than a source names, the claim listed first', async () => {
+    running = await tenantGateway({ sources: ['claim', 'query', 'header'], required: true });
+    const bystander = await member('acme', 'b1');
+    for (const { url, headers } of [naming('query', 'globex'), naming('header', 'globex')]) {
+      const client = await TestClient.connect(url, undefined, { headers });
+      const error = await client.request({
+        type: 'auth',
+        token: await sign({ sub: 'ada', tenant_id: 'acme' }),
+      });
+      expect(error).toMatchObject({ type: 'error', code: 'WS_FORBIDDEN' });
+      expect((await client.closed).code).toBe(4003);
+    }
+    await stillServes(bystander);
   });
 });

@@ -31,7 +31,8 @@ export interface FakeGatewayOptions {
 
 /**
  * A small gateway speaking the Herald wire protocol over `ws`, for tests that do not need the
- * real one: it acks, echoes, answers pings and can publish, close, stop and start again.
+ * real one: it accepts every session it does not refuse (`system` `connected`), acks, echoes,
+ * answers pings and can publish, close, stop and start again.
  */
 export class FakeGateway {
   server: WebSocketServer | undefined;
@@ -134,6 +135,11 @@ export class FakeGateway {
       conn.frames.push(parsed.frame);
       this.frames.push(parsed.frame);
       this.answer(parsed.frame, conn);
+    });
+    conn.send({
+      type: 'system',
+      event: 'connected',
+      payload: { connectionId: String(this.connections.length) },
     });
   }
 

@@ -59,36 +59,41 @@ function header(headers: IncomingHttpHeaders, name: string): string | undefined 
   return typeof value === 'string' && value.length > 0 ? value : undefined;
 }
 
-function read(source: TenantSource, input: TenantInput): string | undefined {
+/** The tenants `source` names: none, one, or several (a repeated query parameter). */
+function read(source: TenantSource, input: TenantInput): string[] {
   const spec = typeof source === 'string' ? { from: source } : source;
+  const named = (value: string | undefined): string[] => (value ? [value] : []);
   switch (spec.from) {
     case 'claim':
-      return input.identity.tenant;
+      return named(input.identity.tenant);
     case 'param':
-      return input.params['name' in spec ? spec.name : 'tenant'];
+      return named(input.params['name' in spec ? spec.name : 'tenant']);
     case 'query':
-      return input.query.get('name' in spec ? spec.name : 'tenant') || undefined;
+      return input.query.getAll('name' in spec ? spec.name : 'tenant').filter(Boolean);
     case 'header':
-      return header(input.headers, 'name' in spec ? spec.name : 'x-tenant-id');
+      return named(header(input.headers, 'name' in spec ? spec.name : 'x-tenant-id'));
     case 'subdomain':
-      return subdomain(input.headers.host, 'baseDomain' in spec ? spec.baseDomain : undefined);
+      return named(
+        subdomain(input.headers.host, 'baseDomain' in spec ? spec.baseDomain : undefined),
+      );
   }
 }
 
 /**
  * The connection's tenant: the first source that names one. A token that carries a tenant is
- * authoritative: any other source naming a different tenant is refused, so a token for tenant A
- * never opens tenant B.
+ * authoritative: every source is read, before and after `claim` in the list, and one naming a
+ * different tenant is refused, so a token for tenant A never opens tenant B.
  */
 export function resolveTenant(options: TenancyOptions, input: TenantInput): string | undefined {
+  const claimed = input.identity.tenant;
   let tenant: string | undefined;
   for (const source of options.sources) {
-    tenant = read(source, input);
-    if (tenant !== undefined) break;
-  }
-  const claimed = input.identity.tenant;
-  if (claimed !== undefined && tenant !== undefined && tenant !== claimed) {
-    throw new HeraldError(ErrorCodes.WS_FORBIDDEN, 'tenant does not match the token');
+    for (const named of read(source, input)) {
+      if (claimed !== undefined && named !== claimed) {
+        throw new HeraldError(ErrorCodes.WS_FORBIDDEN, 'tenant does not match the token');
+      }
+      tenant ??= named;
+    }
   }
   tenant ??= claimed;
   if (tenant === undefined) {
