@@ -141,3 +141,9 @@ export function readFrames(
 export function closeCode(frame: RawFrame | undefined): number | undefined {
   return frame?.opcode === 0x8 ? frame.payload.readUInt16BE(0) : undefined;
 }
+
+/** A text frame carrying a `system` frame (the session notice every accepted connection gets). */
+export function isSystemFrame(frame: RawFrame): boolean {
+  if (frame.opcode !== 1) return false;
+  return (JSON.parse(frame.payload.toString()) as { type?: string }).type === 'system';
+}
