@@ -33,12 +33,12 @@ export const messagePayload = z.object({ room: roomName, text: messageText });
 
 /** Rooms of different chats (`/chat/a`, `/chat/b`) never mix: the channel includes the chat. */
 export const channelOf = (conn: Connection, room: string): string =>
-  `chat:${conn.params.namespace}:${room}`;
+  `chat:${conn.params.chat}:${room}`;
 
 /** True when `channel` is a room of the chat `conn` is connected to. */
 export function isRoomOf(conn: Connection, channel: string): boolean {
-  const { namespace } = conn.params;
-  if (namespace === undefined) return false;
-  const prefix = `chat:${namespace}:`;
+  const { chat } = conn.params;
+  if (chat === undefined) return false;
+  const prefix = `chat:${chat}:`;
   return channel.startsWith(prefix) && roomName.safeParse(channel.slice(prefix.length)).success;
 }

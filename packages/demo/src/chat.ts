@@ -11,7 +11,7 @@ const senderOf = (conn: Connection): string => conn.identity.userId ?? conn.id;
 const nameOf = (conn: Connection): string | undefined =>
   typeof conn.state.name === 'string' ? conn.state.name : undefined;
 
-/** The demo chat: `/chat/:namespace` with rooms, as described in docs/demo.md. */
+/** The demo chat: `/chat/:chat` with rooms, as described in docs/demo.md. */
 export function registerChat(gateway: Gateway): void {
   // Rooms track presence (the dashboard shows who is in one, by name) and keep recent messages,
   // which members may read and which a reconnecting page recovers. A client may subscribe to
@@ -23,10 +23,10 @@ export function registerChat(gateway: Gateway): void {
     clientHistory: true,
   });
 
-  const chat = gateway.namespace('/chat/:namespace');
+  const chat = gateway.namespace('/chat/:chat');
 
   chat.onConnect((conn) => {
-    conn.send('system.welcome', { msg: `Welcome to ${conn.params.namespace}, ${conn.id}` });
+    conn.send('system.welcome', { msg: `Welcome to ${conn.params.chat}, ${conn.id}` });
   });
 
   chat.on('room.join', { schema: joinPayload }, async ({ room, name }, conn) => {

@@ -44,7 +44,7 @@ describe('dashboard page in Chromium', () => {
     const { client, id, page } = await dashboardWithClient();
     const row = page.locator(`#connections tr[data-connection="${id}"]`);
     await expect.poll(() => row.textContent()).toContain('chat:lobby:general');
-    expect(await row.textContent()).toContain('/chat/:namespace');
+    expect(await row.textContent()).toContain('/chat/:chat');
     await expect.poll(() => page.locator('#active').textContent()).toBe('1');
     await expect
       .poll(() => page.locator('#channels').textContent())
