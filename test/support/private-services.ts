@@ -74,7 +74,11 @@ async function privateService(
   return service;
 }
 
-export function startPrivateRedis(): Promise<PrivateService> {
+/**
+ * A Redis that loses its data when stopped, or with `persistent` one that keeps it (an
+ * append-only file synced on every write) and has it back when started again.
+ */
+export function startPrivateRedis(options: { persistent?: boolean } = {}): Promise<PrivateService> {
   return privateService('redis', 'redis-server', (port, dir) => [
     '--port',
     String(port),
@@ -82,13 +86,15 @@ export function startPrivateRedis(): Promise<PrivateService> {
     '127.0.0.1',
     '--save',
     '',
-    '--appendonly',
-    'no',
+    ...(options.persistent
+      ? ['--appendonly', 'yes', '--appendfsync', 'always']
+      : ['--appendonly', 'no']),
     '--dir',
     dir,
   ]);
 }
 
+/** A NATS server with JetStream; what it stores in files (the default) survives a restart. */
 export function startPrivateNats(): Promise<PrivateService> {
   return privateService('nats', 'nats-server', (port, dir) => [
     '-a',

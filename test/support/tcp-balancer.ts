@@ -12,8 +12,9 @@ export class TcpBalancer {
     this.server = createServer((client) => this.route(client, 0));
   }
 
-  async listen(): Promise<number> {
-    await new Promise<void>((resolve) => this.server.listen(0, '127.0.0.1', resolve));
+  /** Listens on `port` (default: a free one); after `close()`, may listen again on the same. */
+  async listen(port = 0): Promise<number> {
+    await new Promise<void>((resolve) => this.server.listen(port, '127.0.0.1', resolve));
     return (this.server.address() as { port: number }).port;
   }
 

@@ -24,7 +24,7 @@ import type {
   EventArgs,
 } from './events.js';
 import { Heartbeat, type HeartbeatOptions } from './heartbeat.js';
-import { ReconnectPolicy, type ReconnectOptions } from './reconnect-policy.js';
+import { ReconnectPolicy, retryBackoff, type ReconnectOptions } from './reconnect-policy.js';
 import { OfflineQueue, type OfflineQueueOptions, type QueuedMessage } from './offline-queue.js';
 import { SessionGate } from './session-gate.js';
 import {
@@ -180,6 +180,7 @@ export class HeraldClient<
           this.subscriptions.delete(subscription.channel);
         }
       },
+      retryBackoff: () => retryBackoff(options.reconnect || undefined),
     };
     if (options.autoConnect !== false) this.connect().catch(() => undefined);
   }
@@ -332,8 +333,9 @@ export class HeraldClient<
   // ---- channels -------------------------------------------------------------------------------
 
   /**
-   * Subscribes to `channel`. The subscription is restored after every reconnect until
-   * `unsubscribe()` or a refusal by the gateway. One subscription per channel.
+   * Subscribes to `channel`. The subscription is restored after every reconnect, and tried again
+   * after a temporary refusal, until `unsubscribe()` or a refusal for good by the gateway. One
+   * subscription per channel.
    */
   subscribe<P = unknown>(
     channel: string,

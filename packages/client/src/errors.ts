@@ -1,4 +1,4 @@
-import type { ErrorCode, ErrorDetail } from '@herald/protocol';
+import { isTemporaryError, type ErrorCode, type ErrorDetail } from '@herald/protocol';
 
 /**
  * Codes the client itself produces, besides the server's catalogue (`ErrorCode`):
@@ -16,12 +16,19 @@ export type ClientErrorCode =
 /** Every error the Herald client rejects with or reports. Branch on `code`, not on `message`. */
 export class HeraldError extends Error {
   override name = 'HeraldError';
+  /**
+   * Refused for now, not for good: the code is temporary in the error catalogue
+   * (`isTemporaryError`: `WS_UNAVAILABLE`, `WS_RATE_LIMIT_EXCEEDED`, `WS_TIMEOUT`), so the same
+   * request may succeed when sent again after a delay. A subscription retries by itself.
+   */
+  readonly temporary: boolean;
   constructor(
     readonly code: ErrorCode | ClientErrorCode | (string & {}),
     message: string,
     readonly details?: ErrorDetail[],
   ) {
     super(message);
+    this.temporary = isTemporaryError(code);
   }
 }
 
@@ -57,10 +64,13 @@ export class ConnectionError extends HeraldError implements CloseInfo {
   readonly closeCode: number;
   readonly closeReason: string;
   readonly willReconnect: boolean;
+  /** For a connection, whether it clears up by itself: the client goes on (`willReconnect`). */
+  override readonly temporary: boolean;
   constructor(code: HeraldError['code'], message: string, close: CloseInfo) {
     super(code, message);
     this.closeCode = close.closeCode;
     this.closeReason = close.closeReason;
     this.willReconnect = close.willReconnect;
+    this.temporary = close.willReconnect;
   }
 }

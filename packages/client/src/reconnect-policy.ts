@@ -75,3 +75,13 @@ export class ReconnectPolicy {
     }
   }
 }
+
+/**
+ * Delays between tries of a request the gateway refused for now (a temporary error code, such as
+ * a subscribe while its broker is away): the reconnect delays (`initialDelay`, `factor`,
+ * `maxDelay`) with full jitter, never giving up.
+ */
+export function retryBackoff(options: Partial<ReconnectOptions> = {}): Backoff {
+  const { initialDelay, maxDelay, factor } = { ...defaults, ...options };
+  return new Backoff({ initialDelay, maxDelay, factor, maxAttempts: 0, jitter: 'full' });
+}

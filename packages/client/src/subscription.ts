@@ -10,6 +10,7 @@ import type {
   StreamPosition,
   SubscribeFrame,
 } from '@herald/protocol';
+import type { Backoff } from './backoff.js';
 import { Emitter } from './emitter.js';
 import { HeraldError, RequestError } from './errors.js';
 import { readStreamReset } from './stream-reset.js';
@@ -43,7 +44,11 @@ export interface SubscribedContext {
 export interface SubscriptionEvents<P> {
   publication: (publication: Publication<P>) => void;
   subscribed: (context: SubscribedContext) => void;
-  /** The gateway refused the subscription (it is dropped) or a (re)subscription failed. */
+  /**
+   * A (re)subscription failed. With `error.temporary` (the gateway refused it for now, e.g.
+   * `WS_UNAVAILABLE` while its broker is away) it is tried again with backoff; a refusal for
+   * good (`WS_FORBIDDEN`, `WS_NOT_FOUND`, …) ends it.
+   */
   error: (error: HeraldError) => void;
   /** Ended by `unsubscribe()`, or by the server (`byServer`). */
   unsubscribed: (context: { byServer: boolean }) => void;
@@ -71,9 +76,10 @@ export type SubscriptionHandlers<P> = {
 };
 
 /**
- * - `subscribing`: waiting for the gateway's answer, or for a connection to ask on;
+ * - `subscribing`: waiting for the gateway's answer, for a connection to ask on, or for the next
+ *   try after a temporary refusal;
  * - `subscribed`: publications flow;
- * - `unsubscribed`: ended by `unsubscribe()` or refused by the gateway; never restored.
+ * - `unsubscribed`: ended by `unsubscribe()` or refused for good by the gateway; never restored.
  */
 export type SubscriptionState = 'subscribing' | 'subscribed' | 'unsubscribed';
 
@@ -96,6 +102,8 @@ export interface SubscriptionHost {
   /** Sends `frame` with a fresh id and resolves with the ack payload. */
   call(frame: ChannelRequestFrame): Promise<unknown>;
   forget(subscription: SubscriptionControl): void;
+  /** The delays between tries after temporary refusals, for one subscription. */
+  retryBackoff(): Backoff;
 }
 
 interface SubscribeAck {
@@ -116,9 +124,12 @@ export class Subscription<P = unknown> implements SubscriptionControl {
   /** Live publications received while the subscribe ack is still being handled. */
   private held: unknown[] = [];
   private settleReady: { resolve: () => void; reject: (error: HeraldError) => void } | undefined;
+  private readonly retries: Backoff;
+  private retryTimer: ReturnType<typeof setTimeout> | undefined;
   /**
-   * Resolves on the first successful subscription; rejects if the gateway refuses it, or if the
-   * client stops connecting before then (with the `ConnectionError` of `connect()`).
+   * Resolves on the first successful subscription; rejects if the gateway refuses it for good,
+   * or if the client stops connecting before then (with the `ConnectionError` of `connect()`).
+   * Temporary refusals do not settle it: it waits for a later try to succeed.
    */
   readonly ready: Promise<void>;
   /** The last stream position seen; sent as `since` when the subscription is restored. */
@@ -131,6 +142,7 @@ export class Subscription<P = unknown> implements SubscriptionControl {
     private readonly options: SubscribeOptions = {},
   ) {
     this.ready = new Promise((resolve, reject) => (this.settleReady = { resolve, reject }));
+    this.retries = host.retryBackoff();
     // Awaiting `ready` is optional; an unobserved refusal is reported through `error` instead.
     this.ready.catch(() => undefined);
     for (const [event, handler] of Object.entries(handlers)) {
@@ -201,6 +213,7 @@ export class Subscription<P = unknown> implements SubscriptionControl {
   /** Called by the client when a connection is open (first time and after each reconnect). */
   async subscribe(): Promise<void> {
     if (this.current === 'unsubscribed') return;
+    this.cancelRetry();
     this.current = 'subscribing';
     const frame: SubscribeFrame = { type: 'subscribe', channel: this.channel };
     if (this.position) frame.since = this.position;
@@ -218,6 +231,7 @@ export class Subscription<P = unknown> implements SubscriptionControl {
     for (const publication of ack.publications) this.accept(publication);
     if (ack.position) this.position = ack.position;
     this.current = 'subscribed';
+    this.retries.reset();
     // Live publications that arrived with the ack, before this ran, follow the recovered ones.
     const held = this.held;
     this.held = [];
@@ -235,6 +249,7 @@ export class Subscription<P = unknown> implements SubscriptionControl {
 
   /** Called by the client when the connection drops: the subscription waits to be restored. */
   suspend(): void {
+    this.cancelRetry();
     if (this.current !== 'unsubscribed') this.current = 'subscribing';
     // What the dropped connection held back is asked for again with `since` on reconnect.
     this.held = [];
@@ -300,6 +315,7 @@ export class Subscription<P = unknown> implements SubscriptionControl {
   }
 
   abandon(error: HeraldError): void {
+    this.cancelRetry();
     if (this.subscribedOnce || this.current === 'unsubscribed' || !this.settleReady) return;
     this.settleReady.reject(error);
     this.settleReady = undefined;
@@ -309,16 +325,37 @@ export class Subscription<P = unknown> implements SubscriptionControl {
   private failed(error: HeraldError): void {
     // A dropped connection is not a refusal: the subscription is asked for again on reconnect.
     if (error.code === 'WS_DISCONNECTED' || error.code === 'WS_CLIENT_CLOSED') return;
+    if (error.temporary) {
+      // Refused for now (or no answer in time): asked again, from the same position, so that
+      // the try that succeeds recovers what was missed meanwhile. `ready` waits for it.
+      this.emitter.emit('error', error);
+      this.retryLater();
+      return;
+    }
     if (error instanceof RequestError) {
       this.end();
       this.settleReady?.reject(error);
     }
     this.emitter.emit('error', error);
-    // A timeout is not an answer: ask again while the connection lasts.
-    if (error.code === 'WS_TIMEOUT' && this.host.isConnected()) void this.subscribe();
+  }
+
+  /** Tries again after the next backoff delay, while the connection lasts (a reconnect asks anyway). */
+  private retryLater(): void {
+    if (this.current === 'unsubscribed' || !this.host.isConnected()) return;
+    const delay = this.retries.next() ?? 0;
+    this.retryTimer = setTimeout(() => {
+      this.retryTimer = undefined;
+      if (this.host.isConnected()) void this.subscribe();
+    }, delay);
+  }
+
+  private cancelRetry(): void {
+    clearTimeout(this.retryTimer);
+    this.retryTimer = undefined;
   }
 
   private end(): void {
+    this.cancelRetry();
     this.current = 'unsubscribed';
     this.host.forget(this);
   }

@@ -436,6 +436,38 @@ describe.each(codecs)('HeraldClient with $subprotocol', (codec) => {
     expect(() => c.subscribe('open')).toThrow(HeraldError);
   });
 
+  it('retries a subscription refused for now until it succeeds, and stops on unsubscribe()', async () => {
+    let refusals = 2;
+    const gw = await gateway({
+      onSubscribe: (frame) => {
+        if (frame.channel === 'busy' && refusals-- > 0)
+          throw { code: 'WS_RATE_LIMIT_EXCEEDED', message: 'slow down' };
+        if (frame.channel === 'away') throw { code: 'WS_UNAVAILABLE', message: 'broker away' };
+        return {};
+      },
+    });
+    const c = client(gw.url);
+    const errors: HeraldError[] = [];
+    const busy = c.subscribe('busy', { error: (error) => void errors.push(error) });
+    await busy.ready;
+    expect(busy.state).toBe('subscribed');
+    expect(errors.map((e) => [e.code, e.temporary])).toEqual([
+      ['WS_RATE_LIMIT_EXCEEDED', true],
+      ['WS_RATE_LIMIT_EXCEEDED', true],
+    ]);
+
+    const away = c.subscribe('away');
+    const tries = () => gw.frames.filter((f) => f.type === 'subscribe' && f.channel === 'away');
+    await until(() => tries().length >= 2);
+    away.unsubscribe();
+    const made = tries().length;
+    // Several backoff delays later, and a round trip after them, no further try went out.
+    await new Promise((resolve) => setTimeout(resolve, 5 * fast.maxDelay));
+    await c.request('echo', null);
+    expect(tries()).toHaveLength(made);
+    expect(away.state).toBe('unsubscribed');
+  });
+
   it('stops on close(): pending requests fail and no reconnect follows', async () => {
     const gw = await gateway({ onEvent: () => new Promise(() => undefined) });
     const c = client(gw.url);

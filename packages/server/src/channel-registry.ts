@@ -5,6 +5,7 @@ import type {
   StreamResetNotice,
 } from '@herald/protocol';
 import type { Broker, Publication } from './broker/broker.js';
+import { ignoreUnavailable } from './broker/guarded-broker.js';
 import { visibleChannel } from './channel-names.js';
 import { againstFloor } from './channels/stream-floor.js';
 import { EncodedFrame } from './encoded-frame.js';
@@ -53,7 +54,8 @@ export class ChannelRegistry {
     this.dropFloor(channel, subscriber);
     if (entry.subscribers.size === 0) {
       this.entries.delete(channel);
-      await this.broker.unsubscribe(channel);
+      // Publications the broker still sends for it find no entry here and go nowhere.
+      await this.broker.unsubscribe(channel).catch(ignoreUnavailable);
     }
   }
 

@@ -183,14 +183,21 @@ export class Connection implements Subscriber {
   /**
    * Adds this connection to a channel; resolves once it receives the channel's publications.
    * `info` is shown in the channel's presence when its policy tracks presence; like a payload, it
-   * must be deliverable to every codec (see `maxPayloadDepth`).
+   * must be deliverable to every codec (see `maxPayloadDepth`). Rejects with `WS_UNAVAILABLE`
+   * when the broker is away, and the connection is then not in the channel.
    */
   async join(channel: string, info?: unknown): Promise<void> {
     assertDeliverable(info, this.context.maxPayloadDepth, 'info');
     if (this.closing || this.joined.has(channel)) return;
     this.joined.add(channel);
-    await this.context.registry.add(this.internalChannel(channel), this);
-    await this.context.channels.joined(this, channel, info);
+    try {
+      await this.context.registry.add(this.internalChannel(channel), this);
+      await this.context.channels.joined(this, channel, info);
+    } catch (error) {
+      // All or nothing: a join the broker refused leaves no subscription and no presence entry.
+      await this.leave(channel);
+      throw error;
+    }
   }
 
   async leave(channel: string): Promise<void> {

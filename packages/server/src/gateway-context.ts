@@ -10,6 +10,7 @@ import type { StatsCounter } from './stats.js';
 export interface GatewayContext {
   readonly logger: Logger;
   readonly stats: StatsCounter;
+  /** Guarded (GuardedBroker): whatever it could not do rejects with `WS_UNAVAILABLE`. */
   readonly broker: Broker;
   readonly registry: ChannelRegistry;
   readonly channels: ChannelService;

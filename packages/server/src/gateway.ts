@@ -19,9 +19,9 @@ import {
 import { msgpackCodec } from '@herald/protocol/msgpack';
 import type { Logger } from 'pino';
 import { bearerSubprotocol } from './auth/token-extraction.js';
-import type { Broker, BrokerHealth } from './broker/broker.js';
+import type { BrokerHealth } from './broker/broker.js';
+import { GuardedBroker } from './broker/guarded-broker.js';
 import { MemoryBroker } from './broker/memory-broker.js';
-import { takePublication } from './broker/take-publication.js';
 import { ChannelRegistry } from './channel-registry.js';
 import type { ChannelPolicy } from './channels/channel-policy.js';
 import { ChannelService } from './channels/channel-service.js';
@@ -84,7 +84,7 @@ export interface ListenAddress {
 export class Gateway {
   readonly logger: Logger;
   private readonly counters = new StatsCounter();
-  private readonly broker: Broker;
+  private readonly broker: GuardedBroker;
   private readonly registry: ChannelRegistry;
   private readonly continuity: StreamContinuity;
   private readonly channelService: ChannelService;
@@ -112,7 +112,7 @@ export class Gateway {
   constructor(options: GatewayOptions = {}) {
     validateGatewayOptions(options);
     this.logger = createLogger(options);
-    this.broker = options.broker ?? new MemoryBroker();
+    this.broker = new GuardedBroker(options.broker ?? new MemoryBroker(), this.logger);
     this.registry = new ChannelRegistry(this.broker);
     this.continuity = new StreamContinuity(this.broker, this.registry, this.logger);
     const maxPayloadDepth = options.maxPayloadDepth ?? PayloadDepth.default;
@@ -290,7 +290,7 @@ export class Gateway {
     assertDeliverable(payload, this.context.maxPayloadDepth);
     if (!this.isStarted) await this.start();
     const input = { channel: tenantChannel(tenant), event, payload };
-    await takePublication(this.broker, this.logger, input);
+    await this.broker.publish(input);
   }
 
   /** The internal name of a tenant's channel (unchanged without tenant isolation). */
@@ -309,7 +309,7 @@ export class Gateway {
 
   /** `ok`, `degraded` (the broker is unreachable: publications are refused) or `closing`. */
   health(): GatewayHealth {
-    const broker = this.broker.health?.() ?? { status: 'ok' };
+    const broker = this.broker.health();
     const status = this.closing ? 'closing' : broker.status;
     return { status, broker, connections: this.counters.active };
   }

@@ -1,6 +1,5 @@
 import { WebSocketServer } from 'ws';
 import { ErrorCodes, type EventFrame } from '@herald/protocol';
-import { takePublication } from './broker/take-publication.js';
 import type { ClusterControl } from './cluster-control.js';
 import type { Connection, DisconnectReason } from './connection.js';
 import { HeraldError, isHeraldError } from './errors.js';
@@ -147,7 +146,7 @@ export class Namespace {
   /** Sends an event to every connection of this namespace, on every node. */
   async broadcast(event: string, payload?: unknown, options: BroadcastOptions = {}): Promise<void> {
     assertDeliverable(payload, this.context.maxPayloadDepth);
-    await takePublication(this.context.broker, this.context.logger, {
+    await this.context.broker.publish({
       channel: this.broadcastChannel,
       event,
       payload,

@@ -11,7 +11,6 @@ import {
 } from '@herald/protocol';
 import type { Logger } from 'pino';
 import type { Broker, PublicationInput } from '../broker/broker.js';
-import { takePublication } from '../broker/take-publication.js';
 import type { ChannelRegistry } from '../channel-registry.js';
 import type { Connection } from '../connection.js';
 import { HeraldError } from '../errors.js';
@@ -97,9 +96,7 @@ export class ChannelService {
       : frame.payload;
     // The frame's payload passed the decoder's check; what a schema made of it must pass too.
     if (publishSchema) assertDeliverable(payload, this.maxPayloadDepth);
-    const position = await takePublication(
-      this.broker,
-      this.logger,
+    const position = await this.broker.publish(
       { channel: connection.internalChannel(channel.name), event: frame.event, payload },
       history,
     );
@@ -159,7 +156,7 @@ export class ChannelService {
   publish(input: PublicationInput, visible: string): Promise<StreamPosition | undefined> {
     assertDeliverable(input.payload, this.maxPayloadDepth);
     const history = this.policies.resolve(visible)?.policy.history;
-    return takePublication(this.broker, this.logger, input, history);
+    return this.broker.publish(input, history);
   }
 
   history(channel: string, options: HistoryOptions = {}): Promise<HistoryResult> {

@@ -1,7 +1,7 @@
 import type { PresenceClient } from '@herald/protocol';
 import type { Logger } from 'pino';
 import type { Broker } from '../broker/broker.js';
-import { takePublication } from '../broker/take-publication.js';
+import { ignoreUnavailable } from '../broker/guarded-broker.js';
 import type { Connection } from '../connection.js';
 import type { EffectivePolicy } from './channel-policy.js';
 
@@ -9,6 +9,8 @@ interface Tracked {
   client: PresenceClient;
   presence: boolean;
   joinLeave: boolean;
+  /** Its join event was published: only then is a leave event owed. */
+  announced: boolean;
 }
 
 /**
@@ -29,6 +31,7 @@ export class PresenceTracker {
     this.timer.unref();
   }
 
+  /** Writes the connection's entry and join event; throws when the broker takes either not. */
   async joined(
     connection: Connection,
     channel: string,
@@ -45,33 +48,43 @@ export class PresenceTracker {
       entries = new Map();
       this.local.set(channel, entries);
     }
-    entries.set(connection.id, { client, presence: policy.presence, joinLeave: policy.joinLeave });
+    const tracked: Tracked = {
+      client,
+      presence: policy.presence,
+      joinLeave: policy.joinLeave,
+      announced: false,
+    };
+    entries.set(connection.id, tracked);
     if (policy.presence) await this.broker.addPresence(channel, client, this.ttl);
     if (policy.joinLeave) {
-      await takePublication(this.broker, this.logger, {
+      await this.broker.publish({
         channel,
         event: 'join',
         payload: client,
         kind: 'join',
         except: connection.id,
       });
+      tracked.announced = true;
     }
   }
 
+  /**
+   * Forgets the connection's entry here, then in the broker as far as it can: `left` completes
+   * while the broker is away (see ignoreUnavailable), so that a connection can always leave.
+   */
   async left(connection: Connection, channel: string): Promise<void> {
     const entries = this.local.get(channel);
     const tracked = entries?.get(connection.id);
     if (!entries || !tracked) return;
     entries.delete(connection.id);
     if (entries.size === 0) this.local.delete(channel);
-    if (tracked.presence) await this.broker.removePresence(channel, connection.id);
-    if (tracked.joinLeave) {
-      await takePublication(this.broker, this.logger, {
-        channel,
-        event: 'leave',
-        payload: tracked.client,
-        kind: 'leave',
-      });
+    if (tracked.presence) {
+      await this.broker.removePresence(channel, connection.id).catch(ignoreUnavailable);
+    }
+    if (tracked.announced) {
+      await this.broker
+        .publish({ channel, event: 'leave', payload: tracked.client, kind: 'leave' })
+        .catch(ignoreUnavailable);
     }
   }
 
@@ -83,8 +96,9 @@ export class PresenceTracker {
     for (const [channel, entries] of this.local) {
       for (const { client, presence } of entries.values()) {
         if (!presence) continue;
+        // Once per outage is enough: the broker's first refusal was logged as a warning.
         this.broker.addPresence(channel, client, this.ttl).catch((error: unknown) => {
-          this.logger.warn({ err: error, channel }, 'presence refresh failed');
+          this.logger.debug({ err: error, channel }, 'presence refresh failed');
         });
       }
     }

@@ -1,0 +1,154 @@
+import {
+  ErrorCodes,
+  type PresenceClient,
+  type PresenceStats,
+  type StreamPosition,
+} from '@herald/protocol';
+import type { Logger } from 'pino';
+import type { ClusterCommand } from '../cluster-command.js';
+import { HeraldError, isHeraldError } from '../errors.js';
+import type {
+  Broker,
+  BrokerHealth,
+  BrokerSink,
+  HistoryPage,
+  HistoryQuery,
+  HistoryRetention,
+  PublicationInput,
+} from './broker.js';
+
+/**
+ * The broker as the gateway uses it. An operation the broker could not carry out (its backend
+ * is away, a read or write failed or timed out) reaches the caller as one refusal: a
+ * `WS_UNAVAILABLE` HeraldError saying that nothing was done and to retry later, never the
+ * backend's own error. An outage is an expected condition, not a fault: its first failure is
+ * logged as a warning, the others at debug level, and the first success after it (once the
+ * broker's health is `ok` again) says that the broker is back.
+ */
+export class GuardedBroker implements Broker {
+  /** A failure was reported and nothing has succeeded since. */
+  private away = false;
+
+  constructor(
+    private readonly inner: Broker,
+    private readonly logger: Logger,
+  ) {}
+
+  start(sink: BrokerSink): Promise<void> {
+    return this.inner.start(sink);
+  }
+
+  health(): BrokerHealth {
+    return this.inner.health?.() ?? { status: 'ok' };
+  }
+
+  close(): Promise<void> {
+    return this.inner.close();
+  }
+
+  publish(
+    publication: PublicationInput,
+    history?: HistoryRetention,
+  ): Promise<StreamPosition | undefined> {
+    return this.guard('the publication was not taken', publication.channel, () =>
+      this.inner.publish(publication, history),
+    );
+  }
+
+  subscribe(channel: string): Promise<void> {
+    return this.guard('the channel was not subscribed', channel, () =>
+      this.inner.subscribe(channel),
+    );
+  }
+
+  unsubscribe(channel: string): Promise<void> {
+    return this.guard('the channel was not unsubscribed', channel, () =>
+      this.inner.unsubscribe(channel),
+    );
+  }
+
+  history(channel: string, query: HistoryQuery): Promise<HistoryPage> {
+    return this.guard('the history was not read', channel, () =>
+      this.inner.history(channel, query),
+    );
+  }
+
+  removeHistory(channel: string): Promise<void> {
+    return this.guard('the history was not removed', channel, () =>
+      this.inner.removeHistory(channel),
+    );
+  }
+
+  addPresence(channel: string, client: PresenceClient, ttl: number): Promise<void> {
+    return this.guard('the presence entry was not written', channel, () =>
+      this.inner.addPresence(channel, client, ttl),
+    );
+  }
+
+  removePresence(channel: string, connectionId: string): Promise<void> {
+    return this.guard('the presence entry was not removed', channel, () =>
+      this.inner.removePresence(channel, connectionId),
+    );
+  }
+
+  presence(channel: string): Promise<PresenceClient[]> {
+    return this.guard('the presence was not read', channel, () => this.inner.presence(channel));
+  }
+
+  presenceStats(channel: string): Promise<PresenceStats> {
+    return this.guard('the presence was not read', channel, () =>
+      this.inner.presenceStats(channel),
+    );
+  }
+
+  command(command: ClusterCommand, timeout: number): Promise<unknown[]> {
+    return this.guard('the cluster command was not sent', undefined, () =>
+      this.inner.command(command, timeout),
+    );
+  }
+
+  private async guard<T>(
+    what: string,
+    channel: string | undefined,
+    operation: () => Promise<T>,
+  ): Promise<T> {
+    let result: T;
+    try {
+      result = await operation();
+    } catch (error) {
+      throw this.refusal(error, what, channel);
+    }
+    if (this.away && this.health().status === 'ok') {
+      this.away = false;
+      this.logger.info('the broker answers again');
+    }
+    return result;
+  }
+
+  private refusal(error: unknown, what: string, channel: string | undefined): HeraldError {
+    // A broker may refuse with a code of its own; that is an answer, not an outage.
+    if (isHeraldError(error)) return error;
+    if (this.away) {
+      this.logger.debug({ err: error, channel }, `${what}: the broker is unavailable`);
+    } else {
+      this.away = true;
+      this.logger.warn(
+        { err: error, channel },
+        'the broker is unavailable: what needs it is refused with WS_UNAVAILABLE until it answers again',
+      );
+    }
+    return new HeraldError(
+      ErrorCodes.WS_UNAVAILABLE,
+      `${what}: the broker is unavailable; retry later`,
+    );
+  }
+}
+
+/**
+ * For what leaving a channel asks of the broker: the connection has left on this node whatever
+ * the broker says. A refusal (already logged above) is dropped: a presence entry the broker
+ * could not remove expires with its ttl, and a leave event it did not take reached no one.
+ */
+export function ignoreUnavailable(error: unknown): void {
+  if (!isHeraldError(error) || error.code !== ErrorCodes.WS_UNAVAILABLE) throw error;
+}
