@@ -38,7 +38,6 @@ import type { GatewayContext } from './gateway-context.js';
 import { receiveMessage, type ConstantFrames, type Inbound } from './inbound.js';
 import { createLogger } from './logger.js';
 import type { Middleware } from './middleware.js';
-import { assertDeliverable } from './payload-guard.js';
 import { exceptField, Namespace, type BroadcastOptions } from './namespace.js';
 import {
   defaultNamespaceOptions,
@@ -112,16 +111,16 @@ export class Gateway {
   constructor(options: GatewayOptions = {}) {
     validateGatewayOptions(options);
     this.logger = createLogger(options);
-    this.broker = new GuardedBroker(options.broker ?? new MemoryBroker(), this.logger);
+    const maxPayloadDepth = options.maxPayloadDepth ?? PayloadDepth.default;
+    const broker = options.broker ?? new MemoryBroker();
+    this.broker = new GuardedBroker(broker, this.logger, maxPayloadDepth);
     this.registry = new ChannelRegistry(this.broker);
     this.continuity = new StreamContinuity(this.broker, this.registry, this.logger);
-    const maxPayloadDepth = options.maxPayloadDepth ?? PayloadDepth.default;
     this.channelService = new ChannelService(
       this.broker,
       this.registry,
       options.channels,
       this.logger,
-      maxPayloadDepth,
     );
     this.control = new ClusterControl(
       this.broker,
@@ -287,10 +286,8 @@ export class Gateway {
 
   /** Sends an event to every connection of `tenant`, on every namespace and node, and to no one else. */
   async broadcastToTenant(tenant: string, event: string, payload?: unknown): Promise<void> {
-    assertDeliverable(payload, this.context.maxPayloadDepth);
     if (!this.isStarted) await this.start();
-    const input = { channel: tenantChannel(tenant), event, payload };
-    await this.broker.publish(input);
+    await this.broker.publish({ channel: tenantChannel(tenant), event, payload });
   }
 
   /** The internal name of a tenant's channel (unchanged without tenant isolation). */

@@ -9,7 +9,6 @@ import { MessageGuards, type MessageGuardOptions } from './guards/message-guards
 import { composeMiddleware, type MessageContext, type Middleware } from './middleware.js';
 import type { NamespaceOptions } from './options.js';
 import { PathPattern } from './path-pattern.js';
-import { assertDeliverable } from './payload-guard.js';
 import { validatePayload, type InferOutput, type StandardSchema } from './schema.js';
 import type { Broadcast, ConnectionInfo, Target } from './targeting.js';
 
@@ -145,7 +144,6 @@ export class Namespace {
 
   /** Sends an event to every connection of this namespace, on every node. */
   async broadcast(event: string, payload?: unknown, options: BroadcastOptions = {}): Promise<void> {
-    assertDeliverable(payload, this.context.maxPayloadDepth);
     await this.context.broker.publish({
       channel: this.broadcastChannel,
       event,

@@ -7,6 +7,7 @@ import {
 import type { Logger } from 'pino';
 import type { ClusterCommand } from '../cluster-command.js';
 import { HeraldError, isHeraldError } from '../errors.js';
+import { assertDeliverable } from '../payload-guard.js';
 import type {
   Broker,
   BrokerHealth,
@@ -18,10 +19,11 @@ import type {
 } from './broker.js';
 
 /**
- * The broker as the gateway uses it. An operation the broker could not carry out (its backend
- * is away, a read or write failed or timed out) reaches the caller as one refusal: a
- * `WS_UNAVAILABLE` HeraldError saying that nothing was done and to retry later, never the
- * backend's own error. An outage is an expected condition, not a fault: its first failure is
+ * The broker as the gateway uses it. Every publication passes through `publish` here, so this is
+ * where one that some codec could not carry (see `assertDeliverable`) is refused, before it is
+ * stored or fanned out. An operation the broker could not carry out (its backend is away, a read
+ * or write failed or timed out) reaches the caller as one refusal: a `WS_UNAVAILABLE` HeraldError
+ * saying that nothing was done and to retry later, never the backend's own error. An outage is an expected condition, not a fault: its first failure is
  * logged as a warning, the others at debug level, and the first success after it (once the
  * broker's health is `ok` again) says that the broker is back.
  */
@@ -32,6 +34,8 @@ export class GuardedBroker implements Broker {
   constructor(
     private readonly inner: Broker,
     private readonly logger: Logger,
+    /** How deeply a publication's payload may nest (the gateway's `maxPayloadDepth`). */
+    private readonly maxPayloadDepth: number,
   ) {}
 
   start(sink: BrokerSink): Promise<void> {
@@ -50,6 +54,7 @@ export class GuardedBroker implements Broker {
     publication: PublicationInput,
     history?: HistoryRetention,
   ): Promise<StreamPosition | undefined> {
+    assertDeliverable(publication.payload, this.maxPayloadDepth);
     return this.guard('the publication was not taken', publication.channel, () =>
       this.inner.publish(publication, history),
     );

@@ -14,7 +14,6 @@ import type { Broker, PublicationInput } from '../broker/broker.js';
 import type { ChannelRegistry } from '../channel-registry.js';
 import type { Connection } from '../connection.js';
 import { HeraldError } from '../errors.js';
-import { assertDeliverable } from '../payload-guard.js';
 import { validatePayload } from '../schema.js';
 import { authorizePublish, authorizeRead, authorizeSubscribe } from './access.js';
 import { ChannelPolicies, type ChannelsOptions, type ResolvedChannel } from './channel-policy.js';
@@ -40,8 +39,7 @@ export class ChannelService {
     private readonly broker: Broker,
     private readonly registry: ChannelRegistry,
     options: ChannelsOptions | undefined,
-    private readonly logger: Logger,
-    private readonly maxPayloadDepth: number,
+    logger: Logger,
   ) {
     this.policies = new ChannelPolicies(options);
     this.tokens = new SubscriptionTokenVerifier(options?.subscriptionTokens);
@@ -94,8 +92,6 @@ export class ChannelService {
     const payload = publishSchema
       ? await validatePayload(publishSchema, frame.payload)
       : frame.payload;
-    // The frame's payload passed the decoder's check; what a schema made of it must pass too.
-    if (publishSchema) assertDeliverable(payload, this.maxPayloadDepth);
     const position = await this.broker.publish(
       { channel: connection.internalChannel(channel.name), event: frame.event, payload },
       history,
@@ -154,9 +150,7 @@ export class ChannelService {
    * (`input.channel` is the internal one, scoped to a tenant under isolation).
    */
   publish(input: PublicationInput, visible: string): Promise<StreamPosition | undefined> {
-    assertDeliverable(input.payload, this.maxPayloadDepth);
-    const history = this.policies.resolve(visible)?.policy.history;
-    return this.broker.publish(input, history);
+    return this.broker.publish(input, this.policies.resolve(visible)?.policy.history);
   }
 
   history(channel: string, options: HistoryOptions = {}): Promise<HistoryResult> {
