@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 import { readFileSync } from 'node:fs';
 import { Command, CommanderError } from 'commander';
-import { ConfigError } from '@herald/server';
+import { ConfigError, ListenError } from '@herald/server';
 import { loadServeConfig } from './config.js';
 import { CliError, ExitCode } from './errors.js';
 import { serve } from './serve.js';
@@ -36,9 +36,11 @@ function report(error: unknown): ExitCode {
   if (error instanceof CommanderError) {
     return error.exitCode === 0 ? ExitCode.ok : ExitCode.badConfig;
   }
-  const known = error instanceof CliError || error instanceof ConfigError;
+  const known =
+    error instanceof CliError || error instanceof ConfigError || error instanceof ListenError;
   const message = known ? error.message : String(error);
   for (const line of message.split('\n')) process.stderr.write(`herald: ${line}\n`);
   if (error instanceof CliError) return error.exitCode;
+  if (error instanceof ListenError) return ExitCode.cannotListen;
   return known ? ExitCode.badConfig : ExitCode.failure;
 }

@@ -1,5 +1,5 @@
 import type { Broker } from '@herald/server';
-import { BrokerUnavailableError, ServeConfigError } from './errors.js';
+import { ServeConfigError } from './errors.js';
 
 export const brokerTypes = ['memory', 'redis', 'nats'] as const;
 
@@ -23,8 +23,7 @@ type BrokerConstructor = new (options: Record<string, unknown>) => Broker;
 
 /**
  * Makes the broker. Redis and NATS brokers are loaded only when asked for, so that their client
- * libraries are needed only by those who use them. A broker that cannot connect when the
- * gateway starts fails with a BrokerUnavailableError naming the broker and its URL.
+ * libraries are needed only by those who use them.
  */
 export async function createBroker(spec: BrokerSpec): Promise<Broker | undefined> {
   if (spec.type === 'memory') return undefined;
@@ -41,16 +40,14 @@ export async function createBroker(spec: BrokerSpec): Promise<Broker | undefined
   const Broker = loaded[spec.type === 'redis' ? 'RedisBroker' : 'NatsBroker'] as BrokerConstructor;
   const url = spec.url ?? defaultBrokerUrls[spec.type];
   const target = spec.type === 'redis' ? { url } : { servers: url.split(',') };
-  const broker = new Broker({ ...target, prefix: spec.prefix });
-  const start = broker.start.bind(broker);
-  broker.start = (sink) =>
-    start(sink).catch((error: unknown) => {
-      const from = spec.urlFrom ? ` (${spec.urlFrom})` : '';
-      throw new BrokerUnavailableError(
-        `cannot reach the ${spec.type} broker at ${withoutPassword(url)}${from}: ${(error as Error).message}`,
-      );
-    });
-  return broker;
+  return new Broker({ ...target, prefix: spec.prefix });
+}
+
+/** `redis broker at redis://u:***@host:6379 (REDIS_URL)`: which broker, where, and who said so. */
+export function describeBroker(spec: BrokerSpec): string {
+  if (spec.type === 'memory') return 'memory broker';
+  const url = withoutPassword(spec.url ?? defaultBrokerUrls[spec.type]);
+  return `${spec.type} broker at ${url}${spec.urlFrom ? ` (${spec.urlFrom})` : ''}`;
 }
 
 /** The URL(s) with any password masked, fit for an error message. */

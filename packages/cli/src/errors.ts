@@ -37,9 +37,3 @@ export class BrokerUnavailableError extends CliError {
     super(message, ExitCode.brokerUnreachable);
   }
 }
-
-export class ListenError extends CliError {
-  constructor(message: string) {
-    super(message, ExitCode.cannotListen);
-  }
-}

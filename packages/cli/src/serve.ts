@@ -1,12 +1,18 @@
-import { createGateway, type Gateway, type ListenAddress } from '@herald/server';
-import { createBroker } from './broker.js';
+import {
+  createGateway,
+  ErrorCodes,
+  isHeraldError,
+  type Gateway,
+  type ListenAddress,
+} from '@herald/server';
+import { createBroker, describeBroker, type BrokerSpec } from './broker.js';
 import type { ServeConfig } from './config.js';
-import { ListenError } from './errors.js';
+import { BrokerUnavailableError } from './errors.js';
 
 /**
  * Runs a standalone gateway. SIGTERM and SIGINT shut it down gracefully (clients get a
  * `shutdown` frame and close 1001, queues drain up to `drainTimeout`), then the process exits 0.
- * Fails with a BrokerUnavailableError or a ListenError when it cannot start.
+ * Fails with a BrokerUnavailableError or the server's ListenError when it cannot start.
  */
 export async function serve(config: ServeConfig): Promise<Gateway> {
   const broker = await createBroker(config.broker);
@@ -17,7 +23,7 @@ export async function serve(config: ServeConfig): Promise<Gateway> {
   try {
     address = await gateway.listen(config.port, config.host);
   } catch (error) {
-    throw listenFailure(error, config);
+    throw startFailure(error, config.broker);
   }
   gateway.logger.info(
     { broker: config.broker.type, namespaces: patterns },
@@ -38,19 +44,14 @@ export async function serve(config: ServeConfig): Promise<Gateway> {
   return gateway;
 }
 
-const listenProblems: Record<string, string> = {
-  EADDRINUSE: 'the port is already in use',
-  EACCES: 'permission denied (ports below 1024 need privileges)',
-  EADDRNOTAVAIL: 'the address does not belong to this machine',
-  ENOTFOUND: 'the host name does not resolve',
-};
-
-/** Socket errors of `listen` (and of resolving the host) say so; anything else is unchanged. */
-function listenFailure(error: unknown, config: ServeConfig): unknown {
-  const { syscall, code } = error as NodeJS.ErrnoException;
-  if (syscall !== 'listen' && syscall !== 'getaddrinfo') return error;
-  const problem = (code && listenProblems[code]) ?? (error as Error).message;
-  return new ListenError(`cannot listen on ${config.host}:${config.port}: ${problem}`);
+/**
+ * What stopped the gateway from starting, for its user: a broker it cannot reach names the broker
+ * and its URL (exit 3); the server's ListenError says which address (exit 4, see bin.ts).
+ */
+function startFailure(error: unknown, broker: BrokerSpec): unknown {
+  if (!isHeraldError(error) || error.code !== ErrorCodes.WS_UNAVAILABLE) return error;
+  const reason = error.cause instanceof Error ? error.cause.message : error.message;
+  return new BrokerUnavailableError(`cannot reach the ${describeBroker(broker)}: ${reason}`);
 }
 
 function httpUrl({ host, port }: ListenAddress): string {

@@ -5,6 +5,7 @@ import {
   createGateway,
   createHttpApi,
   dashboardHtml,
+  listenOn,
   type Gateway,
   type GatewayOptions,
 } from '@herald/server';
@@ -68,13 +69,7 @@ export async function startDemo(
   });
   gateway.attach(server);
   try {
-    await new Promise<void>((resolve, reject) => {
-      server.once('error', reject);
-      server.listen(port, host, () => {
-        server.off('error', reject);
-        resolve();
-      });
-    });
+    await listenOn(server, port, host);
   } catch (error) {
     // The port is taken (or not ours to take): leave nothing running behind the error.
     await gateway.close();

@@ -1,4 +1,4 @@
-import { ConfigError, listenAddressFromEnv } from '@herald/server';
+import { ConfigError, listenAddressFromEnv, ListenError } from '@herald/server';
 import { startDemo, type DemoServer } from './demo-server.js';
 
 /** Exit codes as `herald serve` has them (docs/demo.md): 2 bad variable, 4 cannot listen. */
@@ -22,11 +22,7 @@ let demo: DemoServer;
 try {
   demo = await startDemo(port, host, {}, { apiKey });
 } catch (error) {
-  const { syscall, code, message } = error as NodeJS.ErrnoException;
-  if (syscall === 'listen' || syscall === 'getaddrinfo') {
-    const problem = code === 'EADDRINUSE' ? 'the port is already in use' : message;
-    fail(`cannot listen on ${host}:${port}: ${problem}`, 4);
-  }
+  if (error instanceof ListenError) fail(error.message, 4);
   throw error;
 }
 demo.gateway.logger.info(`Herald demo chat on http://localhost:${demo.port}/`);

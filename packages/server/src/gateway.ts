@@ -36,6 +36,7 @@ import { EncodedFrame } from './encoded-frame.js';
 import { FlushScheduler } from './flush-scheduler.js';
 import type { GatewayContext } from './gateway-context.js';
 import { receiveMessage, type ConstantFrames, type Inbound } from './inbound.js';
+import { listenOn } from './http-listen.js';
 import { createLogger } from './logger.js';
 import type { Middleware } from './middleware.js';
 import { exceptField, Namespace, type BroadcastOptions } from './namespace.js';
@@ -336,13 +337,7 @@ export class Gateway {
     });
     this.httpServer = server;
     this.attach(server);
-    await new Promise<void>((resolve, reject) => {
-      server.once('error', reject);
-      server.listen(port, host, () => {
-        server.off('error', reject);
-        resolve();
-      });
-    });
+    await listenOn(server, port, host);
     const address = server.address() as AddressInfo;
     this.logger.info({ host: address.address, port: address.port }, 'Herald listening');
     return { host: address.address, port: address.port };

@@ -83,6 +83,7 @@ export type {
 } from './limits/rate-limiter.js';
 export { loggingMiddleware, type LoggingMiddlewareOptions } from './middleware/logging.js';
 export { gatewayOptionsFromEnv, listenAddressFromEnv, type Environment } from './env.js';
+export { ListenError, listenOn } from './http-listen.js';
 export {
   createHttpApi,
   dashboardHtml,

@@ -38,8 +38,19 @@ export class GuardedBroker implements Broker {
     private readonly maxPayloadDepth: number,
   ) {}
 
-  start(sink: BrokerSink): Promise<void> {
-    return this.inner.start(sink);
+  /** Rejects with `WS_UNAVAILABLE` when the backend cannot be reached; `cause` is its error. */
+  async start(sink: BrokerSink): Promise<void> {
+    try {
+      await this.inner.start(sink);
+    } catch (error) {
+      const reason = error instanceof Error ? error.message : String(error);
+      const refusal = new HeraldError(
+        ErrorCodes.WS_UNAVAILABLE,
+        `the broker could not start: ${reason}`,
+      );
+      refusal.cause = error;
+      throw refusal;
+    }
   }
 
   health(): BrokerHealth {
