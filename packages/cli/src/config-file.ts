@@ -7,7 +7,7 @@ import {
 } from '@herald/server';
 import { brokerTypes } from './broker.js';
 import { ServeConfigError } from './errors.js';
-import { validate } from './issues.js';
+import { validate } from './validation-messages.js';
 
 export const portSchema = z.number().int().min(0).max(65_535);
 

@@ -14,8 +14,9 @@ interface Container {
 /**
  * Finds the first part of `value`, in document order, that some codec cannot carry: an object or
  * array nested more than `maxDepth` levels deep (as a circular value always is), a bigint,
- * function or symbol, or a `__proto__` key (which MessagePack decoders refuse). Returns its path below `root` (dotted, like every `details` path), or undefined when
- * the whole value is fine.
+ * function or symbol, or a `__proto__` key (which MessagePack decoders refuse). Returns its
+ * path below `root` (dotted, like every `details` path), or undefined when the whole value is
+ * fine.
  *
  * It walks with its own stack rather than by recursion, so that no depth can exhaust the call
  * stack; the decoders it checks after (`JSON.parse`, MessagePack's) do not recurse either.

@@ -40,6 +40,7 @@ describe('options from the environment', () => {
       WS_HANDSHAKE_TIMEOUT: '5000',
       WS_MAX_MESSAGE_SIZE: '4096',
       WS_IDLE_TIMEOUT: '60000',
+      WS_CLOSE_TIMEOUT: '2000',
       WS_MAX_SUBSCRIPTIONS: '50',
       WS_MAX_SUBSCRIBERS_PER_CHANNEL: '10000',
       WS_ALLOWED_ORIGINS: 'https://app.example.com, https://*.example.com',
@@ -77,6 +78,7 @@ describe('options from the environment', () => {
       namespaceDefaults: {
         maxMessageSize: 4096,
         idleTimeout: 60000,
+        closeTimeout: 2000,
         maxSubscriptions: 50,
         maxSubscribersPerChannel: 10000,
         origins: ['https://app.example.com', 'https://*.example.com'],
