@@ -1,44 +1,15 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { randomUUID } from 'node:crypto';
 import { pino } from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
-import { NatsBroker } from '@herald/nats';
-import { RedisBroker } from '@herald/redis';
-import { createGateway, createHttpApi, HeraldError, type Broker } from '@herald/server';
-import {
-  startPrivateNats,
-  startPrivateRedis,
-  type PrivateService,
-} from './support/private-services.js';
+import { createGateway, createHttpApi, HeraldError } from '@herald/server';
+import { outageBackends } from './support/outage-backends.js';
 import { TestClient, type Frame } from '../packages/server/test/support/test-client.js';
 
 // A gateway whose broker server (the test's own) is killed: every request that needs the broker
 // is refused with the stable, retryable WS_UNAVAILABLE, and nothing is left half done.
 
-interface Backend {
-  name: string;
-  start(): Promise<PrivateService>;
-  broker(url: string): Broker;
-}
-
-const backends: Backend[] = [
-  {
-    name: 'redis',
-    start: startPrivateRedis,
-    broker: (url) => new RedisBroker({ url, prefix: `req-${randomUUID().slice(0, 8)}` }),
-  },
-  {
-    name: 'nats',
-    start: startPrivateNats,
-    broker: (url) =>
-      new NatsBroker({
-        servers: url,
-        prefix: `req-${randomUUID().slice(0, 8)}`,
-        connection: { reconnectTimeWait: 100, reconnectJitter: 0 },
-      }),
-  },
-];
+const backends = outageBackends(false);
 
 interface LogLine {
   level: number;

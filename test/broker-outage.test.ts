@@ -1,44 +1,15 @@
 import { randomUUID } from 'node:crypto';
 import { afterEach, describe, expect, it } from 'vitest';
 import { HeraldClient, type SubscribedContext } from '@herald/client';
-import { NatsBroker } from '@herald/nats';
-import { RedisBroker } from '@herald/redis';
-import { createGateway, type Broker, type Gateway } from '@herald/server';
-import {
-  startPrivateNats,
-  startPrivateRedis,
-  type PrivateService,
-} from './support/private-services.js';
+import { createGateway, type Gateway } from '@herald/server';
+import { outageBackends } from './support/outage-backends.js';
 import { until } from './support/until.js';
 import { TestClient, type Frame } from '../packages/server/test/support/test-client.js';
 
 // Two gateway nodes on a broker server of the test's own, killed and restarted mid-traffic. The
 // restarted server has lost every stream (Redis without persistence, JetStream in memory).
 
-interface Backend {
-  name: string;
-  start(): Promise<PrivateService>;
-  broker(url: string, prefix: string): Broker;
-}
-
-const backends: Backend[] = [
-  {
-    name: 'redis',
-    start: startPrivateRedis,
-    broker: (url, prefix) => new RedisBroker({ url, prefix }),
-  },
-  {
-    name: 'nats',
-    start: startPrivateNats,
-    broker: (url, prefix) =>
-      new NatsBroker({
-        servers: url,
-        prefix,
-        storage: 'memory',
-        connection: { pingInterval: 1_000 },
-      }),
-  },
-];
+const backends = outageBackends(false);
 
 const channel = 'feed:outage';
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));

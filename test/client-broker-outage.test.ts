@@ -1,14 +1,7 @@
-import { randomUUID } from 'node:crypto';
 import { afterEach, describe, expect, it } from 'vitest';
 import { HeraldClient, type HeraldError, type SubscribedContext } from '@herald/client';
-import { NatsBroker } from '@herald/nats';
-import { RedisBroker } from '@herald/redis';
-import { createGateway, type Broker } from '@herald/server';
-import {
-  startPrivateNats,
-  startPrivateRedis,
-  type PrivateService,
-} from './support/private-services.js';
+import { createGateway } from '@herald/server';
+import { outageBackends } from './support/outage-backends.js';
 import { TcpBalancer } from './support/tcp-balancer.js';
 import { until } from './support/until.js';
 
@@ -16,29 +9,7 @@ import { until } from './support/until.js';
 // of the test's own, which keeps its data across the restart) is unreachable: its subscriptions
 // are refused for now, tried again, and recover what they missed once the broker is back.
 
-interface Backend {
-  name: string;
-  start(): Promise<PrivateService>;
-  broker(url: string): Broker;
-}
-
-const backends: Backend[] = [
-  {
-    name: 'redis',
-    start: () => startPrivateRedis({ persistent: true }),
-    broker: (url) => new RedisBroker({ url, prefix: `sdk-${randomUUID().slice(0, 8)}` }),
-  },
-  {
-    name: 'nats',
-    start: startPrivateNats,
-    broker: (url) =>
-      new NatsBroker({
-        servers: url,
-        prefix: `sdk-${randomUUID().slice(0, 8)}`,
-        connection: { reconnectTimeWait: 100, reconnectJitter: 0 },
-      }),
-  },
-];
+const backends = outageBackends(true);
 
 describe.each(backends)('an SDK client reconnecting while $name is unreachable', (backend) => {
   const cleanup: (() => Promise<unknown> | void)[] = [];
