@@ -114,6 +114,18 @@ export function largeHistorySuite(name: string, target: LargeHistoryTarget): voi
       return client;
     }
 
+    /** An SDK client subscribed to `channel`, recording the `seq` of each publication and every `subscribed` context. */
+    function sdkSubscriber(url: string, channel: string) {
+      const client = sdkClient(url);
+      const seqs: number[] = [];
+      const contexts: SubscribedContext[] = [];
+      const sub = client.subscribe<{ seq: number }>(channel, {
+        publication: ({ payload }) => void seqs.push(payload.seq),
+        subscribed: (context) => void contexts.push(context),
+      });
+      return { client, sub, seqs, contexts };
+    }
+
     it('recovers 100 publications of 20 KB from offset 0: acked, each once and in order, still connected', async () => {
       const { gateway, url } = await start();
       const channel = `big:${randomUUID()}`;
@@ -223,13 +235,7 @@ export function largeHistorySuite(name: string, target: LargeHistoryTarget): voi
       const started = await start();
       const { gateway, url } = started;
       const channel = `big:${randomUUID()}`;
-      const client = sdkClient(url('/s'));
-      const seqs: number[] = [];
-      const contexts: SubscribedContext[] = [];
-      const sub = client.subscribe<{ seq: number }>(channel, {
-        publication: ({ payload }) => void seqs.push(payload.seq),
-        subscribed: (context) => void contexts.push(context),
-      });
+      const { client, sub, seqs, contexts } = sdkSubscriber(url('/s'), channel);
       await sub.ready;
       await publishBlobs(gateway, channel, 0, 1);
       await until(() => seqs.length === 1);
@@ -255,13 +261,7 @@ export function largeHistorySuite(name: string, target: LargeHistoryTarget): voi
       const started = await start();
       const { gateway, url } = started;
       const channel = `capped:${randomUUID()}`;
-      const client = sdkClient(url('/s'));
-      const seqs: number[] = [];
-      const contexts: SubscribedContext[] = [];
-      const sub = client.subscribe<{ seq: number }>(channel, {
-        publication: ({ payload }) => void seqs.push(payload.seq),
-        subscribed: (context) => void contexts.push(context),
-      });
+      const { client, sub, seqs, contexts } = sdkSubscriber(url('/s'), channel);
       await sub.ready;
       client.close();
       await until(() => started.open === 0);
