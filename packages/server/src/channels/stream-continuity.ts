@@ -1,3 +1,4 @@
+import { setTimeout as delay } from 'node:timers/promises';
 import type { StreamPosition } from '@herald/protocol';
 import type { Logger } from 'pino';
 import type { Broker, HistoryPage, HistoryQuery, Publication } from '../broker/broker.js';
@@ -117,12 +118,8 @@ export class StreamContinuity {
         return await this.broker.history(channel, query);
       } catch (error) {
         if (this.closed || Date.now() >= deadline) throw error;
-        await sleep(Math.min(50 * 2 ** attempt, 1_000));
+        await delay(Math.min(50 * 2 ** attempt, 1_000), undefined, { ref: false });
       }
     }
   }
-}
-
-function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms).unref());
 }
