@@ -19,6 +19,7 @@ import { LinkHealth } from './link-health.js';
 import { NatsNames } from './names.js';
 import { NodeRegistry } from './node-registry.js';
 import { resolveOptions, type NatsBrokerOptions, type ResolvedNatsOptions } from './options.js';
+import { PublishConfirmation } from './publish-confirmation.js';
 import { decodePublication, encodePublication } from './wire.js';
 
 /** What a started broker holds: the connection and everything kept through it. */
@@ -29,6 +30,7 @@ interface Session {
   nodes: ExpiringEntries<string>;
   registry: NodeRegistry;
   commands: ClusterCommands;
+  published: PublishConfirmation;
 }
 
 /**
@@ -89,7 +91,8 @@ export class NatsBroker implements Broker {
       () => this.link.isConnected,
     );
     const commands = new ClusterCommands(nc, names.commands, options.nodeId, registry, sink);
-    const session: Session = { nc, history, presence, nodes, registry, commands };
+    const published = new PublishConfirmation(nc);
+    const session: Session = { nc, history, presence, nodes, registry, commands, published };
     try {
       await ensureStores(session);
       commands.listen();
@@ -125,12 +128,11 @@ export class NatsBroker implements Broker {
     const publication: Publication = { ...input, meta: { ts: Date.now() } };
     // While NATS is away nothing is delivered, not even on this node, so that no node sees what
     // the others and history do not.
-    const { nc, history: stream } = this.reachable();
+    const { nc, history: stream, published } = this.reachable();
     const body = encodePublication(publication);
     if (!history) {
       nc.publish(this.names.channel(input.channel), body);
-      // The server answers a flush after it handled the publish: it was taken.
-      await nc.flush();
+      await published.confirm();
       return undefined;
     }
     // Stored records reach subscribers through the stream's republish, after storage.
