@@ -22,24 +22,24 @@ import { bearerSubprotocol } from './auth/token-extraction.js';
 import type { BrokerHealth } from './broker/broker.js';
 import { GuardedBroker } from './broker/guarded-broker.js';
 import { MemoryBroker } from './broker/memory-broker.js';
-import { ChannelRegistry } from './channel-registry.js';
+import { ChannelRegistry } from './channels/channel-registry.js';
 import type { ChannelPolicy } from './channels/channel-policy.js';
 import { ChannelService } from './channels/channel-service.js';
 import { StreamContinuity } from './channels/stream-continuity.js';
 import type { HistoryOptions } from './channels/history.js';
-import { LocalNode, type ChannelCount } from './cluster-command.js';
-import { clientAddress, normalizeAddress } from './client-address.js';
-import { ClusterControl } from './cluster-control.js';
-import { scopeChannel, tenantChannel } from './channel-names.js';
-import { Connection, type DisconnectReason } from './connection.js';
-import { EncodedFrame } from './encoded-frame.js';
-import { FlushScheduler } from './flush-scheduler.js';
-import type { GatewayContext } from './gateway-context.js';
-import { receiveMessage, type ConstantFrames, type Inbound } from './inbound.js';
-import { listenOn } from './http-listen.js';
-import { createLogger } from './logger.js';
-import type { Middleware } from './middleware.js';
-import { exceptField, Namespace, type BroadcastOptions } from './namespace.js';
+import { LocalNode, type ChannelCount } from './cluster/local-node.js';
+import { clientAddress, normalizeAddress } from './admission/client-address.js';
+import { ClusterControl } from './cluster/cluster-control.js';
+import { scopeChannel, tenantChannel } from './channels/channel-names.js';
+import { Connection, type DisconnectReason } from './connection/socket-connection.js';
+import { EncodedFrame } from './transport/encoded-frame.js';
+import { FlushScheduler } from './transport/flush-scheduler.js';
+import type { GatewayContext } from './connection/gateway-context.js';
+import { receiveMessage, type ConstantFrames, type Inbound } from './connection/inbound.js';
+import { listenOn } from './http/listen.js';
+import { createLogger } from './gateway/logger.js';
+import type { Middleware } from './middleware/middleware.js';
+import { exceptField, Namespace, type BroadcastOptions } from './namespace/namespace.js';
 import {
   defaultNamespaceOptions,
   resolveNamespaceOptions,
@@ -55,11 +55,11 @@ import {
   closeWithError,
   httpStatusFor,
   rejectionReason,
-} from './refusal.js';
-import { Security, type Admission, type HandshakeRequest } from './security.js';
-import { StatsCounter, type GatewayStats } from './stats.js';
-import type { Broadcast, ConnectionInfo, Target } from './targeting.js';
-import { refuseUpgrade } from './upgrade-response.js';
+} from './admission/refusal.js';
+import { Security, type Admission, type HandshakeRequest } from './admission/security.js';
+import { StatsCounter, type GatewayStats } from './connection/stats.js';
+import type { Broadcast, ConnectionInfo, Target } from './cluster/targeting.js';
+import { refuseUpgrade } from './admission/upgrade-response.js';
 
 /** With tenant isolation on: act on this tenant's channel of that name. */
 export interface TenantOption {

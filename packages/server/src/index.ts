@@ -12,12 +12,16 @@ export {
   type DisconnectHook,
   type EventHandler,
   type EventOptions,
-} from './namespace.js';
-export { Connection, type DisconnectReason, type RequestOptions } from './connection.js';
+} from './namespace/namespace.js';
+export {
+  Connection,
+  type DisconnectReason,
+  type RequestOptions,
+} from './connection/socket-connection.js';
 export { HeraldError, ClientRejection, isHeraldError } from './errors.js';
-export type { Middleware, MessageContext } from './middleware.js';
-export type { Identity } from './identity.js';
-export type { StandardSchema, InferOutput } from './schema.js';
+export type { Middleware, MessageContext } from './middleware/middleware.js';
+export type { Identity } from './connection/identity.js';
+export type { StandardSchema, InferOutput } from './namespace/schema.js';
 export {
   ConfigError,
   defaultNamespaceOptions,
@@ -27,9 +31,9 @@ export {
   type NamespaceOptions,
   type NamespaceOptionsInput,
 } from './options.js';
-export { namespacePatternSchema } from './path-pattern.js';
-export type { BackpressureStrategy } from './outbound-queue.js';
-export type { GatewayStats } from './stats.js';
+export { namespacePatternSchema } from './namespace/path-pattern.js';
+export type { BackpressureStrategy } from './transport/outbound-queue.js';
+export type { GatewayStats } from './connection/stats.js';
 export type {
   Broker,
   BrokerHealth,
@@ -40,7 +44,7 @@ export type {
   Publication,
   PublicationInput,
 } from './broker/broker.js';
-export type { ChannelCount, ClusterCommand } from './cluster-command.js';
+export type { ChannelCount, ClusterCommand } from './cluster/local-node.js';
 export type {
   AccessCheck,
   AccessRequirements,
@@ -53,7 +57,7 @@ export type {
 export type { ChannelMatch } from './channels/channel-pattern.js';
 export type { HistoryOptions } from './channels/history.js';
 export type { SubscriptionTokenOptions } from './channels/subscription-token.js';
-export type { Broadcast, ConnectionInfo, Excluded, Target } from './targeting.js';
+export type { Broadcast, ConnectionInfo, Excluded, Target } from './cluster/targeting.js';
 export { MemoryBroker } from './broker/memory-broker.js';
 export { ErrorCodes, CloseCodes } from '@herald/protocol';
 export { scopes, type AuthMode, type ScopeRequirement } from './auth/auth-mode.js';
@@ -83,11 +87,11 @@ export type {
 } from './limits/rate-limiter.js';
 export { loggingMiddleware, type LoggingMiddlewareOptions } from './middleware/logging.js';
 export { gatewayOptionsFromEnv, listenAddressFromEnv, type Environment } from './env.js';
-export { ListenError, listenOn } from './http-listen.js';
+export { ListenError, listenOn } from './http/listen.js';
 export {
   createHttpApi,
   dashboardHtml,
   type DashboardOptions,
   type HttpApiHandler,
   type HttpApiOptions,
-} from './http-api/index.js';
+} from './http/index.js';

@@ -12,7 +12,7 @@ import type { ChannelAuthorizer } from './guards/channel-access.js';
 import type { HandshakeGuard } from './guards/guard.js';
 import type { ConnectionLimitOptions } from './limits/connection-limits.js';
 import type { RateLimitOptions } from './limits/rate-limiter.js';
-import type { BackpressureStrategy } from './outbound-queue.js';
+import type { BackpressureStrategy } from './transport/outbound-queue.js';
 import { gatewaySecurityShape, namespaceSecurityShape } from './security-options.js';
 
 /** Per-namespace options. Every field has a default; see docs/configuration.md. */

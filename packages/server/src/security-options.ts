@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { jwtAlgorithms } from './auth/jwt-algorithms.js';
-import { isOriginEntry } from './origin.js';
+import { isOriginEntry } from './admission/origin.js';
 
 /**
  * Validation of the auth, tenancy, limit and origin options, merged into the option schemas of

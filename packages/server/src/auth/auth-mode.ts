@@ -1,6 +1,6 @@
 import { ErrorCodes } from '@herald/protocol';
 import { HeraldError } from '../errors.js';
-import type { Identity } from '../identity.js';
+import type { Identity } from '../connection/identity.js';
 
 /** What a namespace asks of a connection's credentials. */
 export type ScopeRequirement = { scopes: readonly string[]; match?: 'any' | 'all' };

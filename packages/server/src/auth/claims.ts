@@ -1,4 +1,4 @@
-import type { Identity } from '../identity.js';
+import type { Identity } from '../connection/identity.js';
 
 /** Which token claims fill which identity fields. */
 export interface ClaimNames {

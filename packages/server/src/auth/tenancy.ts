@@ -1,9 +1,9 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import { isIP } from 'node:net';
 import { ErrorCodes } from '@herald/protocol';
-import { tenantIdPattern } from '../channel-names.js';
+import { tenantIdPattern } from '../channels/channel-names.js';
 import { HeraldError } from '../errors.js';
-import type { Identity } from '../identity.js';
+import type { Identity } from '../connection/identity.js';
 
 /**
  * Where a connection's tenant comes from, tried in order:

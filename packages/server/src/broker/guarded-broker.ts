@@ -5,9 +5,9 @@ import {
   type StreamPosition,
 } from '@herald/protocol';
 import type { Logger } from 'pino';
-import type { ClusterCommand } from '../cluster-command.js';
+import type { ClusterCommand } from '../cluster/local-node.js';
 import { HeraldError, isHeraldError } from '../errors.js';
-import { assertDeliverable } from '../payload-guard.js';
+import { assertDeliverable } from '../transport/payload-guard.js';
 import type {
   Broker,
   BrokerHealth,

@@ -1,5 +1,5 @@
 import { ErrorCodes, type ErrorCode } from '@herald/protocol';
-import type { Connection } from '../connection.js';
+import type { Connection } from '../connection/socket-connection.js';
 import { HeraldError } from '../errors.js';
 import type {
   AccessRequirements,

@@ -11,10 +11,10 @@ import {
 } from '@herald/protocol';
 import type { Logger } from 'pino';
 import type { Broker, PublicationInput } from '../broker/broker.js';
-import type { ChannelRegistry } from '../channel-registry.js';
-import type { Connection } from '../connection.js';
+import type { ChannelRegistry } from './channel-registry.js';
+import type { Connection } from '../connection/socket-connection.js';
 import { HeraldError } from '../errors.js';
-import { validatePayload } from '../schema.js';
+import { validatePayload } from '../namespace/schema.js';
 import { authorizePublish, authorizeRead, authorizeSubscribe } from './access.js';
 import { ChannelPolicies, type ChannelsOptions, type ResolvedChannel } from './channel-policy.js';
 import { readHistory, readHistoryPage, type HistoryOptions } from './history.js';

@@ -1,5 +1,5 @@
-import type { Connection } from '../connection.js';
-import type { EncodedFrame } from '../encoded-frame.js';
+import type { Connection } from '../connection/socket-connection.js';
+import type { EncodedFrame } from '../transport/encoded-frame.js';
 
 /**
  * A channel's live publications for one connection, kept back while its subscription recovers

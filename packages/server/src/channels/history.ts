@@ -6,7 +6,7 @@ import {
   type StreamPosition,
 } from '@herald/protocol';
 import type { Broker, Publication } from '../broker/broker.js';
-import type { Connection } from '../connection.js';
+import type { Connection } from '../connection/socket-connection.js';
 import { readBounded } from './bounded-read.js';
 
 export interface HistoryOptions {

@@ -2,7 +2,7 @@ import type { PresenceClient } from '@herald/protocol';
 import type { Logger } from 'pino';
 import type { Broker } from '../broker/broker.js';
 import { ignoreUnavailable } from '../broker/guarded-broker.js';
-import type { Connection } from '../connection.js';
+import type { Connection } from '../connection/socket-connection.js';
 import type { EffectivePolicy } from './channel-policy.js';
 
 interface Tracked {

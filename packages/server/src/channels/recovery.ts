@@ -1,8 +1,8 @@
 import type { StreamPosition, SubscribeResult } from '@herald/protocol';
 import type { Broker, Publication } from '../broker/broker.js';
-import type { ChannelRegistry } from '../channel-registry.js';
-import type { Connection } from '../connection.js';
-import { EncodedFrame } from '../encoded-frame.js';
+import type { ChannelRegistry } from './channel-registry.js';
+import type { Connection } from '../connection/socket-connection.js';
+import { EncodedFrame } from '../transport/encoded-frame.js';
 import { readBounded } from './bounded-read.js';
 import type { EffectivePolicy, ResolvedChannel } from './channel-policy.js';
 import { HeldPublications } from './held-publications.js';

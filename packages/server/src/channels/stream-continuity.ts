@@ -2,7 +2,7 @@ import { setTimeout as delay } from 'node:timers/promises';
 import type { StreamPosition } from '@herald/protocol';
 import type { Logger } from 'pino';
 import type { Broker, HistoryPage, HistoryQuery, Publication } from '../broker/broker.js';
-import type { ChannelRegistry } from '../channel-registry.js';
+import type { ChannelRegistry } from './channel-registry.js';
 
 /**
  * How long catching up keeps retrying history reads, in ms: right after an outage the broker

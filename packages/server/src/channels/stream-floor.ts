@@ -1,5 +1,5 @@
 import type { StreamPosition, StreamResetNotice } from '@herald/protocol';
-import type { EncodedFrame } from '../encoded-frame.js';
+import type { EncodedFrame } from '../transport/encoded-frame.js';
 
 export type FloorVerdict = 'skip' | 'pass' | 'neutral';
 

@@ -1,7 +1,7 @@
 import { errors, importSPKI, jwtVerify, type CryptoKey, type JWTVerifyOptions } from 'jose';
 import { ErrorCodes } from '@herald/protocol';
 import { HeraldError } from '../errors.js';
-import type { Identity } from '../identity.js';
+import type { Identity } from '../connection/identity.js';
 
 export interface SubscriptionTokenOptions {
   /** HMAC secret (HS256/384/512). */

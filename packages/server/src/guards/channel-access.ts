@@ -1,5 +1,5 @@
 import { ErrorCodes } from '@herald/protocol';
-import type { Connection } from '../connection.js';
+import type { Connection } from '../connection/socket-connection.js';
 import { HeraldError } from '../errors.js';
 
 /** A namespace's channel hook; the channel is the client-visible name. */

@@ -1,6 +1,6 @@
 import type { IncomingMessage } from 'node:http';
-import type { Identity } from '../identity.js';
-import type { MessageContext } from '../middleware.js';
+import type { Identity } from '../connection/identity.js';
+import type { MessageContext } from '../middleware/middleware.js';
 
 /** What a handshake guard sees: the request and the identity authentication produced. */
 export interface HandshakeContext {

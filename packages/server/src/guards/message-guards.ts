@@ -1,6 +1,6 @@
 import { ErrorCodes } from '@herald/protocol';
 import { HeraldError } from '../errors.js';
-import type { MessageContext } from '../middleware.js';
+import type { MessageContext } from '../middleware/middleware.js';
 import type { MessageGuard } from './guard.js';
 
 export interface MessageGuardOptions {

@@ -1,6 +1,6 @@
 import type { Level, Logger } from 'pino';
 import { isHeraldError } from '../errors.js';
-import type { Middleware } from '../middleware.js';
+import type { Middleware } from './middleware.js';
 
 export interface LoggingMiddlewareOptions {
   /** Level of the per-event line. Default `debug`: nothing per message at `info`. */

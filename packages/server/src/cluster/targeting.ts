@@ -1,5 +1,5 @@
-import type { Connection } from './connection.js';
-import { reservedChannelPrefix } from './gateway-context.js';
+import type { Connection } from '../connection/socket-connection.js';
+import { reservedChannelPrefix } from '../connection/gateway-context.js';
 
 /**
  * A set of connections, anywhere in the cluster. Every field given must match (so

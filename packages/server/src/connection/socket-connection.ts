@@ -9,16 +9,16 @@ import {
   type FrameId,
   type ServerFrame,
 } from '@herald/protocol';
-import type { Subscriber } from './channel-registry.js';
-import { scopeChannel } from './channel-names.js';
-import { EncodedFrame } from './encoded-frame.js';
-import { HeraldError } from './errors.js';
+import type { Subscriber } from '../channels/channel-registry.js';
+import { scopeChannel } from '../channels/channel-names.js';
+import { EncodedFrame } from '../transport/encoded-frame.js';
+import { HeraldError } from '../errors.js';
 import type { GatewayContext } from './gateway-context.js';
 import { anonymousIdentity, type Identity } from './identity.js';
-import type { Namespace } from './namespace.js';
-import { OutboundQueue } from './outbound-queue.js';
+import type { Namespace } from '../namespace/namespace.js';
+import { OutboundQueue } from '../transport/outbound-queue.js';
 import { OwedAnswers, type OwedAnswer } from './owed-answers.js';
-import { assertDeliverable } from './payload-guard.js';
+import { assertDeliverable } from '../transport/payload-guard.js';
 
 export interface RequestOptions {
   /** Milliseconds to wait for the client's ack. Default 10 s. */

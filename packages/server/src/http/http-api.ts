@@ -2,7 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { ErrorCodes, type ErrorCode } from '@herald/protocol';
 import type { Gateway } from '../gateway.js';
 import { isHeraldError } from '../errors.js';
-import { httpStatusFor } from '../refusal.js';
+import { httpStatusFor } from '../admission/refusal.js';
 import { apiKeyRefusal } from './api-key.js';
 import { HttpApiError } from './http-error.js';
 import { readJsonBody } from './json-body.js';

@@ -1,5 +1,5 @@
 import { pino, type Logger } from 'pino';
-import type { GatewayOptions } from './options.js';
+import type { GatewayOptions } from '../options.js';
 
 /** The gateway's structured logger: the user's pino instance, or a new one at `logLevel`. */
 export function createLogger(options: GatewayOptions): Logger {

@@ -1,16 +1,20 @@
 import { WebSocketServer } from 'ws';
 import { ErrorCodes, type EventFrame } from '@herald/protocol';
-import type { ClusterControl } from './cluster-control.js';
-import type { Connection, DisconnectReason } from './connection.js';
-import { HeraldError, isHeraldError } from './errors.js';
-import { namespaceChannel, type GatewayContext } from './gateway-context.js';
-import type { MessageGuard } from './guards/guard.js';
-import { MessageGuards, type MessageGuardOptions } from './guards/message-guards.js';
-import { composeMiddleware, type MessageContext, type Middleware } from './middleware.js';
-import type { NamespaceOptions } from './options.js';
+import type { ClusterControl } from '../cluster/cluster-control.js';
+import type { Connection, DisconnectReason } from '../connection/socket-connection.js';
+import { HeraldError, isHeraldError } from '../errors.js';
+import { namespaceChannel, type GatewayContext } from '../connection/gateway-context.js';
+import type { MessageGuard } from '../guards/guard.js';
+import { MessageGuards, type MessageGuardOptions } from '../guards/message-guards.js';
+import {
+  composeMiddleware,
+  type MessageContext,
+  type Middleware,
+} from '../middleware/middleware.js';
+import type { NamespaceOptions } from '../options.js';
 import { PathPattern } from './path-pattern.js';
 import { validatePayload, type InferOutput, type StandardSchema } from './schema.js';
-import type { Broadcast, ConnectionInfo, Target } from './targeting.js';
+import type { Broadcast, ConnectionInfo, Target } from '../cluster/targeting.js';
 
 export type EventHandler<P = unknown> = (
   payload: P,

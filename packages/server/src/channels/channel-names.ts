@@ -1,4 +1,4 @@
-import { reservedChannelPrefix } from './gateway-context.js';
+import { reservedChannelPrefix } from '../connection/gateway-context.js';
 
 /**
  * The one place that maps client-visible channel names to internal ones. With tenant isolation,

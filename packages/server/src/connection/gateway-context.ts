@@ -1,9 +1,9 @@
 import type { Logger } from 'pino';
-import type { Broker } from './broker/broker.js';
-import type { ChannelRegistry } from './channel-registry.js';
-import type { ChannelService } from './channels/channel-service.js';
-import type { FlushScheduler } from './flush-scheduler.js';
-import type { Middleware } from './middleware.js';
+import type { Broker } from '../broker/broker.js';
+import type { ChannelRegistry } from '../channels/channel-registry.js';
+import type { ChannelService } from '../channels/channel-service.js';
+import type { FlushScheduler } from '../transport/flush-scheduler.js';
+import type { Middleware } from '../middleware/middleware.js';
 import type { StatsCounter } from './stats.js';
 
 /** What namespaces and connections share from their gateway. */

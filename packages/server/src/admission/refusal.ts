@@ -7,7 +7,7 @@ import {
   type ErrorFrame,
 } from '@herald/protocol';
 import type { Logger } from 'pino';
-import { HeraldError, internalError, isHeraldError } from './errors.js';
+import { HeraldError, internalError, isHeraldError } from '../errors.js';
 
 /** Why a handshake or a live connection is refused, mapped once to close codes, statuses and stats. */
 const table: Partial<Record<ErrorCode, { close: number; status: number; stat: string }>> = {

@@ -1,24 +1,24 @@
 import type { IncomingMessage } from 'node:http';
 import { CloseCodes, ErrorCodes, type AuthFrame, type ClientFrame } from '@herald/protocol';
-import { checkScopes, requiresIdentity } from './auth/auth-mode.js';
-import { Authenticator } from './auth/authenticator.js';
-import { resolveTenant, type TenancyOptions } from './auth/tenancy.js';
-import { extractToken } from './auth/token-extraction.js';
-import { tenantChannel } from './channel-names.js';
-import type { Connection } from './connection.js';
-import { HeraldError } from './errors.js';
-import type { GatewayContext } from './gateway-context.js';
-import { authorizeSubscribe } from './guards/channel-access.js';
-import type { HandshakeContext } from './guards/guard.js';
-import { anonymousIdentity, type Identity } from './identity.js';
-import type { InboundSecurity } from './inbound.js';
-import { ConnectionLimits, type ConnectionKeys } from './limits/connection-limits.js';
-import { RateLimiter, type RateLimitStatus } from './limits/rate-limiter.js';
-import type { Namespace } from './namespace.js';
-import { ConfigError, type GatewayOptions } from './options.js';
+import { checkScopes, requiresIdentity } from '../auth/auth-mode.js';
+import { Authenticator } from '../auth/authenticator.js';
+import { resolveTenant, type TenancyOptions } from '../auth/tenancy.js';
+import { extractToken } from '../auth/token-extraction.js';
+import { tenantChannel } from '../channels/channel-names.js';
+import type { Connection } from '../connection/socket-connection.js';
+import { HeraldError } from '../errors.js';
+import type { GatewayContext } from '../connection/gateway-context.js';
+import { authorizeSubscribe } from '../guards/channel-access.js';
+import type { HandshakeContext } from '../guards/guard.js';
+import { anonymousIdentity, type Identity } from '../connection/identity.js';
+import type { InboundSecurity } from '../connection/inbound.js';
+import { ConnectionLimits, type ConnectionKeys } from '../limits/connection-limits.js';
+import { RateLimiter, type RateLimitStatus } from '../limits/rate-limiter.js';
+import type { Namespace } from '../namespace/namespace.js';
+import { ConfigError, type GatewayOptions } from '../options.js';
 import { OriginPolicy } from './origin.js';
 import { asRefusal, closeCodeFor, closeReason, rejectionReason } from './refusal.js';
-import { Session, type Credentials } from './session.js';
+import { Session, type Credentials } from '../connection/session.js';
 
 /** The outcome of a handshake: admitted (perhaps still owing an `auth` frame) or refused. */
 export type Admission =

@@ -1,5 +1,5 @@
 import { checkPayload, ErrorCodes } from '@herald/protocol';
-import { HeraldError } from './errors.js';
+import { HeraldError } from '../errors.js';
 
 /**
  * Refuses, before it reaches the broker, a payload (or presence info, `field`) the server means to

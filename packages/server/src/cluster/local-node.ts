@@ -1,9 +1,9 @@
 import type { UnsubscribedNotice } from '@herald/protocol';
-import { reservedChannelPrefix } from './gateway-context.js';
-import type { ChannelRegistry } from './channel-registry.js';
-import type { Connection } from './connection.js';
-import { EncodedFrame } from './encoded-frame.js';
-import type { Namespace } from './namespace.js';
+import { reservedChannelPrefix } from '../connection/gateway-context.js';
+import type { ChannelRegistry } from '../channels/channel-registry.js';
+import type { Connection } from '../connection/socket-connection.js';
+import { EncodedFrame } from '../transport/encoded-frame.js';
+import type { Namespace } from '../namespace/namespace.js';
 import {
   describeConnection,
   selects,

@@ -1,6 +1,6 @@
 import type { IncomingMessage } from 'node:http';
-import type { ConnectionSlot } from './limits/connection-limits.js';
-import type { MessageRate } from './limits/rate-limiter.js';
+import type { ConnectionSlot } from '../limits/connection-limits.js';
+import type { MessageRate } from '../limits/rate-limiter.js';
 
 /**
  * - `waiting`: accepted without credentials; only `auth`, `ping` and `pong` frames are handled.

@@ -8,9 +8,9 @@ import {
   type DecodeResult,
   type FrameId,
 } from '@herald/protocol';
-import type { ChannelService } from './channels/channel-service.js';
-import type { Connection } from './connection.js';
-import { ClientRejection, HeraldError, internalError, isHeraldError } from './errors.js';
+import type { ChannelService } from '../channels/channel-service.js';
+import type { Connection } from './socket-connection.js';
+import { ClientRejection, HeraldError, internalError, isHeraldError } from '../errors.js';
 import { reservedChannelPrefix } from './gateway-context.js';
 
 /** Pre-encoded answers sent often enough to be worth encoding once per codec. */

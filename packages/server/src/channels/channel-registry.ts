@@ -4,11 +4,11 @@ import type {
   StreamPosition,
   StreamResetNotice,
 } from '@herald/protocol';
-import type { Broker, Publication } from './broker/broker.js';
-import { ignoreUnavailable } from './broker/guarded-broker.js';
+import type { Broker, Publication } from '../broker/broker.js';
+import { ignoreUnavailable } from '../broker/guarded-broker.js';
 import { visibleChannel } from './channel-names.js';
-import { againstFloor } from './channels/stream-floor.js';
-import { EncodedFrame } from './encoded-frame.js';
+import { againstFloor } from './stream-floor.js';
+import { EncodedFrame } from '../transport/encoded-frame.js';
 
 /** What the registry needs of a connection to deliver to it. */
 export interface Subscriber {

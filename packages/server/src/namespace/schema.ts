@@ -1,5 +1,5 @@
 import { ErrorCodes, type ErrorDetail } from '@herald/protocol';
-import { HeraldError } from './errors.js';
+import { HeraldError } from '../errors.js';
 
 /**
  * The part of the Standard Schema interface (standardschema.dev) Herald relies on. zod v4,
