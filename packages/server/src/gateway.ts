@@ -1,43 +1,41 @@
-import { randomBytes } from 'node:crypto';
-import { createServer, type IncomingMessage, type Server } from 'node:http';
+import type { IncomingMessage, Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
-import type { WebSocket } from 'ws';
 import {
-  CloseCodes,
-  jsonCodec,
   PayloadDepth,
-  type Codec,
   type HistoryResult,
   type PresenceClient,
   type PresenceStats,
-  type ServerFrame,
-  type ConnectedNotice,
-  type ShutdownNotice,
   type StreamPosition,
 } from '@herald/protocol';
-import { msgpackCodec } from '@herald/protocol/msgpack';
 import type { Logger } from 'pino';
-import { bearerSubprotocol } from './auth/token-extraction.js';
-import type { BrokerHealth } from './broker/broker.js';
+import { normalizeAddress } from './admission/client-address.js';
+import { Security } from './admission/security.js';
+import { UpgradePipeline } from './admission/upgrade.js';
 import { GuardedBroker } from './broker/guarded-broker.js';
 import { MemoryBroker } from './broker/memory-broker.js';
-import { ChannelRegistry } from './channels/channel-registry.js';
-import type { ChannelPolicy } from './channels/channel-policy.js';
-import { ChannelService } from './channels/channel-service.js';
-import { StreamContinuity } from './channels/stream-continuity.js';
-import type { HistoryOptions } from './channels/history.js';
-import { LocalNode, type ChannelCount } from './cluster/local-node.js';
-import { clientAddress, normalizeAddress } from './admission/client-address.js';
-import { ClusterControl } from './cluster/cluster-control.js';
 import { scopeChannel, tenantChannel } from './channels/channel-names.js';
-import { Connection, type DisconnectReason } from './connection/socket-connection.js';
-import { EncodedFrame } from './transport/encoded-frame.js';
-import { FlushScheduler } from './transport/flush-scheduler.js';
+import type { ChannelPolicy } from './channels/channel-policy.js';
+import { ChannelRegistry } from './channels/channel-registry.js';
+import { ChannelService } from './channels/channel-service.js';
+import type { HistoryOptions } from './channels/history.js';
+import { StreamContinuity } from './channels/stream-continuity.js';
+import type { ChannelCount } from './cluster/cluster-command.js';
+import { ClusterControl } from './cluster/cluster-control.js';
+import { LocalNode } from './cluster/local-node.js';
+import type { Broadcast, ConnectionInfo, Target } from './cluster/targeting.js';
+import type { Connection } from './connection/connection.js';
 import type { GatewayContext } from './connection/gateway-context.js';
-import { receiveMessage, type ConstantFrames, type Inbound } from './connection/inbound.js';
-import { listenOn } from './http/listen.js';
+import { PongFrames } from './connection/pong-frames.js';
+import type { SocketConnection } from './connection/socket-connection.js';
+import { StatsCounter, type GatewayStats } from './connection/stats.js';
+import { ConnectionLifecycle } from './gateway/connection-lifecycle.js';
 import { createLogger } from './gateway/logger.js';
+import { drainConnections } from './gateway/shutdown.js';
+import { closeServer, createGatewayServer } from './http/gateway-server.js';
+import type { GatewayHealth } from './http/health.js';
+import { listenOn } from './http/listen.js';
+import type { RateLimitStatus } from './limits/rate-limiter.js';
 import type { Middleware } from './middleware/middleware.js';
 import { exceptField, Namespace, type BroadcastOptions } from './namespace/namespace.js';
 import {
@@ -48,18 +46,10 @@ import {
   type NamespaceOptions,
   type NamespaceOptionsInput,
 } from './options.js';
-import type { RateLimitStatus } from './limits/rate-limiter.js';
-import {
-  closeCodeFor,
-  closeReason,
-  closeWithError,
-  httpStatusFor,
-  rejectionReason,
-} from './admission/refusal.js';
-import { Security, type Admission, type HandshakeRequest } from './admission/security.js';
-import { StatsCounter, type GatewayStats } from './connection/stats.js';
-import type { Broadcast, ConnectionInfo, Target } from './cluster/targeting.js';
-import { refuseUpgrade } from './admission/upgrade-response.js';
+import { Codecs } from './transport/codecs.js';
+import { FlushScheduler } from './transport/flush-scheduler.js';
+
+export type { GatewayHealth } from './http/health.js';
 
 /** With tenant isolation on: act on this tenant's channel of that name. */
 export interface TenantOption {
@@ -67,13 +57,6 @@ export interface TenantOption {
 }
 
 export interface PublishOptions extends BroadcastOptions, TenantOption {}
-
-export interface GatewayHealth {
-  status: 'ok' | 'degraded' | 'closing';
-  broker: BrokerHealth;
-  /** Connections open on this node. */
-  connections: number;
-}
 
 export interface ListenAddress {
   host: string;
@@ -89,20 +72,15 @@ export class Gateway {
   private readonly continuity: StreamContinuity;
   private readonly channelService: ChannelService;
   private readonly control: ClusterControl;
-  private readonly scheduler = new FlushScheduler();
   private readonly middlewares: Middleware[] = [];
   private readonly context: GatewayContext;
   private readonly security: Security;
-  private readonly inbound: Inbound;
+  private readonly lifecycle: ConnectionLifecycle;
+  private readonly upgrades: UpgradePipeline;
   private readonly namespaceList: Namespace[] = [];
-  private readonly codecs = new Map<string, Codec>();
-  private readonly pongFrames = new Map<Codec, Buffer>();
   private readonly heartbeats: NodeJS.Timeout[] = [];
   private readonly defaults: NamespaceOptions;
-  private readonly handshakeTimeout: number;
-  private readonly drainTimeout: number;
-  private readonly shutdownReconnectWithin: number;
-  private readonly trustedProxies: ReadonlySet<string>;
+  private readonly options: GatewayOptions;
   private httpServer: Server | undefined;
   private attachedTo: Server[] = [];
   private started: Promise<void> | undefined;
@@ -111,6 +89,7 @@ export class Gateway {
 
   constructor(options: GatewayOptions = {}) {
     validateGatewayOptions(options);
+    this.options = options;
     this.logger = createLogger(options);
     const maxPayloadDepth = options.maxPayloadDepth ?? PayloadDepth.default;
     const broker = options.broker ?? new MemoryBroker();
@@ -133,30 +112,42 @@ export class Gateway {
       ? { ...defaultNamespaceOptions, auth: 'required' }
       : defaultNamespaceOptions;
     this.defaults = resolveNamespaceOptions(base, options.namespaceDefaults, 'namespaceDefaults');
-    this.handshakeTimeout = options.handshakeTimeout ?? 10_000;
-    this.drainTimeout = options.drainTimeout ?? 10_000;
-    this.shutdownReconnectWithin = options.shutdownReconnectWithin ?? 5_000;
-    this.trustedProxies = new Set((options.trustProxy ?? []).map(normalizeAddress));
-    for (const codec of [jsonCodec, msgpackCodec, ...(options.codecs ?? [])])
-      this.codecs.set(codec.subprotocol, codec);
     this.context = {
       logger: this.logger,
       stats: this.counters,
       broker: this.broker,
       registry: this.registry,
       channels: this.channelService,
-      scheduler: this.scheduler,
+      scheduler: new FlushScheduler(),
       middlewares: this.middlewares,
       tenantIsolation: options.tenancy !== undefined && options.tenancy.isolation !== false,
       maxPayloadDepth,
     };
     this.security = new Security(options, this.context);
-    this.inbound = {
-      constants: this.constantFrames,
+    const codecs = new Codecs(options.codecs);
+    this.lifecycle = new ConnectionLifecycle(
+      this.context,
+      this.security,
+      {
+        constants: new PongFrames(),
+        security: this.security,
+        channels: this.channelService,
+        decode: { maxPayloadDepth },
+      },
+      codecs,
+    );
+    this.upgrades = new UpgradePipeline({
+      namespaces: this.namespaceList,
       security: this.security,
-      channels: this.channelService,
-      decode: { maxPayloadDepth },
-    };
+      stats: this.counters,
+      logger: this.logger,
+      codecs,
+      handshakeTimeout: this.handshakeTimeout,
+      trustedProxies: new Set((options.trustProxy ?? []).map(normalizeAddress)),
+      started: () => this.start(),
+      isClosing: () => this.closing !== undefined,
+      accept: this.lifecycle.accept,
+    });
   }
 
   /** Declares an endpoint. Patterns are tried in the order they were declared. */
@@ -165,22 +156,11 @@ export class Gateway {
       throw new Error(`namespace '${pattern}' is already declared`);
     }
     const resolved = resolveNamespaceOptions(this.defaults, options, `namespace ${pattern}`);
-    const namespace = new Namespace(
-      pattern,
-      resolved,
-      this.context,
-      this.selectProtocol,
-      this.control,
-    );
+    const namespace = new Namespace(pattern, resolved, this.context, this.control);
     this.security.register(namespace);
     this.namespaceList.push(namespace);
-    if (resolved.pingInterval > 0) {
-      const timer = setInterval(() => {
-        for (const connection of namespace.connections) connection.ping(resolved.pongTimeout);
-      }, resolved.pingInterval);
-      timer.unref();
-      this.heartbeats.push(timer);
-    }
+    const heartbeat = this.lifecycle.heartbeat(namespace);
+    if (heartbeat) this.heartbeats.push(heartbeat);
     return namespace;
   }
 
@@ -298,7 +278,7 @@ export class Gateway {
 
   /** A connection's current message-rate usage and limits. */
   rateLimitStatus(connection: Connection): RateLimitStatus {
-    return this.security.rateLimitStatus(connection);
+    return this.security.rateLimitStatus(connection as SocketConnection);
   }
 
   stats(): GatewayStats {
@@ -312,29 +292,10 @@ export class Gateway {
     return { status, broker, connections: this.counters.active };
   }
 
-  /** Starts an HTTP server of its own that serves only WebSocket upgrades. */
+  /** Starts an HTTP server of its own that serves WebSocket upgrades and `/health`. */
   async listen(port = 8080, host = '0.0.0.0'): Promise<ListenAddress> {
     await this.start();
-    const server = createServer({
-      // Bounds a slow or partial upgrade request (slowloris) to the handshake timeout.
-      headersTimeout: this.handshakeTimeout,
-      requestTimeout: this.handshakeTimeout,
-      connectionsCheckingInterval: Math.min(1_000, this.handshakeTimeout),
-    });
-    server.on('request', (req, res) => {
-      if (req.url === '/health') {
-        const health = this.health();
-        // A degraded node still serves its clients: only a closing one should leave the pool.
-        res.writeHead(health.status === 'closing' ? 503 : 200, {
-          'Content-Type': 'application/json',
-        });
-        res.end(JSON.stringify(health));
-        return;
-      }
-      res
-        .writeHead(426, { 'Content-Type': 'text/plain', Upgrade: 'websocket' })
-        .end('WebSocket only\n');
-    });
+    const server = createGatewayServer(this.handshakeTimeout, () => this.health());
     this.httpServer = server;
     this.attach(server);
     await listenOn(server, port, host);
@@ -353,60 +314,7 @@ export class Gateway {
 
   /** Handles one upgrade request; for servers that route upgrades themselves. */
   handleUpgrade = (req: IncomingMessage, socket: Duplex, head: Buffer): void => {
-    if (this.closing) {
-      this.counters.rejected('shutting_down');
-      refuseUpgrade(socket, 503, 'Herald is shutting down');
-      return;
-    }
-    const url = new URL(req.url ?? '/', 'http://herald.invalid');
-    let params: Record<string, string> | undefined;
-    const namespace = this.namespaceList.find((ns) => (params = ns.pattern.match(url.pathname)));
-    if (!namespace || !params) {
-      this.counters.rejected('not_found');
-      refuseUpgrade(socket, 404, `no Herald namespace at ${url.pathname}`);
-      return;
-    }
-    const remoteAddress = clientAddress(req, this.trustedProxies);
-    // Attempts are counted before any work, so a flood from one address stays cheap.
-    if (!this.security.allowAttempt(remoteAddress)) {
-      this.counters.rejected('rate_limit');
-      refuseUpgrade(socket, 429, 'too many connection attempts');
-      return;
-    }
-    const handshake: HandshakeRequest = {
-      request: req,
-      params,
-      query: url.searchParams,
-      remoteAddress,
-    };
-    const timer = setTimeout(() => {
-      this.counters.rejected('timeout');
-      socket.destroy();
-    }, this.handshakeTimeout);
-    socket.on('error', (error) => this.logger.debug({ err: error }, 'socket error'));
-    this.start()
-      .then(() => this.security.admit(namespace, handshake))
-      .then((admission) => {
-        if (socket.destroyed) return;
-        if (!admission.ok) {
-          this.counters.rejected(rejectionReason(admission.error.code));
-          if (this.security.rejectBeforeUpgrade) {
-            clearTimeout(timer);
-            refuseUpgrade(socket, httpStatusFor(admission.error.code), admission.error.message);
-            return;
-          }
-        }
-        namespace.server.handleUpgrade(req, socket, head, (ws) => {
-          clearTimeout(timer);
-          if (admission.ok) this.accept(namespace, ws, socket, handshake, admission);
-          else closeWithError(ws, this.codecs.get(ws.protocol) ?? jsonCodec, admission.error);
-        });
-      })
-      .catch((error: unknown) => {
-        clearTimeout(timer);
-        this.logger.error({ err: error }, 'upgrade failed');
-        refuseUpgrade(socket, 500, 'internal error');
-      });
+    this.upgrades.handle(req, socket, head);
   };
 
   /**
@@ -418,26 +326,19 @@ export class Gateway {
     return this.closing;
   }
 
+  private get handshakeTimeout(): number {
+    return this.options.handshakeTimeout ?? 10_000;
+  }
+
   private async shutdown(): Promise<void> {
     for (const timer of this.heartbeats) clearInterval(timer);
     const serverClosed = this.httpServer ? closeServer(this.httpServer) : Promise.resolve();
     for (const server of this.attachedTo) server.off('upgrade', this.handleUpgrade);
     const connections = this.namespaceList.flatMap((ns) => [...ns.connections]);
-    const notice: ShutdownNotice = {
-      reason: 'shutdown',
-      reconnectWithin: this.shutdownReconnectWithin,
-    };
-    const frame = new EncodedFrame({ type: 'system', event: 'shutdown', payload: notice });
-    for (const connection of connections) {
-      connection.sendShared(frame);
-      connection.close(CloseCodes.GOING_AWAY, 'server shutdown');
-    }
-    const gone = connections.map((connection) => connection.gone);
-    const drained = await settlesWithin(Promise.all(gone), this.drainTimeout);
-    if (!drained) {
-      for (const connection of connections) connection.terminate();
-      await Promise.all(gone);
-    }
+    const drained = await drainConnections(connections, {
+      drainTimeout: this.options.drainTimeout ?? 10_000,
+      reconnectWithin: this.options.shutdownReconnectWithin ?? 5_000,
+    });
     this.channelService.close();
     this.continuity.close();
     await this.broker.close();
@@ -458,138 +359,8 @@ export class Gateway {
       });
     return this.started;
   }
-
-  private selectProtocol = (offered: Set<string>): string | false => {
-    for (const name of offered) if (this.codecs.has(name)) return name;
-    // A browser offering only `bearer, <token>` must get one of its offers back; never the token.
-    return offered.has(bearerSubprotocol) ? bearerSubprotocol : false;
-  };
-
-  private constantFrames: ConstantFrames = {
-    pong: (connection) => {
-      let bytes = this.pongFrames.get(connection.codec);
-      if (!bytes) {
-        const pong: ServerFrame = { type: 'pong' };
-        bytes = new EncodedFrame(pong).bytesFor(connection.codec);
-        if (!bytes) throw new Error(`codec ${connection.codec.subprotocol} cannot encode a pong`);
-        this.pongFrames.set(connection.codec, bytes);
-      }
-      return bytes;
-    },
-  };
-
-  private accept(
-    namespace: Namespace,
-    ws: WebSocket,
-    socket: Duplex,
-    handshake: HandshakeRequest,
-    admission: Admission & { ok: true },
-  ): void {
-    const { request: req, params, query } = handshake;
-    const codec = this.codecs.get(ws.protocol) ?? jsonCodec;
-    const connection = new Connection({
-      id: randomBytes(12).toString('base64url'),
-      ws,
-      socket,
-      namespace,
-      codec,
-      // ws lists the extensions it negotiated; permessage-deflate only when the namespace offers it.
-      deflateFrom: ws.extensions.includes('permessage-deflate')
-        ? namespace.options.compression.threshold
-        : undefined,
-      params,
-      query,
-      headers: req.headers,
-      remoteAddress: handshake.remoteAddress,
-      context: this.context,
-    });
-    this.counters.connectionOpened();
-    ws.on('error', (error: Error & { code?: string }) => {
-      if (refusedForSize.has(error.code ?? '')) this.counters.oversized += 1;
-      this.logger.debug({ err: error, connectionId: connection.id }, 'websocket error');
-    });
-    ws.on('close', (code: number, reason: Buffer) => {
-      this.counters.connectionClosed();
-      void this.disposeConnection(connection, { code, reason: reason.toString() });
-    });
-    ws.on('pong', () => connection.pongReceived());
-    connection.ready = this.security
-      .attach(connection, admission, handshake)
-      .then((refusal) => {
-        if (refusal) {
-          this.counters.rejected(rejectionReason(refusal.code));
-          connection.replyError(undefined, refusal);
-          connection.close(closeCodeFor(refusal.code), closeReason(refusal.message));
-          return;
-        }
-        return this.security.authenticated(connection).then(async (ok) => {
-          if (!ok) return;
-          await namespace.connected(connection);
-          connection.markAccepted();
-          announceSession(connection);
-        });
-      })
-      .catch((error: unknown) => {
-        this.logger.error({ err: error, connectionId: connection.id }, 'onConnect hook failed');
-        connection.close(CloseCodes.INTERNAL_ERROR, 'internal error');
-      });
-    ws.on('message', (data: Buffer, isBinary: boolean) => {
-      this.counters.messagesIn += 1;
-      this.receive(connection, data, isBinary);
-    });
-  }
-
-  private receive(connection: Connection, data: Buffer, isBinary: boolean): void {
-    const result = receiveMessage(connection, data, isBinary, this.inbound);
-    result?.catch((error: unknown) => {
-      this.logger.error({ err: error, connectionId: connection.id }, 'frame handling failed');
-    });
-  }
-
-  private async disposeConnection(connection: Connection, reason: DisconnectReason): Promise<void> {
-    // Ending the session first settles a connection still waiting for its auth frame.
-    await this.security.release(connection);
-    await connection.ready;
-    await connection.dispose();
-    if (connection.namespace.connections.has(connection)) {
-      await connection.namespace.disconnected(connection, reason);
-    }
-    connection.markGone();
-  }
 }
-
-/** `ws` errors for a message too large (1009) or in too many fragments (1008). */
-const refusedForSize = new Set([
-  'WS_ERR_UNSUPPORTED_MESSAGE_LENGTH',
-  'WS_ERR_TOO_MANY_BUFFERED_PARTS',
-]);
 
 export function createGateway(options?: GatewayOptions): Gateway {
   return new Gateway(options);
-}
-
-/** Tells the client its session is accepted: the `system` `connected` frame. */
-function announceSession(connection: Connection): void {
-  const { expiresAt } = connection.identity;
-  const notice: ConnectedNotice = { connectionId: connection.id };
-  if (expiresAt !== undefined) notice.expiresAt = expiresAt;
-  connection.sendFrame({ type: 'system', event: 'connected', payload: notice }, false);
-}
-
-function closeServer(server: Server): Promise<void> {
-  return new Promise((resolve) => {
-    server.close(() => resolve());
-    server.closeIdleConnections();
-  });
-}
-
-/** Resolves true when `promise` settles within `ms`, false on timeout. */
-async function settlesWithin(promise: Promise<unknown>, ms: number): Promise<boolean> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<boolean>((resolve) => {
-    timer = setTimeout(() => resolve(false), ms);
-  });
-  const result = await Promise.race([promise.then(() => true), timeout]);
-  clearTimeout(timer);
-  return result;
 }

@@ -13,11 +13,7 @@ export {
   type EventHandler,
   type EventOptions,
 } from './namespace/namespace.js';
-export {
-  Connection,
-  type DisconnectReason,
-  type RequestOptions,
-} from './connection/socket-connection.js';
+export type { Connection, DisconnectReason, RequestOptions } from './connection/connection.js';
 export { HeraldError, ClientRejection, isHeraldError } from './errors.js';
 export type { Middleware, MessageContext } from './middleware/middleware.js';
 export type { Identity } from './connection/identity.js';
@@ -44,7 +40,7 @@ export type {
   Publication,
   PublicationInput,
 } from './broker/broker.js';
-export type { ChannelCount, ClusterCommand } from './cluster/local-node.js';
+export type { ChannelCount, ClusterCommand } from './cluster/cluster-command.js';
 export type {
   AccessCheck,
   AccessRequirements,
@@ -76,7 +72,7 @@ export {
   type MessageGuard,
 } from './guards/guard.js';
 export type { MessageGuardOptions } from './guards/message-guards.js';
-export type { ChannelAuthorizer } from './guards/channel-access.js';
+export type { ChannelAuthorizer } from './guards/guard.js';
 export type { ConnectionLimitOptions } from './limits/connection-limits.js';
 export type {
   RateLimitOptions,
@@ -88,10 +84,5 @@ export type {
 export { loggingMiddleware, type LoggingMiddlewareOptions } from './middleware/logging.js';
 export { gatewayOptionsFromEnv, listenAddressFromEnv, type Environment } from './env.js';
 export { ListenError, listenOn } from './http/listen.js';
-export {
-  createHttpApi,
-  dashboardHtml,
-  type DashboardOptions,
-  type HttpApiHandler,
-  type HttpApiOptions,
-} from './http/index.js';
+export { createHttpApi, type HttpApiHandler, type HttpApiOptions } from './http/http-api.js';
+export { dashboardHtml, type DashboardOptions } from './http/dashboard.js';

@@ -8,8 +8,8 @@ import type { TenancyOptions } from './auth/tenancy.js';
 import type { Broker } from './broker/broker.js';
 import type { ChannelsOptions, NamespaceChannelsOptions } from './channels/channel-policy.js';
 import { channelsOptionsSchema, namespaceChannelsSchema } from './channels/policy-schema.js';
-import type { ChannelAuthorizer } from './guards/channel-access.js';
-import type { HandshakeGuard } from './guards/guard.js';
+
+import type { ChannelAuthorizer, HandshakeGuard } from './guards/guard.js';
 import type { ConnectionLimitOptions } from './limits/connection-limits.js';
 import type { RateLimitOptions } from './limits/rate-limiter.js';
 import type { BackpressureStrategy } from './transport/outbound-queue.js';

@@ -18,10 +18,10 @@ describe('namespace routing', () => {
       gw.namespace('/chat/:room').on('whoami', (_p, conn) => ({
         params: conn.params,
         query: conn.query.get('lang'),
-        namespace: conn.namespace.pattern.source,
+        namespace: conn.namespace,
       }));
       gw.namespace('/notifications').on('whoami', (_p, conn) => ({
-        namespace: conn.namespace.pattern.source,
+        namespace: conn.namespace,
       }));
     });
     const chat = await TestClient.connect(running.url('/chat/caf%C3%A9?lang=fr'));

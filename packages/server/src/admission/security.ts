@@ -5,7 +5,7 @@ import { Authenticator } from '../auth/authenticator.js';
 import { resolveTenant, type TenancyOptions } from '../auth/tenancy.js';
 import { extractToken } from '../auth/token-extraction.js';
 import { tenantChannel } from '../channels/channel-names.js';
-import type { Connection } from '../connection/socket-connection.js';
+import type { NamespaceEndpoint, SocketConnection } from '../connection/socket-connection.js';
 import { HeraldError } from '../errors.js';
 import type { GatewayContext } from '../connection/gateway-context.js';
 import { authorizeSubscribe } from '../guards/channel-access.js';
@@ -58,7 +58,7 @@ export class Security implements InboundSecurity {
   private readonly limits: ConnectionLimits;
   private readonly rates: RateLimiter | undefined;
   private readonly origins = new Map<Namespace, OriginPolicy>();
-  private readonly sessions = new WeakMap<Connection, Session>();
+  private readonly sessions = new WeakMap<SocketConnection, Session>();
 
   constructor(
     options: GatewayOptions,
@@ -125,7 +125,7 @@ export class Security implements InboundSecurity {
    * the refusal when a limit was reached since the handshake.
    */
   async attach(
-    connection: Connection,
+    connection: SocketConnection,
     admission: Admission & { ok: true },
     handshake: HandshakeRequest,
   ): Promise<HeraldError | undefined> {
@@ -134,13 +134,13 @@ export class Security implements InboundSecurity {
     this.sessions.set(connection, session);
     try {
       session.slot = this.limits.acquire(
-        this.connectionKeys(connection.namespace, handshake.remoteAddress, admission.identity),
+        this.connectionKeys(connection.endpoint, handshake.remoteAddress, admission.identity),
       );
     } catch (error) {
       return asRefusal(error, this.context.logger, 'connection limits');
     }
     session.rate = this.rates?.open(connection.remoteAddress);
-    const { idleTimeout } = connection.namespace.options;
+    const { idleTimeout } = connection.endpoint.options;
     if (idleTimeout > 0) {
       session.startIdleTimer(idleTimeout, () =>
         connection.close(CloseCodes.NORMAL, 'idle timeout'),
@@ -162,17 +162,17 @@ export class Security implements InboundSecurity {
   }
 
   /** True while the connection may send frames before its namespace's hooks ran (the `auth` frame). */
-  acceptsEarlyFrames(connection: Connection): boolean {
+  acceptsEarlyFrames(connection: SocketConnection): boolean {
     return this.sessions.get(connection)?.phase === 'waiting';
   }
 
   /** Settles true once the connection is authenticated (or needs not be), false if it never will be. */
-  authenticated(connection: Connection): Promise<boolean> {
+  authenticated(connection: SocketConnection): Promise<boolean> {
     return this.sessions.get(connection)?.authenticated ?? Promise.resolve(true);
   }
 
   /** Ends the connection's session: timers, counts, rate buckets, tenant channel. */
-  async release(connection: Connection): Promise<void> {
+  async release(connection: SocketConnection): Promise<void> {
     const session = this.sessions.get(connection);
     if (!session) return;
     this.sessions.delete(connection);
@@ -181,7 +181,7 @@ export class Security implements InboundSecurity {
     if (tenant !== undefined) await this.context.registry.remove(tenantChannel(tenant), connection);
   }
 
-  rateLimitStatus(connection: Connection): RateLimitStatus {
+  rateLimitStatus(connection: SocketConnection): RateLimitStatus {
     return (
       this.sessions.get(connection)?.rate?.status() ?? {
         enabled: false,
@@ -193,7 +193,7 @@ export class Security implements InboundSecurity {
 
   // ---- InboundSecurity: called per client frame -------------------------------------------------
 
-  admitFrame(connection: Connection, frame: ClientFrame | undefined): boolean {
+  admitFrame(connection: SocketConnection, frame: ClientFrame | undefined): boolean {
     const session = this.sessions.get(connection);
     if (!session) return true;
     const now = Date.now();
@@ -218,9 +218,9 @@ export class Security implements InboundSecurity {
   }
 
   /** An `auth` frame: first authentication of a waiting (or anonymous) connection, or a token refresh. */
-  async authenticate(connection: Connection, frame: AuthFrame): Promise<void> {
+  async authenticate(connection: SocketConnection, frame: AuthFrame): Promise<void> {
     const session = this.sessions.get(connection);
-    if (!this.authenticator || !session || connection.namespace.options.auth === 'public') {
+    if (!this.authenticator || !session || connection.endpoint.options.auth === 'public') {
       connection.replyError(frame.id, {
         code: ErrorCodes.WS_NOT_FOUND,
         message: 'in-band authentication is not configured on this namespace',
@@ -252,13 +252,13 @@ export class Security implements InboundSecurity {
             'a refresh token must be for the same user and tenant',
           );
         }
-        await this.admitIdentity(connection.namespace, handshake, identity, true);
+        await this.admitIdentity(connection.endpoint, handshake, identity, true);
         if (!connection.isOpen) return;
         identity.tenant = current.tenant;
-        connection.identity = identity;
+        connection.setIdentity(identity);
         session.scheduleExpiry(identity.expiresAt, () => this.expire(connection));
       } else {
-        await this.admitIdentity(connection.namespace, handshake, identity, true);
+        await this.admitIdentity(connection.endpoint, handshake, identity, true);
         if (!waiting && identity.tenant !== current.tenant) {
           throw new HeraldError(
             ErrorCodes.WS_FORBIDDEN,
@@ -267,7 +267,7 @@ export class Security implements InboundSecurity {
         }
         session.slot = this.limits.replace(
           session.slot,
-          this.connectionKeys(connection.namespace, connection.remoteAddress, identity),
+          this.connectionKeys(connection.endpoint, connection.remoteAddress, identity),
         );
         session.credentials = credentials;
         await this.setIdentity(connection, session, identity);
@@ -291,7 +291,7 @@ export class Security implements InboundSecurity {
     }
   }
 
-  authorizeSubscribe(connection: Connection, channel: string): Promise<void> {
+  authorizeSubscribe(connection: SocketConnection, channel: string): Promise<void> {
     return authorizeSubscribe(connection, channel, (internal) =>
       this.context.registry.subscriberCount(internal),
     );
@@ -305,7 +305,7 @@ export class Security implements InboundSecurity {
 
   /** Tenant, scopes and handshake guards for an identity; fills `identity.tenant`. Throws a refusal. */
   private async admitIdentity(
-    namespace: Namespace,
+    namespace: NamespaceEndpoint,
     handshake: HandshakeRequest,
     identity: Identity,
     authenticated: boolean,
@@ -337,11 +337,11 @@ export class Security implements InboundSecurity {
   }
 
   private async setIdentity(
-    connection: Connection,
+    connection: SocketConnection,
     session: Session,
     identity: Identity,
   ): Promise<void> {
-    connection.identity = identity;
+    connection.setIdentity(identity);
     session.rate?.bindShared(
       'user',
       identity.userId === undefined ? undefined : `${identity.tenant ?? ''}/${identity.userId}`,
@@ -353,7 +353,7 @@ export class Security implements InboundSecurity {
   }
 
   private connectionKeys(
-    namespace: Namespace,
+    namespace: NamespaceEndpoint,
     remoteAddress: string,
     identity: Identity,
   ): ConnectionKeys {
@@ -366,12 +366,12 @@ export class Security implements InboundSecurity {
     };
   }
 
-  private expire(connection: Connection): void {
+  private expire(connection: SocketConnection): void {
     this.refuse(connection, new HeraldError(ErrorCodes.WS_TOKEN_EXPIRED, 'token has expired'));
   }
 
   /** Tells the client why, then closes with the matching code. */
-  private refuse(connection: Connection, error: HeraldError): void {
+  private refuse(connection: SocketConnection, error: HeraldError): void {
     connection.replyError(undefined, error);
     connection.close(closeCodeFor(error.code), closeReason(error.message));
   }

@@ -4,7 +4,7 @@ import type {
   PublicationMeta,
   StreamPosition,
 } from '@herald/protocol';
-import type { ClusterCommand } from '../cluster/local-node.js';
+import type { ClusterCommand } from '../cluster/cluster-command.js';
 
 /** A message on its way to a channel's subscribers, on every node. */
 export interface Publication {

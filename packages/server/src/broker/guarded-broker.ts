@@ -5,7 +5,7 @@ import {
   type StreamPosition,
 } from '@herald/protocol';
 import type { Logger } from 'pino';
-import type { ClusterCommand } from '../cluster/local-node.js';
+import type { ClusterCommand } from '../cluster/cluster-command.js';
 import { HeraldError, isHeraldError } from '../errors.js';
 import { assertDeliverable } from '../transport/payload-guard.js';
 import type {

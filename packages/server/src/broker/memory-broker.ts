@@ -1,5 +1,5 @@
 import type { PresenceClient, PresenceStats, StreamPosition } from '@herald/protocol';
-import type { ClusterCommand } from '../cluster/local-node.js';
+import type { ClusterCommand } from '../cluster/cluster-command.js';
 import type {
   Broker,
   BrokerSink,

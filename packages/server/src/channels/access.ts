@@ -1,5 +1,5 @@
 import { ErrorCodes, type ErrorCode } from '@herald/protocol';
-import type { Connection } from '../connection/socket-connection.js';
+import type { SocketConnection } from '../connection/socket-connection.js';
 import { HeraldError } from '../errors.js';
 import type {
   AccessRequirements,
@@ -14,7 +14,7 @@ function refuse(code: ErrorCode, message: string, path = 'channel'): never {
 }
 
 /** A personal channel (`user:#{id}`) is only for the users its name carries. */
-function checkPersonal(connection: Connection, channel: ResolvedChannel): void {
+function checkPersonal(connection: SocketConnection, channel: ResolvedChannel): void {
   const { users } = channel.match;
   const { userId } = connection.identity;
   if (users.length > 0 && (userId === undefined || !users.includes(userId))) {
@@ -22,7 +22,7 @@ function checkPersonal(connection: Connection, channel: ResolvedChannel): void {
   }
 }
 
-function meets(connection: Connection, needs: AccessRequirements): boolean {
+function meets(connection: SocketConnection, needs: AccessRequirements): boolean {
   const { roles, permissions, scopes } = connection.identity;
   if (needs.roles && !needs.roles.some((role) => roles.includes(role))) return false;
   if (needs.permissions && !needs.permissions.every((p) => permissions.includes(p))) return false;
@@ -31,7 +31,7 @@ function meets(connection: Connection, needs: AccessRequirements): boolean {
 }
 
 async function evaluate(
-  connection: Connection,
+  connection: SocketConnection,
   channel: ResolvedChannel,
   access: SubscribeAccess | PublishAccess,
   action: 'subscribe to' | 'publish to',
@@ -66,7 +66,7 @@ async function evaluate(
 
 /** Throws the HeraldError a client gets when it may not subscribe; a valid token grants access. */
 export async function authorizeSubscribe(
-  connection: Connection,
+  connection: SocketConnection,
   channel: ResolvedChannel,
   token: string | undefined,
   tokens: SubscriptionTokenVerifier,
@@ -78,12 +78,12 @@ export async function authorizeSubscribe(
 
 /** The policy's rule, and beside it the namespace's `authorizePublish` hook when it has one. */
 export async function authorizePublish(
-  connection: Connection,
+  connection: SocketConnection,
   channel: ResolvedChannel,
 ): Promise<void> {
   checkPersonal(connection, channel);
   await evaluate(connection, channel, channel.policy.publish, 'publish to');
-  const hook = connection.namespace.options.authorizePublish;
+  const hook = connection.endpoint.options.authorizePublish;
   if (hook && !(await hook(connection, channel.name))) {
     refuse(ErrorCodes.WS_FORBIDDEN, `not allowed to publish to '${channel.name}'`);
   }
@@ -91,7 +91,7 @@ export async function authorizePublish(
 
 /** Client reads (history, presence): subscribers only, and only where the policy offers them. */
 export function authorizeRead(
-  connection: Connection,
+  connection: SocketConnection,
   channel: ResolvedChannel,
   offered: boolean,
   what: string,

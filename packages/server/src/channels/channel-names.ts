@@ -1,4 +1,8 @@
-import { reservedChannelPrefix } from '../connection/gateway-context.js';
+/** Channels starting with `$` belong to the gateway (namespace broadcast); clients cannot name them. */
+export const reservedChannelPrefix = '$';
+
+export const namespaceChannel = (pattern: string): string =>
+  `${reservedChannelPrefix}ns:${pattern}`;
 
 /**
  * The one place that maps client-visible channel names to internal ones. With tenant isolation,

@@ -1,4 +1,4 @@
-import type { Connection } from '../connection/socket-connection.js';
+import type { Connection } from '../connection/connection.js';
 import type { HistoryRetention } from '../broker/broker.js';
 import { check } from '../options.js';
 import type { StandardSchema } from '../namespace/schema.js';

@@ -12,7 +12,7 @@ import {
 import type { Logger } from 'pino';
 import type { Broker, PublicationInput } from '../broker/broker.js';
 import type { ChannelRegistry } from './channel-registry.js';
-import type { Connection } from '../connection/socket-connection.js';
+import type { SocketConnection } from '../connection/socket-connection.js';
 import { HeraldError } from '../errors.js';
 import { validatePayload } from '../namespace/schema.js';
 import { authorizePublish, authorizeRead, authorizeSubscribe } from './access.js';
@@ -53,7 +53,7 @@ export class ChannelService {
   // ---- client requests -------------------------------------------------------------------------
 
   async subscribe(
-    connection: Connection,
+    connection: SocketConnection,
     frame: SubscribeFrame,
     reply: (result: SubscribeResult) => Promise<void>,
   ): Promise<void> {
@@ -85,7 +85,10 @@ export class ChannelService {
     await reply(frame.since ? { recovered: false } : {});
   }
 
-  async publishFrom(connection: Connection, frame: PublishFrame): Promise<Partial<StreamPosition>> {
+  async publishFrom(
+    connection: SocketConnection,
+    frame: PublishFrame,
+  ): Promise<Partial<StreamPosition>> {
     const channel = this.resolveFor(connection, frame.channel);
     await authorizePublish(connection, channel);
     const { publishSchema, history } = channel.policy;
@@ -99,7 +102,7 @@ export class ChannelService {
     return position ?? {};
   }
 
-  async historyFor(connection: Connection, frame: HistoryFrame): Promise<HistoryResult> {
+  async historyFor(connection: SocketConnection, frame: HistoryFrame): Promise<HistoryResult> {
     const channel = this.resolveFor(connection, frame.channel);
     authorizeRead(
       connection,
@@ -116,30 +119,30 @@ export class ChannelService {
   }
 
   async presenceFor(
-    connection: Connection,
+    connection: SocketConnection,
     channel: string,
   ): Promise<{ clients: PresenceClient[] }> {
     this.authorizePresence(connection, channel);
     return { clients: await this.broker.presence(connection.internalChannel(channel)) };
   }
 
-  async presenceStatsFor(connection: Connection, channel: string): Promise<PresenceStats> {
+  async presenceStatsFor(connection: SocketConnection, channel: string): Promise<PresenceStats> {
     this.authorizePresence(connection, channel);
     return this.broker.presenceStats(connection.internalChannel(channel));
   }
 
-  // ---- membership, from Connection.join/leave --------------------------------------------------
+  // ---- membership, from SocketConnection.join/leave --------------------------------------------------
 
-  async joined(connection: Connection, channel: string, info: unknown): Promise<void> {
+  async joined(connection: SocketConnection, channel: string, info: unknown): Promise<void> {
     // The connection may have left while the broker subscribed; an entry now would be a ghost.
     if (!connection.channels.has(channel)) return;
-    const resolved = this.policies.resolve(channel, connection.namespace.options.channels);
+    const resolved = this.policies.resolve(channel, connection.endpoint.options.channels);
     if (!resolved) return;
     const internal = connection.internalChannel(channel);
     await this.presenceTracker.joined(connection, internal, resolved.policy, info);
   }
 
-  left(connection: Connection, channel: string): Promise<void> {
+  left(connection: SocketConnection, channel: string): Promise<void> {
     return this.presenceTracker.left(connection, connection.internalChannel(channel));
   }
 
@@ -161,7 +164,7 @@ export class ChannelService {
     this.presenceTracker.close();
   }
 
-  private authorizePresence(connection: Connection, name: string): void {
+  private authorizePresence(connection: SocketConnection, name: string): void {
     const channel = this.resolveFor(connection, name);
     authorizeRead(
       connection,
@@ -171,8 +174,8 @@ export class ChannelService {
     );
   }
 
-  private resolveFor(connection: Connection, name: string): ResolvedChannel {
-    const channel = this.policies.resolve(name, connection.namespace.options.channels);
+  private resolveFor(connection: SocketConnection, name: string): ResolvedChannel {
+    const channel = this.policies.resolve(name, connection.endpoint.options.channels);
     if (!channel) {
       throw new HeraldError(ErrorCodes.WS_NOT_FOUND, `no channel '${name}' on this namespace`, [
         { path: 'channel', message: 'matches no channel pattern' },

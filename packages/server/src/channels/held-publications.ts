@@ -1,4 +1,4 @@
-import type { Connection } from '../connection/socket-connection.js';
+import type { SocketConnection } from '../connection/socket-connection.js';
 import type { EncodedFrame } from '../transport/encoded-frame.js';
 
 /**
@@ -11,10 +11,10 @@ export class HeldPublications {
   private readonly frames: EncodedFrame[] = [];
   private bytes = 0;
 
-  constructor(private readonly connection: Connection) {}
+  constructor(private readonly connection: SocketConnection) {}
 
   readonly keep = (frame: EncodedFrame): void => {
-    const { maxQueueBytes, maxQueueMessages } = this.connection.namespace.options.backpressure;
+    const { maxQueueBytes, maxQueueMessages } = this.connection.endpoint.options.backpressure;
     const size = this.sizeOf(frame);
     if (this.bytes + size > maxQueueBytes || this.frames.length + 1 > maxQueueMessages) {
       this.connection.refuseHeld();

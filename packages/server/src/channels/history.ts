@@ -6,7 +6,7 @@ import {
   type StreamPosition,
 } from '@herald/protocol';
 import type { Broker, Publication } from '../broker/broker.js';
-import type { Connection } from '../connection/socket-connection.js';
+import type { SocketConnection } from '../connection/socket-connection.js';
 import { readBounded } from './bounded-read.js';
 
 export interface HistoryOptions {
@@ -34,7 +34,7 @@ export function sizeInAck(codec: Codec): (publication: Publication) => number {
 }
 
 /** The bytes of publications one ack to `connection` may carry. */
-export function ackBudget(connection: Connection): number {
+export function ackBudget(connection: SocketConnection): number {
   return connection.answerBudget - envelopeBytes;
 }
 
@@ -70,7 +70,7 @@ export async function readHistoryPage(
   broker: Broker,
   channel: string,
   options: HistoryOptions,
-  connection: Connection,
+  connection: SocketConnection,
 ): Promise<HistoryResult> {
   const { since, limit = FieldLimits.historyLimit, reverse } = options;
   const bounds = {

@@ -2,7 +2,7 @@ import type { PresenceClient } from '@herald/protocol';
 import type { Logger } from 'pino';
 import type { Broker } from '../broker/broker.js';
 import { ignoreUnavailable } from '../broker/guarded-broker.js';
-import type { Connection } from '../connection/socket-connection.js';
+import type { SocketConnection } from '../connection/socket-connection.js';
 import type { EffectivePolicy } from './channel-policy.js';
 
 interface Tracked {
@@ -33,7 +33,7 @@ export class PresenceTracker {
 
   /** Writes the connection's entry and join event; throws when the broker takes either not. */
   async joined(
-    connection: Connection,
+    connection: SocketConnection,
     channel: string,
     policy: EffectivePolicy,
     info?: unknown,
@@ -72,7 +72,7 @@ export class PresenceTracker {
    * Forgets the connection's entry here, then in the broker as far as it can: `left` completes
    * while the broker is away (see ignoreUnavailable), so that a connection can always leave.
    */
-  async left(connection: Connection, channel: string): Promise<void> {
+  async left(connection: SocketConnection, channel: string): Promise<void> {
     const entries = this.local.get(channel);
     const tracked = entries?.get(connection.id);
     if (!entries || !tracked) return;

@@ -1,7 +1,7 @@
 import type { StreamPosition, SubscribeResult } from '@herald/protocol';
 import type { Broker, Publication } from '../broker/broker.js';
 import type { ChannelRegistry } from './channel-registry.js';
-import type { Connection } from '../connection/socket-connection.js';
+import type { SocketConnection } from '../connection/socket-connection.js';
 import { EncodedFrame } from '../transport/encoded-frame.js';
 import { readBounded } from './bounded-read.js';
 import type { EffectivePolicy, ResolvedChannel } from './channel-policy.js';
@@ -30,7 +30,7 @@ async function recover(
   internal: string,
   policy: EffectivePolicy,
   since: StreamPosition | undefined,
-  connection: Connection,
+  connection: SocketConnection,
 ): Promise<Recovery> {
   const { offset, epoch } = await broker.history(internal, { limit: 0 });
   const answer = (result: SubscribeResult, following: Publication[] = []): Recovery => ({
@@ -71,7 +71,7 @@ async function recover(
 /** Joins the channel and reads where the subscriber stands; leaves again if that fails. */
 async function joinAndRecover(
   broker: Broker,
-  connection: Connection,
+  connection: SocketConnection,
   channel: ResolvedChannel,
   since: StreamPosition | undefined,
   info: unknown,
@@ -97,7 +97,7 @@ async function joinAndRecover(
 export async function joinStream(
   registry: ChannelRegistry,
   broker: Broker,
-  connection: Connection,
+  connection: SocketConnection,
   channel: ResolvedChannel,
   since: StreamPosition | undefined,
   info: unknown,

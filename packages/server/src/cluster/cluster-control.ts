@@ -1,6 +1,6 @@
 import { CloseCodes } from '@herald/protocol';
 import type { Broker } from '../broker/broker.js';
-import type { ChannelCount, ClusterCommand } from './local-node.js';
+import type { ChannelCount, ClusterCommand } from './cluster-command.js';
 import { assertDeliverable } from '../transport/payload-guard.js';
 import { Broadcast, type ConnectionInfo, type Target } from './targeting.js';
 

@@ -1,31 +1,11 @@
 import type { UnsubscribedNotice } from '@herald/protocol';
-import { reservedChannelPrefix } from '../connection/gateway-context.js';
+import { reservedChannelPrefix } from '../channels/channel-names.js';
 import type { ChannelRegistry } from '../channels/channel-registry.js';
-import type { Connection } from '../connection/socket-connection.js';
+import type { SocketConnection } from '../connection/socket-connection.js';
 import { EncodedFrame } from '../transport/encoded-frame.js';
 import type { Namespace } from '../namespace/namespace.js';
-import {
-  describeConnection,
-  selects,
-  type ConnectionInfo,
-  type Exclusion,
-  type Target,
-} from './targeting.js';
-
-/** What one node asks of all: plain JSON, so that any broker can carry it. */
-export type ClusterCommand =
-  | { type: 'emit'; targets: Target[]; except: Exclusion; event: string; payload: unknown }
-  | { type: 'fetch'; targets: Target[] }
-  | { type: 'users'; targets: Target[] }
-  | { type: 'disconnect'; targets: Target[]; code: number; reason: string }
-  | { type: 'unsubscribe'; targets: Target[]; channel: string }
-  | { type: 'channels' };
-
-/** A channel and how many connections are subscribed to it. */
-export interface ChannelCount {
-  channel: string;
-  subscribers: number;
-}
+import type { ChannelCount, ClusterCommand } from './cluster-command.js';
+import { describeConnection, selects, type ConnectionInfo } from './targeting.js';
 
 /** Runs cluster commands against this node's connections. */
 export class LocalNode {
@@ -87,9 +67,9 @@ export class LocalNode {
     return counts;
   }
 
-  private select(command: Exclude<ClusterCommand, { type: 'channels' }>): Connection[] {
+  private select(command: Exclude<ClusterCommand, { type: 'channels' }>): SocketConnection[] {
     const except = command.type === 'emit' ? command.except : undefined;
-    const selected: Connection[] = [];
+    const selected: SocketConnection[] = [];
     for (const namespace of this.namespaces) {
       for (const connection of namespace.connections) {
         if (connection.isOpen && selects(connection, command.targets, except))

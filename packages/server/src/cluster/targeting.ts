@@ -1,5 +1,5 @@
-import type { Connection } from '../connection/socket-connection.js';
-import { reservedChannelPrefix } from '../connection/gateway-context.js';
+import type { Connection } from '../connection/connection.js';
+import { reservedChannelPrefix } from '../channels/channel-names.js';
 
 /**
  * A set of connections, anywhere in the cluster. Every field given must match (so
@@ -52,7 +52,7 @@ function matchesTarget(connection: Connection, target: Target): boolean {
     (target.tenant === undefined || identity.tenant === target.tenant) &&
     (target.role === undefined || identity.roles.includes(target.role)) &&
     (target.permission === undefined || identity.permissions.includes(target.permission)) &&
-    (target.namespace === undefined || connection.namespace.pattern.source === target.namespace) &&
+    (target.namespace === undefined || connection.namespace === target.namespace) &&
     (target.channel === undefined || connection.channels.has(target.channel))
   );
 }
@@ -83,7 +83,7 @@ export function describeConnection(connection: Connection): ConnectionInfo {
   const { identity } = connection;
   const info: ConnectionInfo = {
     id: connection.id,
-    namespace: connection.namespace.pattern.source,
+    namespace: connection.namespace,
     params: { ...connection.params },
     roles: [...identity.roles],
     permissions: [...identity.permissions],

@@ -22,9 +22,3 @@ export interface GatewayContext {
   /** How deeply payloads may nest (the `maxPayloadDepth` option). */
   readonly maxPayloadDepth: number;
 }
-
-/** Channels starting with `$` belong to the gateway (namespace broadcast); clients cannot name them. */
-export const reservedChannelPrefix = '$';
-
-export const namespaceChannel = (pattern: string): string =>
-  `${reservedChannelPrefix}ns:${pattern}`;

@@ -9,22 +9,22 @@ import {
   type FrameId,
 } from '@herald/protocol';
 import type { ChannelService } from '../channels/channel-service.js';
-import type { Connection } from './socket-connection.js';
+import type { SocketConnection } from './socket-connection.js';
 import { ClientRejection, HeraldError, internalError, isHeraldError } from '../errors.js';
-import { reservedChannelPrefix } from './gateway-context.js';
+import { reservedChannelPrefix } from '../channels/channel-names.js';
 
 /** Pre-encoded answers sent often enough to be worth encoding once per codec. */
 export interface ConstantFrames {
-  pong(connection: Connection): Buffer;
+  pong(connection: SocketConnection): Buffer;
 }
 
 /** The admission checks on the message path (rate limits, in-band auth, channel access). */
 export interface InboundSecurity {
   /** False when the message must not be handled (`frame` is undefined if it was invalid); the refusal is sent. */
-  admitFrame(connection: Connection, frame: ClientFrame | undefined): boolean;
-  authenticate(connection: Connection, frame: AuthFrame): Promise<void>;
+  admitFrame(connection: SocketConnection, frame: ClientFrame | undefined): boolean;
+  authenticate(connection: SocketConnection, frame: AuthFrame): Promise<void>;
   /** Throws a HeraldError when the connection may not subscribe to `channel`. */
-  authorizeSubscribe(connection: Connection, channel: string): Promise<void>;
+  authorizeSubscribe(connection: SocketConnection, channel: string): Promise<void>;
 }
 
 /** What handling a client message needs besides its connection. */
@@ -46,10 +46,10 @@ const closing = {
  * Handles one WebSocket message from a client: decode, validate, dispatch by frame type.
  * Bad input is answered with an error frame; it never throws, and closes the connection only for
  * repeated rate-limit violations (4008). Every request (a frame with an `id`) gets exactly one
- * answer, also when the connection closes meanwhile (see Connection.close).
+ * answer, also when the connection closes meanwhile (see SocketConnection.close).
  */
 export function receiveMessage(
-  connection: Connection,
+  connection: SocketConnection,
   data: Buffer,
   isBinary: boolean,
   inbound: Inbound,
@@ -86,7 +86,7 @@ export function receiveMessage(
 
 /** Dispatches a frame that asks for an answer, making sure it gets exactly one. */
 function handleRequest(
-  connection: Connection,
+  connection: SocketConnection,
   frame: ClientFrame,
   id: FrameId,
   inbound: Inbound,
@@ -118,7 +118,7 @@ function requestId(parsed: DecodeResult<ClientFrame>): FrameId | undefined {
 }
 
 function dispatch(
-  connection: Connection,
+  connection: SocketConnection,
   frame: ClientFrame,
   { constants, security, channels }: Inbound,
 ): Promise<void> | void {
@@ -126,9 +126,7 @@ function dispatch(
     case 'event':
       // A connection refused while its frames waited (failed in-band auth) runs no handler.
       return connection.ready.then(() =>
-        connection.handlesRequests
-          ? connection.namespace.handleEvent(connection, frame)
-          : undefined,
+        connection.handlesRequests ? connection.endpoint.handleEvent(connection, frame) : undefined,
       );
     case 'ping':
       connection.sendEncoded(constants.pong(connection));
@@ -184,7 +182,7 @@ function dispatch(
  * outbound queue rather than overflow it.
  */
 async function answer(
-  connection: Connection,
+  connection: SocketConnection,
   frame: ChannelRequestFrame,
   action: (reply: Reply) => Promise<void>,
 ): Promise<void> {

@@ -1,48 +1,66 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import type { Duplex } from 'node:stream';
+import type { Logger } from 'pino';
 import type { WebSocket } from 'ws';
 import {
   CloseCodes,
   ErrorCodes,
   type Codec,
   type ErrorFrame,
+  type EventFrame,
   type FrameId,
   type ServerFrame,
 } from '@herald/protocol';
-import type { Subscriber } from '../channels/channel-registry.js';
+import type { ChannelRegistry, Subscriber } from '../channels/channel-registry.js';
 import { scopeChannel } from '../channels/channel-names.js';
 import { EncodedFrame } from '../transport/encoded-frame.js';
 import { HeraldError } from '../errors.js';
-import type { GatewayContext } from './gateway-context.js';
+import type { NamespaceOptions } from '../options.js';
+import type { FlushScheduler } from '../transport/flush-scheduler.js';
+import type { Connection, RequestOptions } from './connection.js';
 import { anonymousIdentity, type Identity } from './identity.js';
-import type { Namespace } from '../namespace/namespace.js';
+import type { StatsCounter } from './stats.js';
 import { OutboundQueue } from '../transport/outbound-queue.js';
 import { OwedAnswers, type OwedAnswer } from './owed-answers.js';
 import { assertDeliverable } from '../transport/payload-guard.js';
 
-export interface RequestOptions {
-  /** Milliseconds to wait for the client's ack. Default 10 s. */
-  timeout?: number;
+/** What a connection uses of the namespace (the endpoint) it connected through. */
+export interface NamespaceEndpoint {
+  readonly pattern: { readonly source: string };
+  readonly options: NamespaceOptions;
+  /** Runs a client event through the namespace's guards, middleware and handler. */
+  handleEvent(connection: SocketConnection, frame: EventFrame): Promise<void>;
 }
 
-/** Why a connection ended, as seen by `onDisconnect`. */
-export interface DisconnectReason {
-  code: number;
-  reason: string;
+/** What a connection uses of its gateway (a part of the gateway's context). */
+export interface ConnectionServices {
+  readonly logger: Logger;
+  readonly stats: StatsCounter;
+  readonly registry: ChannelRegistry;
+  readonly scheduler: FlushScheduler;
+  /** Presence and join/leave events for channels joined and left. */
+  readonly channels: {
+    joined(connection: SocketConnection, channel: string, info: unknown): Promise<void>;
+    left(connection: SocketConnection, channel: string): Promise<void>;
+  };
+  /** Whether channel names are scoped per tenant (see channel-names.ts). */
+  readonly tenantIsolation: boolean;
+  /** How deeply payloads may nest (the `maxPayloadDepth` option). */
+  readonly maxPayloadDepth: number;
 }
 
 export interface ConnectionInit {
   id: string;
   ws: WebSocket;
   socket: Duplex;
-  namespace: Namespace;
+  endpoint: NamespaceEndpoint;
   codec: Codec;
   deflateFrom: number | undefined;
   params: Record<string, string>;
   query: URLSearchParams;
   headers: IncomingHttpHeaders;
   remoteAddress: string;
-  context: GatewayContext;
+  context: ConnectionServices;
 }
 
 type ErrorFields = Pick<ErrorFrame, 'code' | 'message' | 'details'>;
@@ -61,10 +79,13 @@ function ackFrame(id: FrameId, payload: unknown): ServerFrame {
   return payload === undefined ? { type: 'ack', id } : { type: 'ack', id, payload };
 }
 
-/** One client socket on a namespace. */
-export class Connection implements Subscriber {
+/**
+ * The gateway's side of one client socket on a namespace. Applications see it as a `Connection`;
+ * the rest (delivery, answers, heartbeats, identity changes) is for the gateway's own modules.
+ */
+export class SocketConnection implements Connection, Subscriber {
   readonly id: string;
-  readonly namespace: Namespace;
+  readonly endpoint: NamespaceEndpoint;
   readonly params: Readonly<Record<string, string>>;
   readonly query: URLSearchParams;
   readonly headers: IncomingHttpHeaders;
@@ -78,12 +99,12 @@ export class Connection implements Subscriber {
   readonly connectedAt = Date.now();
   /** Application state for this connection; Herald never reads it. */
   state: Record<string, unknown> = {};
-  identity: Identity = anonymousIdentity();
   /** Settles when the namespace's onConnect hooks have run; frames that need them wait for it. */
   ready: Promise<void> = Promise.resolve();
 
+  #identity: Identity = anonymousIdentity();
   private readonly ws: WebSocket;
-  private readonly context: GatewayContext;
+  private readonly context: ConnectionServices;
   private readonly queue: OutboundQueue;
   private readonly joined = new Set<string>();
   private readonly pending = new Map<FrameId, PendingRequest>();
@@ -105,7 +126,7 @@ export class Connection implements Subscriber {
   constructor(init: ConnectionInit) {
     this.id = init.id;
     this.ws = init.ws;
-    this.namespace = init.namespace;
+    this.endpoint = init.endpoint;
     this.codec = init.codec;
     this.deflateFrom = init.deflateFrom;
     this.params = init.params;
@@ -116,7 +137,7 @@ export class Connection implements Subscriber {
     const { stats } = init.context;
     this.queue = new OutboundQueue(
       init.socket,
-      init.namespace.options.backpressure,
+      init.endpoint.options.backpressure,
       init.context.scheduler,
       {
         onWritten: (frames) => {
@@ -131,6 +152,22 @@ export class Connection implements Subscriber {
         },
       },
     );
+  }
+
+  get namespace(): string {
+    return this.endpoint.pattern.source;
+  }
+
+  get identity(): Identity {
+    return this.#identity;
+  }
+
+  /**
+   * The one way a connection's identity changes (authentication, in-band auth, refresh), so that
+   * whatever indexes connections by identity can follow.
+   */
+  setIdentity(identity: Identity): void {
+    this.#identity = identity;
   }
 
   /** True from the handshake until a close starts. */
@@ -227,7 +264,7 @@ export class Connection implements Subscriber {
       this.sendClose(code, reason);
       return;
     }
-    void this.owed.settled(this.namespace.options.closeTimeout).then(() => {
+    void this.owed.settled(this.endpoint.options.closeTimeout).then(() => {
       for (const id of this.owed.takeAll()) this.replyError(id, closedBeforeAnswer);
       this.sendClose(code, reason);
     });
@@ -312,7 +349,7 @@ export class Connection implements Subscriber {
 
   /** The bytes one answer should stay within: half the outbound queue. */
   get answerBudget(): number {
-    return this.namespace.options.backpressure.maxQueueBytes / 2;
+    return this.endpoint.options.backpressure.maxQueueBytes / 2;
   }
 
   /**

@@ -1,12 +1,6 @@
 import { ErrorCodes } from '@herald/protocol';
-import type { Connection } from '../connection/socket-connection.js';
+import type { SocketConnection } from '../connection/socket-connection.js';
 import { HeraldError } from '../errors.js';
-
-/** A namespace's channel hook; the channel is the client-visible name. */
-export type ChannelAuthorizer = (
-  connection: Connection,
-  channel: string,
-) => boolean | Promise<boolean>;
 
 const forbidden = (action: string, channel: string) =>
   new HeraldError(ErrorCodes.WS_FORBIDDEN, `${action} '${channel}' is forbidden`, [
@@ -18,7 +12,7 @@ const forbidden = (action: string, channel: string) =>
  * `subscribers` counts a channel's local subscribers by internal name.
  */
 export async function authorizeSubscribe(
-  connection: Connection,
+  connection: SocketConnection,
   channel: string,
   subscribers: (internal: string) => number,
 ): Promise<void> {
@@ -27,7 +21,7 @@ export async function authorizeSubscribe(
     maxSubscriptions,
     maxSubscribersPerChannel,
     authorizeSubscribe: allow,
-  } = connection.namespace.options;
+  } = connection.endpoint.options;
   if (allow && !(await allow(connection, channel))) throw forbidden('subscribe to', channel);
   if (maxSubscriptions > 0 && connection.channels.size >= maxSubscriptions) {
     throw new HeraldError(

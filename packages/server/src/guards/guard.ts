@@ -1,4 +1,5 @@
 import type { IncomingMessage } from 'node:http';
+import type { Connection } from '../connection/connection.js';
 import type { Identity } from '../connection/identity.js';
 import type { MessageContext } from '../middleware/middleware.js';
 
@@ -13,6 +14,12 @@ export interface HandshakeContext {
   readonly remoteAddress: string;
   readonly identity: Identity;
 }
+
+/** A namespace's channel hook (`authorizeSubscribe`, `authorizePublish`); the channel is the client-visible name. */
+export type ChannelAuthorizer = (
+  connection: Connection,
+  channel: string,
+) => boolean | Promise<boolean>;
 
 /** Runs before a connection is admitted; false (or a thrown HeraldError) refuses it with 4003. */
 export type HandshakeGuard = (ctx: HandshakeContext) => boolean | Promise<boolean>;

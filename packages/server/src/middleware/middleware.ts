@@ -1,5 +1,5 @@
 import type { FrameId } from '@herald/protocol';
-import type { Connection } from '../connection/socket-connection.js';
+import type { Connection } from '../connection/connection.js';
 
 /** One client event on its way through the middleware chain to its handler. */
 export interface MessageContext {

@@ -1,9 +1,10 @@
-import { WebSocketServer } from 'ws';
 import { ErrorCodes, type EventFrame } from '@herald/protocol';
 import type { ClusterControl } from '../cluster/cluster-control.js';
-import type { Connection, DisconnectReason } from '../connection/socket-connection.js';
+import type { Connection, DisconnectReason } from '../connection/connection.js';
+import type { SocketConnection } from '../connection/socket-connection.js';
 import { HeraldError, isHeraldError } from '../errors.js';
-import { namespaceChannel, type GatewayContext } from '../connection/gateway-context.js';
+import { namespaceChannel } from '../channels/channel-names.js';
+import type { GatewayContext } from '../connection/gateway-context.js';
 import type { MessageGuard } from '../guards/guard.js';
 import { MessageGuards, type MessageGuardOptions } from '../guards/message-guards.js';
 import {
@@ -42,14 +43,6 @@ export function exceptField(options: BroadcastOptions): { except?: string } {
   return { except: typeof except === 'string' ? except : except.id };
 }
 
-/**
- * Most WebSocket frames one message may arrive in; past it the connection closes with 1008. Each
- * fragment costs memory whatever its size (even empty), so it is bounded on its own, apart from
- * `maxMessageSize`; a message that reaches `maxMessageSize` first closes with 1009. The number is
- * `ws`'s own default, set here so that docs/protocol.md can promise it.
- */
-const maxFragmentsPerMessage = 16_384;
-
 interface HandlerEntry {
   schema: StandardSchema | undefined;
   handler: EventHandler;
@@ -60,9 +53,7 @@ export class Namespace {
   readonly pattern: PathPattern;
   readonly options: NamespaceOptions;
   /** Live connections on this node. */
-  readonly connections = new Set<Connection>();
-  /** Parses frames for this namespace (its own `maxMessageSize`). */
-  readonly server: WebSocketServer;
+  readonly connections = new Set<SocketConnection>();
 
   private readonly handlers = new Map<string, HandlerEntry>();
   private readonly connectHooks: ConnectHook[] = [];
@@ -75,22 +66,10 @@ export class Namespace {
     pattern: string,
     options: NamespaceOptions,
     private readonly context: GatewayContext,
-    handleProtocols: (offered: Set<string>) => string | false,
     private readonly control: ClusterControl,
   ) {
     this.pattern = new PathPattern(pattern);
     this.options = options;
-    this.server = new WebSocketServer({
-      noServer: true,
-      maxPayload: options.maxMessageSize,
-      maxFragments: maxFragmentsPerMessage,
-      // ws negotiates and inflates what clients send; Herald compresses what it sends itself.
-      perMessageDeflate: options.compression.enabled
-        ? { serverNoContextTakeover: true, clientNoContextTakeover: true, serverMaxWindowBits: 15 }
-        : false,
-      clientTracking: false,
-      handleProtocols,
-    });
   }
 
   /** The internal channel every connection of this namespace is in, for `broadcast`. */
@@ -173,13 +152,13 @@ export class Namespace {
 
   // ---- used by the gateway ----------------------------------------------------------------------
 
-  async connected(connection: Connection): Promise<void> {
+  async connected(connection: SocketConnection): Promise<void> {
     this.connections.add(connection);
     await this.context.registry.add(this.broadcastChannel, connection);
     for (const hook of this.connectHooks) await hook(connection);
   }
 
-  async disconnected(connection: Connection, reason: DisconnectReason): Promise<void> {
+  async disconnected(connection: SocketConnection, reason: DisconnectReason): Promise<void> {
     this.connections.delete(connection);
     await this.context.registry.remove(this.broadcastChannel, connection);
     for (const hook of this.disconnectHooks) {
@@ -195,7 +174,7 @@ export class Namespace {
   }
 
   /** Runs a client event through middleware, schema and handler; answers by its id. */
-  async handleEvent(connection: Connection, frame: EventFrame): Promise<void> {
+  async handleEvent(connection: SocketConnection, frame: EventFrame): Promise<void> {
     const ctx: MessageContext = {
       connection,
       event: frame.event,

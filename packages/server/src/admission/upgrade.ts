@@ -1,0 +1,153 @@
+import type { IncomingMessage } from 'node:http';
+import type { Duplex } from 'node:stream';
+import type { Logger } from 'pino';
+import type { WebSocket, WebSocketServer } from 'ws';
+import type { HeraldError } from '../errors.js';
+import type { StatsCounter } from '../connection/stats.js';
+import type { Namespace } from '../namespace/namespace.js';
+import type { Codecs } from '../transport/codecs.js';
+import { createWebSocketServer } from '../transport/websocket-server.js';
+import { clientAddress } from './client-address.js';
+import { closeWithError, httpStatusFor, rejectionReason } from './refusal.js';
+import type { Admission, HandshakeRequest, Security } from './security.js';
+import { refuseUpgrade } from './upgrade-response.js';
+
+/** A socket admitted to a namespace, handed over to become a connection. */
+export interface AcceptedUpgrade {
+  namespace: Namespace;
+  ws: WebSocket;
+  socket: Duplex;
+  handshake: HandshakeRequest;
+  admission: Admission & { ok: true };
+}
+
+export interface UpgradePipelineOptions {
+  namespaces: readonly Namespace[];
+  security: Security;
+  stats: StatsCounter;
+  logger: Logger;
+  codecs: Codecs;
+  /** Milliseconds from TCP accept to a completed WebSocket handshake. */
+  handshakeTimeout: number;
+  trustedProxies: ReadonlySet<string>;
+  /** Resolves once the gateway has started (its broker is connected). */
+  started: () => Promise<void>;
+  isClosing: () => boolean;
+  accept: (upgrade: AcceptedUpgrade) => void;
+}
+
+/** How a refused upgrade is answered. */
+type Answer =
+  /** A plain HTTP response, before any WebSocket exists. */
+  | { http: number; message: string }
+  /**
+   * Upgraded, then one error frame and the close code: browsers cannot read a refused upgrade's
+   * status, so this is how they learn why (unless `rejectBeforeUpgrade`).
+   */
+  | { error: HeraldError }
+  /** The handshake took too long: the socket is destroyed. */
+  | 'drop';
+
+interface Attempt {
+  req: IncomingMessage;
+  socket: Duplex;
+  head: Buffer;
+  namespace?: Namespace;
+}
+
+/**
+ * From an HTTP upgrade request to an admitted WebSocket: route to a namespace, count the attempt,
+ * bound the handshake in time, run admission, complete the upgrade. Every refusal goes through
+ * `refuse`, which counts it in `stats().rejected` and answers it.
+ */
+export class UpgradePipeline {
+  private readonly servers = new Map<Namespace, WebSocketServer>();
+
+  constructor(private readonly options: UpgradePipelineOptions) {}
+
+  readonly handle = (req: IncomingMessage, socket: Duplex, head: Buffer): void => {
+    const attempt: Attempt = { req, socket, head };
+    if (this.options.isClosing()) {
+      this.refuse(attempt, 'shutting_down', { http: 503, message: 'Herald is shutting down' });
+      return;
+    }
+    const url = new URL(req.url ?? '/', 'http://herald.invalid');
+    let params: Record<string, string> | undefined;
+    const namespace = this.options.namespaces.find(
+      (ns) => (params = ns.pattern.match(url.pathname)),
+    );
+    if (!namespace || !params) {
+      this.refuse(attempt, 'not_found', {
+        http: 404,
+        message: `no Herald namespace at ${url.pathname}`,
+      });
+      return;
+    }
+    attempt.namespace = namespace;
+    const { security, logger } = this.options;
+    const remoteAddress = clientAddress(req, this.options.trustedProxies);
+    // Attempts are counted before any work, so a flood from one address stays cheap.
+    if (!security.allowAttempt(remoteAddress)) {
+      this.refuse(attempt, 'rate_limit', { http: 429, message: 'too many connection attempts' });
+      return;
+    }
+    const handshake: HandshakeRequest = {
+      request: req,
+      params,
+      query: url.searchParams,
+      remoteAddress,
+    };
+    const timer = setTimeout(
+      () => this.refuse(attempt, 'timeout', 'drop'),
+      this.options.handshakeTimeout,
+    );
+    socket.on('error', (error) => logger.debug({ err: error }, 'socket error'));
+    this.options
+      .started()
+      .then(() => security.admit(namespace, handshake))
+      .then((admission) => {
+        if (socket.destroyed) return;
+        if (!admission.ok) {
+          clearTimeout(timer);
+          this.refuse(attempt, rejectionReason(admission.error.code), { error: admission.error });
+          return;
+        }
+        this.serverFor(namespace).handleUpgrade(req, socket, head, (ws) => {
+          clearTimeout(timer);
+          this.options.accept({ namespace, ws, socket, handshake, admission });
+        });
+      })
+      .catch((error: unknown) => {
+        clearTimeout(timer);
+        logger.error({ err: error }, 'upgrade failed');
+        this.refuse(attempt, undefined, { http: 500, message: 'internal error' });
+      });
+  };
+
+  /** Counts a refusal under `reason` (an internal failure is logged instead), then answers it. */
+  private refuse(attempt: Attempt, reason: string | undefined, answer: Answer): void {
+    if (reason) this.options.stats.rejected(reason);
+    const { req, socket, head, namespace } = attempt;
+    if (answer === 'drop') {
+      socket.destroy();
+    } else if ('http' in answer) {
+      refuseUpgrade(socket, answer.http, answer.message);
+    } else if (this.options.security.rejectBeforeUpgrade || !namespace) {
+      refuseUpgrade(socket, httpStatusFor(answer.error.code), answer.error.message);
+    } else {
+      this.serverFor(namespace).handleUpgrade(req, socket, head, (ws) => {
+        closeWithError(ws, this.options.codecs.of(ws.protocol), answer.error);
+      });
+    }
+  }
+
+  /** Each namespace parses frames with its own limits, so each has its own `ws` server. */
+  private serverFor(namespace: Namespace): WebSocketServer {
+    let server = this.servers.get(namespace);
+    if (!server) {
+      server = createWebSocketServer(namespace.options, this.options.codecs.select);
+      this.servers.set(namespace, server);
+    }
+    return server;
+  }
+}
