@@ -17,7 +17,7 @@ export class HeldPublications {
     const { maxQueueBytes, maxQueueMessages } = this.connection.endpoint.options.backpressure;
     const size = this.sizeOf(frame);
     if (this.bytes + size > maxQueueBytes || this.frames.length + 1 > maxQueueMessages) {
-      this.connection.refuseHeld();
+      this.connection.out.refuseHeld();
       return;
     }
     this.frames.push(frame);

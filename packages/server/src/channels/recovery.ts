@@ -111,7 +111,7 @@ export async function joinStream(
     await reply(recovery.result);
     for (const { event, payload, meta } of recovery.following) {
       const frame = { type: 'event' as const, channel: channel.name, event, payload, meta };
-      if (!(await connection.sendWhenRoom(new EncodedFrame(frame)))) return;
+      if (!(await connection.out.whenRoom(new EncodedFrame(frame)))) return;
     }
     joinedAt = recovery.top;
     // Held frames the read already covered are skipped, until one passes the top.
@@ -119,7 +119,7 @@ export async function joinStream(
     for (let frame = held.take(); frame; frame = held.take()) {
       const verdict: FloorVerdict = caughtUp ? 'pass' : againstFloor(recovery.top, frame);
       caughtUp ||= verdict === 'pass';
-      if (verdict !== 'skip' && !(await connection.sendWhenRoom(frame))) return;
+      if (verdict !== 'skip' && !(await connection.out.whenRoom(frame))) return;
     }
   } finally {
     release(joinedAt);

@@ -49,7 +49,7 @@ export class LocalNode {
           leaving.map(async (connection) => {
             await connection.leave(command.channel);
             // Not droppable like a publication: the client must learn its subscription ended.
-            connection.sendShared(frame);
+            connection.out.shared(frame);
           }),
         );
         return leaving.length;

@@ -129,7 +129,7 @@ function dispatch(
         connection.handlesRequests ? connection.endpoint.handleEvent(connection, frame) : undefined,
       );
     case 'ping':
-      connection.sendEncoded(constants.pong(connection));
+      connection.out.encoded(constants.pong(connection));
       return;
     case 'pong':
       connection.pongReceived();

@@ -20,7 +20,7 @@ import type { FlushScheduler } from '../transport/flush-scheduler.js';
 import type { Connection, RequestOptions } from './connection.js';
 import { anonymousIdentity, type Identity } from './identity.js';
 import type { StatsCounter } from './stats.js';
-import { OutboundQueue } from '../transport/outbound-queue.js';
+import { Outbound } from './outbound.js';
 import { OwedAnswers, type OwedAnswer } from './owed-answers.js';
 import { assertDeliverable } from '../transport/payload-guard.js';
 
@@ -105,7 +105,8 @@ export class SocketConnection implements Connection, Subscriber {
   #identity: Identity = anonymousIdentity();
   private readonly ws: WebSocket;
   private readonly context: ConnectionServices;
-  private readonly queue: OutboundQueue;
+  /** What goes to the client: encoded, queued, and stopped once the close frame went out. */
+  readonly out: Outbound;
   private readonly joined = new Set<string>();
   private readonly pending = new Map<FrameId, PendingRequest>();
   private nextRequestId = 1;
@@ -115,8 +116,6 @@ export class SocketConnection implements Connection, Subscriber {
   private accepted = false;
   /** A close was asked for: no new work starts, but the requests already accepted are answered. */
   private closing = false;
-  /** The close frame went out (or the socket is gone): nothing more is sent. */
-  private closed = false;
   private resolveGone!: () => void;
   /** Settles once the socket has closed and the connection has left everything. */
   readonly gone = new Promise<void>((resolve) => {
@@ -134,24 +133,16 @@ export class SocketConnection implements Connection, Subscriber {
     this.headers = init.headers;
     this.remoteAddress = init.remoteAddress;
     this.context = init.context;
-    const { stats } = init.context;
-    this.queue = new OutboundQueue(
-      init.socket,
-      init.endpoint.options.backpressure,
-      init.context.scheduler,
-      {
-        onWritten: (frames) => {
-          stats.messagesOut += frames;
-        },
-        onDropped: () => {
-          stats.dropped += 1;
-        },
-        onSlowConsumer: () => {
-          stats.slowConsumers += 1;
-          this.closeSlowConsumer();
-        },
-      },
-    );
+    this.out = new Outbound({
+      socket: init.socket,
+      codec: init.codec,
+      deflateFrom: init.deflateFrom,
+      backpressure: init.endpoint.options.backpressure,
+      scheduler: init.context.scheduler,
+      stats: init.context.stats,
+      logger: init.context.logger,
+      onSlowConsumer: () => this.closeSlowConsumer(),
+    });
   }
 
   get namespace(): string {
@@ -180,7 +171,7 @@ export class SocketConnection implements Connection, Subscriber {
    * the connection, and its close frame has not gone out (it may be closing: see `close`).
    */
   get handlesRequests(): boolean {
-    return this.accepted && !this.closed;
+    return this.accepted && !this.out.stopped;
   }
 
   /** The channels this connection is in. */
@@ -190,12 +181,12 @@ export class SocketConnection implements Connection, Subscriber {
 
   /** Bytes waiting to be written to this client. */
   get bufferedBytes(): number {
-    return this.queue.pendingBytes;
+    return this.out.pendingBytes;
   }
 
   /** Sends a server event to this client. */
   send(event: string, payload?: unknown): void {
-    this.sendFrame({ type: 'event', event, payload }, true);
+    this.out.frame({ type: 'event', event, payload }, true);
   }
 
   /** Sends an event the client must answer with an ack; resolves with the ack's payload. */
@@ -213,7 +204,7 @@ export class SocketConnection implements Connection, Subscriber {
         );
       }, timeout);
       this.pending.set(id, { resolve, reject, timer });
-      this.sendFrame({ type: 'event', event, payload, id }, false);
+      this.out.frame({ type: 'event', event, payload, id }, false);
     });
   }
 
@@ -273,8 +264,7 @@ export class SocketConnection implements Connection, Subscriber {
   /** Drops the socket at once, without a close handshake. */
   terminate(): void {
     this.closing = true;
-    this.closed = true;
-    this.queue.close();
+    this.out.stop(false);
     this.ws.terminate();
   }
 
@@ -282,29 +272,7 @@ export class SocketConnection implements Connection, Subscriber {
 
   /** Delivers a publication encoded once for all its recipients. */
   deliver(frame: EncodedFrame): void {
-    this.sendShared(frame, true);
-  }
-
-  /** Queues a frame shared with other connections; notices are not `droppable`. */
-  sendShared(frame: EncodedFrame, droppable = false): void {
-    if (this.closed) return;
-    const bytes = frame.bytesFor(this.codec, this.deflateFrom);
-    if (bytes) this.queue.push(bytes, droppable);
-    else this.undeliverable(frame);
-  }
-
-  /** Encodes and queues one frame for this client only; throws the codec's error if it cannot. */
-  sendFrame(frame: ServerFrame, droppable: boolean): void {
-    if (this.closed) return;
-    const encoded = new EncodedFrame(frame);
-    const bytes = encoded.bytesFor(this.codec, this.deflateFrom);
-    if (!bytes) throw encoded.failureFor(this.codec)?.error;
-    this.queue.push(bytes, droppable);
-  }
-
-  /** Queues bytes already encoded for this connection's codec (shared constant frames). */
-  sendEncoded(bytes: Buffer): void {
-    if (!this.closed) this.queue.push(bytes, false);
+    this.out.shared(frame, true);
   }
 
   /**
@@ -317,7 +285,7 @@ export class SocketConnection implements Connection, Subscriber {
 
   reply(id: FrameId | undefined, payload: unknown): void {
     if (id === undefined) return;
-    this.sendFrame(ackFrame(id, payload), false);
+    this.out.frame(ackFrame(id, payload), false);
     this.owed.answer(id);
   }
 
@@ -329,35 +297,14 @@ export class SocketConnection implements Connection, Subscriber {
     if (id === undefined) return;
     const frame = new EncodedFrame(ackFrame(id, payload));
     // An answer its codec cannot carry throws, so that the caller answers with an error instead.
-    if (!frame.bytesFor(this.codec, this.deflateFrom)) throw frame.failureFor(this.codec)?.error;
-    await this.sendWhenRoom(frame);
+    this.out.assertEncodable(frame);
+    await this.out.whenRoom(frame);
     this.owed.answer(id);
-  }
-
-  /**
-   * Queues a frame the client asked for once it fits in half the outbound queue's limits (the
-   * other half stays for live traffic); resolves false if the connection closed first. A frame
-   * its codec cannot carry is reported to the client instead, as `sendShared` does.
-   */
-  sendWhenRoom(frame: EncodedFrame): Promise<boolean> {
-    if (this.closed) return Promise.resolve(false);
-    const bytes = frame.bytesFor(this.codec, this.deflateFrom);
-    if (bytes) return this.queue.pushWhenRoom(bytes);
-    this.undeliverable(frame);
-    return Promise.resolve(true);
   }
 
   /** The bytes one answer should stay within: half the outbound queue. */
   get answerBudget(): number {
     return this.endpoint.options.backpressure.maxQueueBytes / 2;
-  }
-
-  /**
-   * A publication held back for this client (while a subscription recovers) that no longer fits
-   * in the queue limits: dropped and counted under `drop`, otherwise a slow-consumer close.
-   */
-  refuseHeld(): void {
-    this.queue.refuse(true);
   }
 
   /** Answers an accepted request (or reports a failure without `id`) with an error. */
@@ -371,7 +318,7 @@ export class SocketConnection implements Connection, Subscriber {
     const frame: ErrorFrame = { type: 'error', code: error.code, message: error.message };
     if (id !== undefined) frame.id = id;
     if (error.details && error.details.length > 0) frame.details = error.details;
-    this.sendFrame(frame, false);
+    this.out.frame(frame, false);
   }
 
   /** Settles a server→client request with the client's ack or error frame. */
@@ -400,18 +347,12 @@ export class SocketConnection implements Connection, Subscriber {
     this.pongTimer = undefined;
   }
 
-  /** Writes everything queued now; used by graceful shutdown before the close frame. */
-  flushNow(): void {
-    this.queue.flushNow();
-  }
-
   /** Releases everything the connection holds; called once when its socket has closed. */
   async dispose(): Promise<void> {
     this.closing = true;
-    this.closed = true;
+    this.out.stop(false);
     this.owed.release();
     clearTimeout(this.pongTimer);
-    this.queue.close();
     const closed = new HeraldError(ErrorCodes.WS_UNAVAILABLE, 'connection closed');
     for (const request of this.pending.values()) {
       clearTimeout(request.timer);
@@ -433,36 +374,18 @@ export class SocketConnection implements Connection, Subscriber {
 
   /** The client cannot read its answers anyway: closes at once, without waiting for them. */
   private closeSlowConsumer(): void {
-    if (this.closed) return;
+    if (this.out.stopped) return;
     this.closing = true;
-    this.closed = true;
+    this.out.stop(false);
     this.ws.close(CloseCodes.SLOW_CONSUMER, 'slow consumer');
     setTimeout(() => this.ws.terminate(), slowConsumerGrace).unref();
   }
 
   /** Writes what is queued, then the close frame; nothing can follow it. */
   private sendClose(code: number, reason: string): void {
-    if (this.closed) return;
-    this.closed = true;
-    this.queue.flushNow();
-    this.queue.close();
+    if (this.out.stopped) return;
+    this.out.stop(true);
     this.ws.close(code, reason);
-  }
-
-  /** A frame this client's codec cannot encode: logged once for all its recipients, and the client told. */
-  private undeliverable(frame: EncodedFrame): void {
-    const failure = frame.failureFor(this.codec);
-    if (failure && !failure.reported) {
-      failure.reported = true;
-      this.context.logger.error(
-        { err: failure.error, codec: this.codec.subprotocol, frame: frame.describe() },
-        'a frame could not be encoded for some of its recipients',
-      );
-    }
-    this.replyError(undefined, {
-      code: ErrorCodes.WS_INTERNAL,
-      message: `${frame.describe()} could not be delivered`,
-    });
   }
 }
 

@@ -124,5 +124,5 @@ function announceSession(connection: SocketConnection): void {
   const { expiresAt } = connection.identity;
   const notice: ConnectedNotice = { connectionId: connection.id };
   if (expiresAt !== undefined) notice.expiresAt = expiresAt;
-  connection.sendFrame({ type: 'system', event: 'connected', payload: notice }, false);
+  connection.out.frame({ type: 'system', event: 'connected', payload: notice }, false);
 }

@@ -21,7 +21,7 @@ export async function drainConnections(
   const notice: ShutdownNotice = { reason: 'shutdown', reconnectWithin: options.reconnectWithin };
   const frame = new EncodedFrame({ type: 'system', event: 'shutdown', payload: notice });
   for (const connection of connections) {
-    connection.sendShared(frame);
+    connection.out.shared(frame);
     connection.close(CloseCodes.GOING_AWAY, 'server shutdown');
   }
   const gone = connections.map((connection) => connection.gone);
