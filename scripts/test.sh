@@ -22,5 +22,6 @@ bash scripts/services.sh
 npm run build
 npx tsc -p tsconfig.json
 npm run lint
+npm run lint:architecture
 npm run format:check
 npx vitest run "$@"
