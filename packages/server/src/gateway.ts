@@ -25,7 +25,7 @@ import { ClusterControl } from './cluster/cluster-control.js';
 import { LocalNode } from './cluster/local-node.js';
 import type { Broadcast, ConnectionInfo, Target } from './cluster/targeting.js';
 import type { Connection } from './connection/connection.js';
-import type { GatewayContext } from './connection/gateway-context.js';
+import type { GatewayContext } from './namespace/gateway-context.js';
 import { PongFrames } from './connection/pong-frames.js';
 import type { SocketConnection } from './connection/socket-connection.js';
 import { StatsCounter, type GatewayStats } from './connection/stats.js';
@@ -46,7 +46,7 @@ import {
   type NamespaceOptions,
   type NamespaceOptionsInput,
 } from './options.js';
-import { Codecs } from './transport/codecs.js';
+import { Codecs } from './admission/codecs.js';
 import { FlushScheduler } from './transport/flush-scheduler.js';
 
 export type { GatewayHealth } from './http/health.js';

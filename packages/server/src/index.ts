@@ -17,7 +17,7 @@ export type { Connection, DisconnectReason, RequestOptions } from './connection/
 export { HeraldError, ClientRejection, isHeraldError } from './errors.js';
 export type { Middleware, MessageContext } from './middleware/middleware.js';
 export type { Identity } from './connection/identity.js';
-export type { StandardSchema, InferOutput } from './namespace/schema.js';
+export type { StandardSchema, InferOutput } from './payload/schema.js';
 export {
   ConfigError,
   defaultNamespaceOptions,

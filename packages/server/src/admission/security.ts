@@ -7,7 +7,7 @@ import { extractToken } from '../auth/token-extraction.js';
 import { tenantChannel } from '../channels/channel-names.js';
 import type { NamespaceEndpoint, SocketConnection } from '../connection/socket-connection.js';
 import { HeraldError } from '../errors.js';
-import type { GatewayContext } from '../connection/gateway-context.js';
+import type { GatewayContext } from '../namespace/gateway-context.js';
 import { authorizeSubscribe } from '../guards/channel-access.js';
 import type { HandshakeContext } from '../guards/guard.js';
 import { anonymousIdentity, type Identity } from '../connection/identity.js';

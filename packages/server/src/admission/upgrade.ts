@@ -5,7 +5,7 @@ import type { WebSocket, WebSocketServer } from 'ws';
 import type { HeraldError } from '../errors.js';
 import type { StatsCounter } from '../connection/stats.js';
 import type { Namespace } from '../namespace/namespace.js';
-import type { Codecs } from '../transport/codecs.js';
+import type { Codecs } from './codecs.js';
 import { createWebSocketServer } from '../transport/websocket-server.js';
 import { clientAddress } from './client-address.js';
 import { closeWithError, httpStatusFor, rejectionReason } from './refusal.js';

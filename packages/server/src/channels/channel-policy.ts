@@ -1,7 +1,7 @@
 import type { Connection } from '../connection/connection.js';
 import type { HistoryRetention } from '../broker/broker.js';
 import { check } from '../options.js';
-import type { StandardSchema } from '../namespace/schema.js';
+import type { StandardSchema } from '../payload/schema.js';
 import { ChannelPattern, type ChannelMatch } from './channel-pattern.js';
 import { channelPolicySchema, channelsOptionsSchema } from './policy-schema.js';
 import type { SubscriptionTokenOptions } from './subscription-token.js';

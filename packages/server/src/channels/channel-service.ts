@@ -14,7 +14,7 @@ import type { Broker, PublicationInput } from '../broker/broker.js';
 import type { ChannelRegistry } from './channel-registry.js';
 import type { SocketConnection } from '../connection/socket-connection.js';
 import { HeraldError } from '../errors.js';
-import { validatePayload } from '../namespace/schema.js';
+import { validatePayload } from '../payload/schema.js';
 import { authorizePublish, authorizeRead, authorizeSubscribe } from './access.js';
 import { ChannelPolicies, type ChannelsOptions, type ResolvedChannel } from './channel-policy.js';
 import { readHistory, readHistoryPage, type HistoryOptions } from './history.js';

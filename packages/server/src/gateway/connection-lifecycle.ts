@@ -4,11 +4,11 @@ import type { AcceptedUpgrade } from '../admission/upgrade.js';
 import { closeCodeFor, closeReason, rejectionReason } from '../admission/refusal.js';
 import type { Security } from '../admission/security.js';
 import type { DisconnectReason } from '../connection/connection.js';
-import type { GatewayContext } from '../connection/gateway-context.js';
+import type { GatewayContext } from '../namespace/gateway-context.js';
 import { receiveMessage, type Inbound } from '../connection/inbound.js';
 import { SocketConnection } from '../connection/socket-connection.js';
 import type { Namespace } from '../namespace/namespace.js';
-import type { Codecs } from '../transport/codecs.js';
+import type { Codecs } from '../admission/codecs.js';
 
 /** `ws` errors for a message too large (1009) or in too many fragments (1008). */
 const refusedForSize = new Set([

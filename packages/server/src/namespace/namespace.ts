@@ -4,7 +4,7 @@ import type { Connection, DisconnectReason } from '../connection/connection.js';
 import type { SocketConnection } from '../connection/socket-connection.js';
 import { HeraldError, isHeraldError } from '../errors.js';
 import { namespaceChannel } from '../channels/channel-names.js';
-import type { GatewayContext } from '../connection/gateway-context.js';
+import type { GatewayContext } from './gateway-context.js';
 import type { MessageGuard } from '../guards/guard.js';
 import { MessageGuards, type MessageGuardOptions } from '../guards/message-guards.js';
 import {
@@ -14,7 +14,7 @@ import {
 } from '../middleware/middleware.js';
 import type { NamespaceOptions } from '../options.js';
 import { PathPattern } from './path-pattern.js';
-import { validatePayload, type InferOutput, type StandardSchema } from './schema.js';
+import { validatePayload, type InferOutput, type StandardSchema } from '../payload/schema.js';
 import type { Broadcast, ConnectionInfo, Target } from '../cluster/targeting.js';
 
 export type EventHandler<P = unknown> = (

@@ -4,7 +4,7 @@ import type { ChannelRegistry } from '../channels/channel-registry.js';
 import type { ChannelService } from '../channels/channel-service.js';
 import type { FlushScheduler } from '../transport/flush-scheduler.js';
 import type { Middleware } from '../middleware/middleware.js';
-import type { StatsCounter } from './stats.js';
+import type { StatsCounter } from '../connection/stats.js';
 
 /** What namespaces and connections share from their gateway. */
 export interface GatewayContext {
