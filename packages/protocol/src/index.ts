@@ -3,5 +3,7 @@ export * from './codec.js';
 export * from './decode.js';
 export * from './error-codes.js';
 export * from './frames.js';
+export * from './herald-error.js';
 export * from './limits.js';
 export * from './payload-check.js';
+export * from './pending-requests.js';
