@@ -1,37 +1,24 @@
-import { ErrorCodes, type ErrorCode, type ErrorDetail } from '@herald/protocol';
+import { ErrorCodes, HeraldError, isHeraldError, type ErrorDetail } from '@herald/protocol';
 
 /**
- * An error meant for the client: thrown from a handler, guard or middleware, it becomes an
- * `error` frame with this code, message and details. Any other thrown value becomes
- * `WS_INTERNAL` and is logged, never sent.
+ * `HeraldError` is the protocol's one error base (`code`, `message`, `details`). On the server it
+ * is an error meant for the client: thrown from a handler, guard or middleware, it becomes an
+ * `error` frame with this code, message and details. Any other thrown value becomes `WS_INTERNAL`
+ * and is logged, never sent.
  */
-export class HeraldError extends Error {
-  readonly code: ErrorCode;
-  readonly details: ErrorDetail[] | undefined;
-
-  constructor(code: ErrorCode, message: string, details?: ErrorDetail[]) {
-    super(message);
-    this.name = 'HeraldError';
-    this.code = code;
-    this.details = details;
-  }
-}
-
-export function isHeraldError(value: unknown): value is HeraldError {
-  return value instanceof HeraldError;
-}
+export { HeraldError, isHeraldError };
 
 export const internalError = (): HeraldError =>
   new HeraldError(ErrorCodes.WS_INTERNAL, 'internal error');
 
-/** A client's `error` answer to a server→client request; `code` is whatever the client sent. */
-export class ClientRejection extends Error {
-  constructor(
-    readonly code: string,
-    message: string,
-    readonly details?: ErrorDetail[],
-  ) {
-    super(message);
-    this.name = 'ClientRejection';
+/**
+ * A client's `error` answer to a server→client request; `code` is whatever the client sent. A
+ * handler that lets it through answers its own client `WS_INTERNAL`: the other client's code is not
+ * the server's answer.
+ */
+export class ClientRejection extends HeraldError {
+  override name = 'ClientRejection';
+  constructor(code: string, message: string, details?: ErrorDetail[]) {
+    super(code, message, details);
   }
 }

@@ -47,10 +47,13 @@ const table: Partial<Record<ErrorCode, { close: number; status: number; stat: st
 
 const internal = { close: CloseCodes.INTERNAL_ERROR, status: 500, stat: 'error' };
 
-export const closeCodeFor = (code: ErrorCode): number => (table[code] ?? internal).close;
-export const httpStatusFor = (code: ErrorCode): number => (table[code] ?? internal).status;
+/** An application's own code (not in the catalogue) is refused like an internal error. */
+const entryFor = (code: HeraldError['code']) => table[code as ErrorCode] ?? internal;
+
+export const closeCodeFor = (code: HeraldError['code']): number => entryFor(code).close;
+export const httpStatusFor = (code: HeraldError['code']): number => entryFor(code).status;
 /** The `stats().rejected` reason a refusal is counted under. */
-export const rejectionReason = (code: ErrorCode): string => (table[code] ?? internal).stat;
+export const rejectionReason = (code: HeraldError['code']): string => entryFor(code).stat;
 
 /** A HeraldError as is; anything else is logged and becomes WS_INTERNAL, leaking nothing. */
 export function asRefusal(error: unknown, logger: Logger, what: string): HeraldError {

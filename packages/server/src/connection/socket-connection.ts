@@ -5,6 +5,7 @@ import type { WebSocket } from 'ws';
 import {
   CloseCodes,
   ErrorCodes,
+  PendingRequests,
   type Codec,
   type ErrorFrame,
   type EventFrame,
@@ -65,12 +66,6 @@ export interface ConnectionInit {
 
 type ErrorFields = Pick<ErrorFrame, 'code' | 'message' | 'details'>;
 
-interface PendingRequest {
-  resolve(payload: unknown): void;
-  reject(error: Error): void;
-  timer: NodeJS.Timeout;
-}
-
 const defaultRequestTimeout = 10_000;
 /** After a 4009 close frame, how long a slow reader gets before the socket is destroyed. */
 const slowConsumerGrace = 1_000;
@@ -108,8 +103,7 @@ export class SocketConnection implements Connection, Subscriber {
   /** What goes to the client: encoded, queued, and stopped once the close frame went out. */
   readonly out: Outbound;
   private readonly joined = new Set<string>();
-  private readonly pending = new Map<FrameId, PendingRequest>();
-  private nextRequestId = 1;
+  private readonly pending = new PendingRequests({ idPrefix: 's' });
   private pongTimer: NodeJS.Timeout | undefined;
   private readonly owed = new OwedAnswers();
   /** The namespace's onConnect hooks ran without error: client requests may be handled. */
@@ -194,17 +188,12 @@ export class SocketConnection implements Connection, Subscriber {
     if (!this.isOpen) {
       return Promise.reject(new HeraldError(ErrorCodes.WS_UNAVAILABLE, 'connection is closed'));
     }
-    const id = `s${this.nextRequestId++}`;
     const timeout = options.timeout ?? defaultRequestTimeout;
-    return new Promise((resolve, reject) => {
-      const timer = setTimeout(() => {
-        this.pending.delete(id);
-        reject(
-          new HeraldError(ErrorCodes.WS_TIMEOUT, `no ack for '${event}' within ${timeout} ms`),
-        );
-      }, timeout);
-      this.pending.set(id, { resolve, reject, timer });
-      this.out.frame({ type: 'event', event, payload, id }, false);
+    return this.pending.request({
+      send: (id) => this.out.frame({ type: 'event', event, payload, id }, false),
+      timeout,
+      timeoutError: () =>
+        new HeraldError(ErrorCodes.WS_TIMEOUT, `no ack for '${event}' within ${timeout} ms`),
     });
   }
 
@@ -323,13 +312,7 @@ export class SocketConnection implements Connection, Subscriber {
 
   /** Settles a server→client request with the client's ack or error frame. */
   settleRequest(id: FrameId, outcome: { payload: unknown } | { error: Error }): boolean {
-    const request = this.pending.get(id);
-    if (!request) return false;
-    this.pending.delete(id);
-    clearTimeout(request.timer);
-    if ('error' in outcome) request.reject(outcome.error);
-    else request.resolve(outcome.payload);
-    return true;
+    return this.pending.settle(id, outcome);
   }
 
   /** Sends a WebSocket ping; terminates the connection if no pong comes in `pongTimeout`. */
@@ -353,12 +336,7 @@ export class SocketConnection implements Connection, Subscriber {
     this.out.stop(false);
     this.owed.release();
     clearTimeout(this.pongTimer);
-    const closed = new HeraldError(ErrorCodes.WS_UNAVAILABLE, 'connection closed');
-    for (const request of this.pending.values()) {
-      clearTimeout(request.timer);
-      request.reject(closed);
-    }
-    this.pending.clear();
+    this.pending.rejectAll(new HeraldError(ErrorCodes.WS_UNAVAILABLE, 'connection closed'));
     await this.leaveAll();
   }
 

@@ -1,7 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { ErrorCodes, type ErrorCode } from '@herald/protocol';
+import { ErrorCodes } from '@herald/protocol';
 import type { Gateway } from '../gateway.js';
-import { isHeraldError } from '../errors.js';
+import { isHeraldError, type HeraldError } from '../errors.js';
 import { httpStatusFor } from '../admission/refusal.js';
 import { apiKeyRefusal } from './api-key.js';
 import { HttpApiError } from './http-error.js';
@@ -93,7 +93,7 @@ export function createHttpApi(gateway: Gateway, options: HttpApiOptions = {}): H
 }
 
 /** The gateway's own refusals keep their code; those without an HTTP status of their own are 400. */
-function heraldStatus(code: ErrorCode): number {
+function heraldStatus(code: HeraldError['code']): number {
   if (code === ErrorCodes.WS_INTERNAL) return 500;
   const status = httpStatusFor(code);
   return status === 500 ? 400 : status;

@@ -1,18 +1,19 @@
 import { ErrorCodes, type ErrorCode, type ErrorDetail } from '@herald/protocol';
+import { HeraldError } from '../errors.js';
 
 /** A refusal the HTTP API answers with `status` and a JSON body, like the gateway's error frames. */
-export class HttpApiError extends Error {
+export class HttpApiError extends HeraldError {
+  override name = 'HttpApiError';
   constructor(
     readonly status: number,
-    readonly code: ErrorCode,
+    code: ErrorCode,
     message: string,
-    readonly details?: ErrorDetail[],
+    details?: ErrorDetail[],
   ) {
-    super(message);
-    this.name = 'HttpApiError';
+    super(code, message, details);
   }
 
-  get body(): { code: ErrorCode; message: string; details?: ErrorDetail[] } {
+  get body(): { code: string; message: string; details?: ErrorDetail[] } {
     return {
       code: this.code,
       message: this.message,

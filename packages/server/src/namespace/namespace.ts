@@ -2,7 +2,7 @@ import { ErrorCodes, type EventFrame } from '@herald/protocol';
 import type { ClusterControl } from '../cluster/cluster-control.js';
 import type { Connection, DisconnectReason } from '../connection/connection.js';
 import type { SocketConnection } from '../connection/socket-connection.js';
-import { HeraldError, isHeraldError } from '../errors.js';
+import { ClientRejection, HeraldError, isHeraldError } from '../errors.js';
 import { namespaceChannel } from '../channels/channel-names.js';
 import type { GatewayContext } from './gateway-context.js';
 import type { MessageGuard } from '../guards/guard.js';
@@ -192,7 +192,8 @@ export class Namespace {
       await this.chain(ctx);
       connection.reply(frame.id, ctx.result);
     } catch (error) {
-      if (isHeraldError(error)) {
+      // A client's rejection of a server request is not this handler's answer (ClientRejection).
+      if (isHeraldError(error) && !(error instanceof ClientRejection)) {
         connection.replyError(frame.id, error);
         return;
       }
