@@ -1,4 +1,11 @@
-import { isTemporaryError, type ErrorCode, type ErrorDetail } from '@herald/protocol';
+import { HeraldError } from '@herald/protocol';
+
+/**
+ * Every error the Herald client rejects with or reports is a `HeraldError` (the protocol's one
+ * error base, with `code`, `details` and `temporary`). Branch on `code`, not on `message`; a
+ * subscription retries by itself after a `temporary` refusal.
+ */
+export { HeraldError };
 
 /**
  * Codes the client itself produces, besides the server's catalogue (`ErrorCode`):
@@ -12,25 +19,6 @@ import { isTemporaryError, type ErrorCode, type ErrorDetail } from '@herald/prot
  */
 export type ClientErrorCode =
   'WS_DISCONNECTED' | 'WS_CLIENT_CLOSED' | 'WS_QUEUE_FULL' | 'WS_RECONNECT_FAILED';
-
-/** Every error the Herald client rejects with or reports. Branch on `code`, not on `message`. */
-export class HeraldError extends Error {
-  override name = 'HeraldError';
-  /**
-   * Refused for now, not for good: the code is temporary in the error catalogue
-   * (`isTemporaryError`: `WS_UNAVAILABLE`, `WS_RATE_LIMIT_EXCEEDED`, `WS_TIMEOUT`), so the same
-   * request may succeed when sent again after a delay. A subscription retries by itself.
-   */
-  readonly temporary: boolean;
-  constructor(
-    readonly code: ErrorCode | ClientErrorCode | (string & {}),
-    message: string,
-    readonly details?: ErrorDetail[],
-  ) {
-    super(message);
-    this.temporary = isTemporaryError(code);
-  }
-}
 
 /** A request or subscription was refused: `code` is the server's, from the error catalogue. */
 export class RequestError extends HeraldError {

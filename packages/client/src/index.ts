@@ -1,11 +1,7 @@
 export { HeraldClient } from './client.js';
-export type {
-  ClientLifecycleEvents,
-  ClientState,
-  DisconnectInfo,
-  HeraldClientOptions,
-  RequestOptions,
-} from './client.js';
+export type { HeraldClientOptions, RequestOptions } from './options.js';
+export type { ClientLifecycleEvents, ClientState, DisconnectInfo } from './lifecycle.js';
+export { clientDefaults, type ClientDefaults } from './defaults.js';
 export type { ReconnectOptions } from './reconnect-policy.js';
 export {
   ConnectionError,

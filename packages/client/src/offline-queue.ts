@@ -1,4 +1,4 @@
-import type { EventFrame } from '@herald/protocol';
+import type { EventFrame, FrameId } from '@herald/protocol';
 import { HeraldError } from './errors.js';
 
 /**
@@ -50,6 +50,11 @@ export class OfflineQueue {
         return;
       }
     }
+  }
+
+  /** Whether the request with `id` waits here (not sent yet). */
+  holds(id: FrameId): boolean {
+    return this.items.some((item) => item.frame.id === id);
   }
 
   remove(message: QueuedMessage): void {

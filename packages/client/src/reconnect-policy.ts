@@ -1,26 +1,18 @@
 import { reconnectAdvice } from '@herald/protocol';
 import { Backoff, equalJitter } from './backoff.js';
 
+/** The reconnect delays and limits; `clientDefaults.reconnect` holds the defaults. */
 export interface ReconnectOptions {
-  /** Milliseconds before the first retry (before jitter). Default 500. */
+  /** Milliseconds before the first retry (before jitter). */
   initialDelay: number;
-  /** Cap in milliseconds of the backoff delay; also the delay after a limit (4008). Default 20 000. */
+  /** Cap in milliseconds of the backoff delay; also the delay after a limit (4008). */
   maxDelay: number;
-  /** Default 2. */
   factor: number;
-  /** Failed reconnects in a row before giving up; 0 means never give up. Default 0. */
+  /** Failed reconnects in a row before giving up; 0 means never give up. */
   maxAttempts: number;
-  /** Upper bound in ms of the random delay after a shutdown (1001) without a notice. Default 2 000. */
+  /** Upper bound in ms of the random delay after a shutdown (1001) without a notice. */
   shutdownJitter: number;
 }
-
-const defaults: ReconnectOptions = {
-  initialDelay: 500,
-  maxDelay: 20_000,
-  factor: 2,
-  maxAttempts: 0,
-  shutdownJitter: 2_000,
-};
 
 /** What the client knows at a close that changes the delay. */
 export interface CloseContext {
@@ -36,11 +28,9 @@ export interface CloseContext {
  * jitter otherwise; and when to give up.
  */
 export class ReconnectPolicy {
-  readonly options: ReconnectOptions;
   private readonly backoff: Backoff;
 
-  constructor(options: Partial<ReconnectOptions> = {}) {
-    this.options = { ...defaults, ...options };
+  constructor(readonly options: ReconnectOptions) {
     this.backoff = new Backoff({ ...this.options, jitter: 'full' });
   }
 
@@ -81,7 +71,6 @@ export class ReconnectPolicy {
  * a subscribe while its broker is away): the reconnect delays (`initialDelay`, `factor`,
  * `maxDelay`) with full jitter, never giving up.
  */
-export function retryBackoff(options: Partial<ReconnectOptions> = {}): Backoff {
-  const { initialDelay, maxDelay, factor } = { ...defaults, ...options };
+export function retryBackoff({ initialDelay, maxDelay, factor }: ReconnectOptions): Backoff {
   return new Backoff({ initialDelay, maxDelay, factor, maxAttempts: 0, jitter: 'full' });
 }

@@ -1,4 +1,7 @@
-/** Base of the plain client's errors. */
+/**
+ * Base of the plain client's errors. Not a `HeraldError`: the plain client talks to services
+ * outside Herald, so its errors carry close codes and HTTP statuses, not catalogue codes.
+ */
 export class WebSocketClientError extends Error {
   override name = 'WebSocketClientError';
 }

@@ -1,0 +1,249 @@
+import {
+  parseServerFrame,
+  type ClientFrame,
+  type ServerFrame,
+  type ShutdownNotice,
+} from '@herald/protocol';
+import type { ClientSettings } from './defaults.js';
+import { ConnectionError, HeraldError } from './errors.js';
+import { Heartbeat } from './heartbeat.js';
+import { errorMessage, type ClientState, type Lifecycle } from './lifecycle.js';
+import { ReconnectPolicy } from './reconnect-policy.js';
+import { SessionGate } from './session-gate.js';
+import { buildUrl, closeSocket, messageData, resolveWebSocket } from './socket.js';
+
+/** What the rest of the client does at the connection's turns. */
+export interface ConnectionHooks {
+  /** The gateway accepted a session: restore what rides on it, before `connected` is emitted. */
+  accepted(): void;
+  /** The socket is gone (or never came): `lost` fails what went out on it. */
+  dropped(lost: ConnectionError): void;
+  /** The client stopped for good: nothing may wait for a session that will not come. */
+  stopped(error: ConnectionError): void;
+  /** A frame for the application (answers, events, channel frames). */
+  frame(frame: ServerFrame): void;
+  report(error: unknown): void;
+}
+
+/**
+ * The connection state machine: one socket at a time, from getting a token to the gateway
+ * accepting the session (`ClientState`), the heartbeat on it, and after it closes, a reconnect
+ * by the close-code table or a stop for good. It answers the frames that keep the connection
+ * (ping, pong, `system` `connected` and `shutdown`) and hands the others on.
+ */
+export class Connection {
+  readonly #url: string;
+  readonly #settings: ClientSettings;
+  readonly #lifecycle: Lifecycle;
+  readonly #hooks: ConnectionHooks;
+  readonly #gate: SessionGate;
+  readonly #reconnect: ReconnectPolicy | undefined;
+  readonly #heartbeat: Heartbeat | undefined;
+  #token: string | undefined;
+  #socket: WebSocket | undefined;
+  #state: ClientState = 'disconnected';
+  /** Bumped by `close()` and by each attempt, so that stale async steps and sockets stand down. */
+  #attemptId = 0;
+  #stopped = true;
+  #reconnectTimer: ReturnType<typeof setTimeout> | undefined;
+  #shutdownNotice: ShutdownNotice | undefined;
+
+  constructor(url: string, settings: ClientSettings, lifecycle: Lifecycle, hooks: ConnectionHooks) {
+    this.#url = url;
+    this.#settings = settings;
+    this.#lifecycle = lifecycle;
+    this.#hooks = hooks;
+    this.#token = settings.token;
+    this.#gate = new SessionGate(settings.connectTimeout, () =>
+      this.#dropSocket(1006, 'connect timeout'),
+    );
+    if (settings.reconnect) this.#reconnect = new ReconnectPolicy(settings.reconnect);
+    if (settings.heartbeat) {
+      this.#heartbeat = new Heartbeat(
+        settings.heartbeat,
+        () => this.send({ type: 'ping' }),
+        () => this.#dropSocket(1006, 'heartbeat timeout'),
+      );
+    }
+  }
+
+  get state(): ClientState {
+    return this.#state;
+  }
+
+  get isConnected(): boolean {
+    return this.#state === 'connected';
+  }
+
+  /** The socket is open and the gateway has yet to accept the session (in-band auth may go). */
+  get awaitingSession(): boolean {
+    return this.#gate.awaitingSession;
+  }
+
+  get latency(): number | undefined {
+    return this.#heartbeat?.latency;
+  }
+
+  get protocol(): string | undefined {
+    return this.#socket?.protocol;
+  }
+
+  /** The token for later attempts (after an in-band `auth` succeeded). */
+  useToken(token: string): void {
+    this.#token = token;
+  }
+
+  /** Resolves once the socket being opened is open, at once when none is opening. */
+  socketOpened(): Promise<void> {
+    return this.#gate.socket();
+  }
+
+  /** See `HeraldClient.connect`. */
+  connect(): Promise<void> {
+    const connected = this.#gate.session();
+    this.#stopped = false;
+    if (this.#state === 'disconnected' || this.#state === 'reconnecting') {
+      clearTimeout(this.#reconnectTimer);
+      void this.#open();
+    }
+    return connected;
+  }
+
+  /** Closes the socket with 1000 and stops reconnecting; what waits fails with `WS_CLIENT_CLOSED`. */
+  close(): void {
+    this.#stopped = true;
+    this.#attemptId += 1;
+    clearTimeout(this.#reconnectTimer);
+    const closed = new ConnectionError('WS_CLIENT_CLOSED', 'the client was closed', {
+      closeCode: 1000,
+      closeReason: 'client closed',
+      willReconnect: false,
+    });
+    this.#hooks.stopped(closed);
+    const socket = this.#socket;
+    if (socket) closeSocket(socket, 1000, 'client closed');
+    if (socket || this.#state !== 'disconnected') this.#closed(1000, 'client closed', closed);
+  }
+
+  send(frame: ClientFrame): void {
+    this.#socket?.send(this.#settings.codec.encode(frame));
+  }
+
+  async #open(): Promise<void> {
+    const attempt = ++this.#attemptId;
+    const { codec, getToken, tokenTransport } = this.#settings;
+    this.#gate.begin();
+    this.#state = 'connecting';
+    this.#lifecycle.emit('connecting');
+    let socket: WebSocket;
+    try {
+      const token = getToken ? await getToken() : this.#token;
+      const WebSocketImpl = await resolveWebSocket(this.#settings.WebSocket);
+      if (attempt !== this.#attemptId) return;
+      const bearer = tokenTransport === 'subprotocol' && token !== undefined;
+      const protocols = bearer ? [codec.subprotocol, 'bearer', token] : [codec.subprotocol];
+      socket = new WebSocketImpl(buildUrl(this.#url, bearer ? undefined : token), protocols);
+    } catch (error) {
+      if (attempt !== this.#attemptId) return;
+      this.#hooks.report(error);
+      this.#closed(1006, `could not connect: ${errorMessage(error)}`);
+      return;
+    }
+    this.#socket = socket;
+    socket.binaryType = 'arraybuffer';
+    socket.onopen = () => this.#gate.socketOpened();
+    socket.onmessage = (event) => this.#received(messageData(event.data));
+    // Browsers give no detail; `ws` says why a handshake failed. A close always follows.
+    socket.onerror = (event) => {
+      const detail = (event as { message?: unknown }).message;
+      this.#hooks.report(
+        new HeraldError('WS_DISCONNECTED', typeof detail === 'string' ? detail : 'WebSocket error'),
+      );
+    };
+    socket.onclose = (event) => {
+      if (socket === this.#socket) this.#closed(event.code, event.reason);
+    };
+  }
+
+  #received(data: string | Uint8Array): void {
+    this.#heartbeat?.received();
+    const result = parseServerFrame(this.#settings.codec, data);
+    if (!result.ok) {
+      const { code, message, details } = result.error;
+      this.#hooks.report(
+        new HeraldError(code, `invalid frame from the gateway: ${message}`, details),
+      );
+      return;
+    }
+    const frame = result.frame;
+    this.#gate.received(frame);
+    if (frame.type === 'pong') this.#heartbeat?.pong();
+    else if (frame.type === 'ping') this.send({ type: 'pong' });
+    else if (frame.type === 'system' && frame.event === 'connected') this.#accepted();
+    else if (frame.type === 'system' && frame.event === 'shutdown')
+      this.#shutdownNotice = readShutdownNotice(frame.payload);
+    else this.#hooks.frame(frame);
+  }
+
+  /** The gateway accepted the session (`system` `connected`). */
+  #accepted(): void {
+    if (!this.#gate.accept()) return;
+    this.#state = 'connected';
+    this.#reconnect?.reset();
+    this.#shutdownNotice = undefined;
+    this.#heartbeat?.start();
+    this.#hooks.accepted();
+    this.#lifecycle.emit('connected');
+  }
+
+  /** Gives up on the current attempt or socket without waiting for a close handshake. */
+  #dropSocket(code: number, reason: string): void {
+    if (this.#socket) closeSocket(this.#socket);
+    else if (this.#state !== 'connecting') return;
+    this.#attemptId += 1; // an attempt still getting its token stands down
+    this.#closed(code, reason);
+  }
+
+  /** The socket is gone (or never came): fail what it carried, then reconnect or stop. */
+  #closed(code: number, reason: string, cause?: ConnectionError): void {
+    this.#heartbeat?.stop();
+    this.#socket = undefined;
+    const delay = this.#stopped ? undefined : this.#reconnectDelay(code);
+    const close = { closeCode: code, closeReason: reason, willReconnect: delay !== undefined };
+    const error = this.#gate.ended(close, cause);
+    // Whether a request that went out was handled is unknown, whatever the gateway's reason.
+    this.#hooks.dropped(cause ?? new ConnectionError('WS_DISCONNECTED', error.message, close));
+    this.#state = delay === undefined ? 'disconnected' : 'reconnecting';
+    this.#lifecycle.emit('disconnected', { code, reason, willReconnect: close.willReconnect });
+    if (delay === undefined) {
+      this.#stopped = true;
+      this.#hooks.stopped(error);
+      return;
+    }
+    const attempt = this.#reconnect?.attempt ?? 0;
+    this.#lifecycle.emit('reconnecting', { attempt, delay });
+    this.#reconnectTimer = setTimeout(() => void this.#open(), delay);
+  }
+
+  /** Milliseconds before reconnecting after a close with `code`, or undefined not to. */
+  #reconnectDelay(code: number): number | undefined {
+    if (!this.#reconnect) return undefined;
+    const delay = this.#reconnect.delayAfter(code, {
+      canRefreshToken: this.#settings.getToken !== undefined,
+      shutdownWindow: this.#shutdownNotice?.reconnectWithin,
+    });
+    if (delay !== 'exhausted') return delay;
+    const { maxAttempts } = this.#reconnect.options;
+    this.#hooks.report(
+      new HeraldError('WS_RECONNECT_FAILED', `gave up after ${maxAttempts} reconnect attempts`),
+    );
+    return undefined;
+  }
+}
+
+function readShutdownNotice(payload: unknown): ShutdownNotice | undefined {
+  if (typeof payload !== 'object' || payload === null) return undefined;
+  const { reason, reconnectWithin } = payload as Record<string, unknown>;
+  if (typeof reconnectWithin !== 'number' || reconnectWithin < 0) return undefined;
+  return { reason: typeof reason === 'string' ? reason : '', reconnectWithin };
+}

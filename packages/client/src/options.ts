@@ -1,0 +1,38 @@
+import type { Codec } from '@herald/protocol';
+import type { HeartbeatOptions } from './heartbeat.js';
+import type { OfflineQueueOptions } from './offline-queue.js';
+import type { ReconnectOptions } from './reconnect-policy.js';
+import type { WebSocketConstructor } from './socket.js';
+
+/** Options of `HeraldClient`, all optional; `clientDefaults` holds the default of each. */
+export interface HeraldClientOptions {
+  /** Sent as `?token=` (or in the `bearer` subprotocol, see `tokenTransport`). */
+  token?: string;
+  /** Called before every connect and reconnect; wins over `token`. */
+  getToken?: () => string | Promise<string>;
+  /** `query` sends `?token=`; `subprotocol` offers `[codec, 'bearer', token]` in `Sec-WebSocket-Protocol`. */
+  tokenTransport?: 'query' | 'subprotocol';
+  /** JSON by default; `msgpackCodec` from `@herald/client/msgpack` for binary frames. */
+  codec?: Codec;
+  /** Connect from the constructor. */
+  autoConnect?: boolean;
+  /** Milliseconds for an attempt to get a session accepted by the gateway. */
+  connectTimeout?: number;
+  /** Default timeout in milliseconds of `request()` and of subscribe requests. */
+  requestTimeout?: number;
+  /** `false` disables reconnecting. */
+  reconnect?: Partial<ReconnectOptions> | false;
+  /** App-level ping: how often, and how long a silence means the connection is dead. `false` disables. */
+  heartbeat?: Partial<HeartbeatOptions> | false;
+  /** What `emit` and `request` made while not connected wait in. */
+  offlineQueue?: Partial<OfflineQueueOptions>;
+  /** Buffered events per `events()` iterator before the oldest is dropped. */
+  eventsBufferSize?: number;
+  /** A WebSocket implementation; default the global one, else `ws`. */
+  WebSocket?: WebSocketConstructor;
+}
+
+export interface RequestOptions {
+  /** Milliseconds to wait for the ack; default the client's `requestTimeout`. */
+  timeout?: number;
+}
