@@ -85,7 +85,8 @@ export default {
       name: 'no-test-code-in-sources',
       severity: 'error',
       comment: 'Sources never import tests, test support or test tooling.',
-      from: { path: SOURCE },
+      // Unit tests sit beside their modules; they are not sources.
+      from: { path: SOURCE, pathNot: '\\.test\\.ts$' },
       to: {
         path: [
           '(^|/)test/',
