@@ -2,7 +2,7 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { pino } from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createGateway, createHttpApi, HeraldError } from '@herald/server';
+import { createGateway, createHttpApi, HeraldError, type Connection } from '@herald/server';
 import { outageBackends } from './support/outage-backends.js';
 import { TestClient, type Frame } from '../packages/server/test/support/test-client.js';
 
@@ -47,7 +47,10 @@ describe.each(backends)('a gateway on $name while $name is unreachable', (backen
         },
       },
     });
-    gateway.namespace('/app');
+    const connections = new Map<string, Connection>();
+    gateway
+      .namespace('/app')
+      .onConnect((connection) => void connections.set(connection.id, connection));
     const api = createHttpApi(gateway);
     const http = createServer((req, res) => void api(req, res));
     gateway.attach(http);
@@ -65,7 +68,7 @@ describe.each(backends)('a gateway on $name while $name is unreachable', (backen
       const id = client.frames.find((f) => f.event === 'connected')?.payload as {
         connectionId: string;
       };
-      return [...(gateway.namespaces[0]?.connections ?? [])].find((c) => c.id === id.connectionId);
+      return connections.get(id.connectionId);
     };
 
     const [member, newcomer] = [await connect(), await connect()];

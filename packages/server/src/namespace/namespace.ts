@@ -52,7 +52,7 @@ interface HandlerEntry {
 export class Namespace {
   readonly pattern: PathPattern;
   readonly options: NamespaceOptions;
-  /** Live connections on this node. */
+  /** @internal Live connections on this node. */
   readonly connections = new Set<SocketConnection>();
 
   private readonly handlers = new Map<string, HandlerEntry>();
@@ -72,7 +72,7 @@ export class Namespace {
     this.options = options;
   }
 
-  /** The internal channel every connection of this namespace is in, for `broadcast`. */
+  /** @internal The internal channel every connection of this namespace is in, for `broadcast`. */
   get broadcastChannel(): string {
     return namespaceChannel(this.pattern.source);
   }
@@ -120,7 +120,7 @@ export class Namespace {
     return this;
   }
 
-  /** Forgets the composed chain so that it is rebuilt with newly added middleware. */
+  /** @internal Forgets the composed chain so that it is rebuilt with newly added middleware. */
   resetMiddlewareChain(): void {
     this.chain = undefined;
   }
@@ -150,14 +150,16 @@ export class Namespace {
     return this.control.online(this.pattern.source);
   }
 
-  // ---- used by the gateway ----------------------------------------------------------------------
+  // ---- used by the gateway (`@internal`: not in the published types) ---------------------------
 
+  /** @internal */
   async connected(connection: SocketConnection): Promise<void> {
     this.connections.add(connection);
     await this.context.registry.add(this.broadcastChannel, connection);
     for (const hook of this.connectHooks) await hook(connection);
   }
 
+  /** @internal */
   async disconnected(connection: SocketConnection, reason: DisconnectReason): Promise<void> {
     this.connections.delete(connection);
     await this.context.registry.remove(this.broadcastChannel, connection);
@@ -173,7 +175,7 @@ export class Namespace {
     }
   }
 
-  /** Runs a client event through middleware, schema and handler; answers by its id. */
+  /** @internal Runs a client event through middleware, schema and handler; answers by its id. */
   async handleEvent(connection: SocketConnection, frame: EventFrame): Promise<void> {
     const ctx: MessageContext = {
       connection,
