@@ -4,7 +4,8 @@ import type { JwtAlgorithm } from './auth/jwt-algorithms.js';
 import type { TenancyOptions, TenantSource } from './auth/tenancy.js';
 import type { ConnectionLimitOptions } from './limits/connection-limits.js';
 import type { RateLimitOptions } from './limits/rate-limiter.js';
-import { ConfigError, type GatewayOptions, type NamespaceOptionsInput } from './options.js';
+import { ConfigError } from './errors.js';
+import type { GatewayOptions, NamespaceOptionsInput } from './options.js';
 
 export type Environment = Readonly<Record<string, string | undefined>>;
 

@@ -24,6 +24,14 @@ export function isHeraldError(value: unknown): value is HeraldError {
 export const internalError = (): HeraldError =>
   new HeraldError(ErrorCodes.WS_INTERNAL, 'internal error');
 
+/** Thrown at start-up for a bad option; the message names the field. */
+export class ConfigError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'ConfigError';
+  }
+}
+
 /** A client's `error` answer to a server→client request; `code` is whatever the client sent. */
 export class ClientRejection extends Error {
   constructor(

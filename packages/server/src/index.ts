@@ -14,12 +14,11 @@ export {
   type EventOptions,
 } from './namespace.js';
 export { Connection, type DisconnectReason, type RequestOptions } from './connection.js';
-export { HeraldError, ClientRejection, isHeraldError } from './errors.js';
+export { HeraldError, ClientRejection, ConfigError, isHeraldError } from './errors.js';
 export type { Middleware, MessageContext } from './middleware.js';
 export type { Identity } from './identity.js';
 export type { StandardSchema, InferOutput } from './schema.js';
 export {
-  ConfigError,
   defaultNamespaceOptions,
   gatewayOptionsSchema,
   namespaceOptionsSchema,

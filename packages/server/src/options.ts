@@ -13,6 +13,7 @@ import type { HandshakeGuard } from './guards/guard.js';
 import type { ConnectionLimitOptions } from './limits/connection-limits.js';
 import type { RateLimitOptions } from './limits/rate-limiter.js';
 import type { BackpressureStrategy } from './outbound-queue.js';
+import { ConfigError } from './errors.js';
 import { gatewaySecurityShape, namespaceSecurityShape } from './security-options.js';
 
 /** Per-namespace options. Every field has a default; see docs/configuration.md. */
@@ -185,14 +186,6 @@ export const gatewayOptionsSchema = z.strictObject({
   shutdownReconnectWithin: milliseconds.optional(),
   namespaceDefaults: namespaceOptionsSchema.optional(),
 } satisfies Record<keyof GatewayOptions, z.ZodType>);
-
-/** Thrown at start-up for a bad option; the message names the field. */
-export class ConfigError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'ConfigError';
-  }
-}
 
 export function check(schema: z.ZodType, value: unknown, prefix: string): void {
   const result = schema.safeParse(value);

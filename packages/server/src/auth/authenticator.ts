@@ -1,8 +1,7 @@
 import type { IncomingMessage } from 'node:http';
 import { ErrorCodes } from '@herald/protocol';
-import { HeraldError } from '../errors.js';
+import { ConfigError, HeraldError } from '../errors.js';
 import type { Identity } from '../identity.js';
-import { ConfigError } from '../options.js';
 import { defaultClaimNames, identityFromClaims, type ClaimNames } from './claims.js';
 import { createJwtVerifier, type JwtOptions, type TokenVerifier } from './jwt-verifier.js';
 import { defaultTokenSources, type TokenSources } from './token-extraction.js';

@@ -10,8 +10,7 @@ import {
   type JWTVerifyOptions,
 } from 'jose';
 import { ErrorCodes } from '@herald/protocol';
-import { HeraldError } from '../errors.js';
-import { ConfigError } from '../options.js';
+import { ConfigError, HeraldError } from '../errors.js';
 import type { JwtAlgorithm } from './jwt-algorithms.js';
 
 /** JWT verification. Give exactly one key source; the accepted algorithms are pinned. */
