@@ -6,7 +6,6 @@ import type { WebSocket } from 'ws';
 import {
   CloseCodes,
   jsonCodec,
-  PayloadDepth,
   type Codec,
   type HistoryResult,
   type PresenceClient,
@@ -41,9 +40,8 @@ import { createLogger } from './logger.js';
 import type { Middleware } from './middleware.js';
 import { exceptField, Namespace, type BroadcastOptions } from './namespace.js';
 import {
-  defaultNamespaceOptions,
+  resolveGatewayOptions,
   resolveNamespaceOptions,
-  validateGatewayOptions,
   type GatewayOptions,
   type NamespaceOptions,
   type NamespaceOptionsInput,
@@ -109,10 +107,10 @@ export class Gateway {
   private isStarted = false;
   private closing: Promise<void> | undefined;
 
-  constructor(options: GatewayOptions = {}) {
-    validateGatewayOptions(options);
+  constructor(input: GatewayOptions = {}) {
+    const options = resolveGatewayOptions(input);
     this.logger = createLogger(options);
-    const maxPayloadDepth = options.maxPayloadDepth ?? PayloadDepth.default;
+    const maxPayloadDepth = options.maxPayloadDepth;
     const broker = options.broker ?? new MemoryBroker();
     this.broker = new GuardedBroker(broker, this.logger, maxPayloadDepth);
     this.registry = new ChannelRegistry(this.broker);
@@ -123,21 +121,13 @@ export class Gateway {
       options.channels,
       this.logger,
     );
-    this.control = new ClusterControl(
-      this.broker,
-      options.clusterTimeout ?? 5_000,
-      maxPayloadDepth,
-    );
-    // With gateway auth configured, namespaces require it unless they say otherwise.
-    const base: NamespaceOptions = options.auth
-      ? { ...defaultNamespaceOptions, auth: 'required' }
-      : defaultNamespaceOptions;
-    this.defaults = resolveNamespaceOptions(base, options.namespaceDefaults, 'namespaceDefaults');
-    this.handshakeTimeout = options.handshakeTimeout ?? 10_000;
-    this.drainTimeout = options.drainTimeout ?? 10_000;
-    this.shutdownReconnectWithin = options.shutdownReconnectWithin ?? 5_000;
-    this.trustedProxies = new Set((options.trustProxy ?? []).map(normalizeAddress));
-    for (const codec of [jsonCodec, msgpackCodec, ...(options.codecs ?? [])])
+    this.control = new ClusterControl(this.broker, options.clusterTimeout, maxPayloadDepth);
+    this.defaults = options.namespaceDefaults;
+    this.handshakeTimeout = options.handshakeTimeout;
+    this.drainTimeout = options.drainTimeout;
+    this.shutdownReconnectWithin = options.shutdownReconnectWithin;
+    this.trustedProxies = new Set(options.trustProxy.map(normalizeAddress));
+    for (const codec of [jsonCodec, msgpackCodec, ...options.codecs])
       this.codecs.set(codec.subprotocol, codec);
     this.context = {
       logger: this.logger,
@@ -147,7 +137,7 @@ export class Gateway {
       channels: this.channelService,
       scheduler: this.scheduler,
       middlewares: this.middlewares,
-      tenantIsolation: options.tenancy !== undefined && options.tenancy.isolation !== false,
+      tenantIsolation: options.tenancy !== undefined && options.tenancy.isolation,
       maxPayloadDepth,
     };
     this.security = new Security(options, this.context);

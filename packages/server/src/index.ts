@@ -48,20 +48,24 @@ export type {
   NamespaceChannelsOptions,
   PublishAccess,
   SubscribeAccess,
-} from './channels/channel-policy.js';
+  SubscriptionTokenOptions,
+} from './channels/policy-schema.js';
 export type { ChannelMatch } from './channels/channel-pattern.js';
 export type { HistoryOptions } from './channels/history.js';
-export type { SubscriptionTokenOptions } from './channels/subscription-token.js';
 export type { Broadcast, ConnectionInfo, Excluded, Target } from './targeting.js';
 export { MemoryBroker } from './broker/memory-broker.js';
 export { ErrorCodes, CloseCodes } from '@herald/protocol';
 export { scopes, type AuthMode, type ScopeRequirement } from './auth/auth-mode.js';
-export type { AuthOptions, AuthenticateFunction, AuthenticatedUser } from './auth/authenticator.js';
-export type { ClaimNames } from './auth/claims.js';
-export type { JwtOptions } from './auth/jwt-verifier.js';
+export type {
+  AuthOptions,
+  AuthenticateFunction,
+  AuthenticatedUser,
+  ClaimNames,
+  TokenSources,
+} from './auth/auth-options.js';
+export type { JwtOptions } from './auth/jwt-options.js';
 export type { JwtAlgorithm } from './auth/jwt-algorithms.js';
-export type { TokenSources } from './auth/token-extraction.js';
-export type { TenancyOptions, TenantSource } from './auth/tenancy.js';
+export type { TenancyOptions, TenantSource } from './auth/tenancy-options.js';
 export {
   requirePermissions,
   requireRoles,
@@ -72,14 +76,13 @@ export {
 } from './guards/guard.js';
 export type { MessageGuardOptions } from './guards/message-guards.js';
 export type { ChannelAuthorizer } from './guards/channel-access.js';
-export type { ConnectionLimitOptions } from './limits/connection-limits.js';
 export type {
+  ConnectionLimitOptions,
   RateLimitOptions,
-  RateLimitStatus,
-  RateUsage,
   PerMinute,
   PerSecond,
-} from './limits/rate-limiter.js';
+} from './limits/limit-options.js';
+export type { RateLimitStatus, RateUsage } from './limits/rate-limiter.js';
 export { loggingMiddleware, type LoggingMiddlewareOptions } from './middleware/logging.js';
 export { gatewayOptionsFromEnv, listenAddressFromEnv, type Environment } from './env.js';
 export { ListenError, listenOn } from './http-listen.js';
