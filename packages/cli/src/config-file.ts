@@ -30,7 +30,8 @@ const serveFileSchema = z.strictObject({
   namespaces: z.record(namespacePatternSchema, namespaceOptionsSchema).optional(),
 });
 
-export type ServeFile = z.infer<typeof serveFileSchema>;
+/** The file as written: the gateway fills in the defaults once the environment is merged over it. */
+export type ServeFile = z.input<typeof serveFileSchema>;
 
 /** Reads and validates the config file; every error starts with its path. */
 export async function readServeFile(path: string): Promise<ServeFile> {
@@ -50,5 +51,5 @@ export async function readServeFile(path: string): Promise<ServeFile> {
   }
   const result = validate(serveFileSchema, json, path);
   if (!result.ok) throw new ServeConfigError(result.problems.join('\n'));
-  return result.value;
+  return json as ServeFile;
 }

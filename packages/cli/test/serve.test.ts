@@ -58,6 +58,23 @@ describe('herald serve', () => {
     });
   });
 
+  it("applies the file's namespaceDefaults under each namespace's own options", async () => {
+    const config = await configFile({
+      gateway: { namespaceDefaults: { maxMessageSize: 512 } },
+      namespaces: { '/small': {}, '/large': { maxMessageSize: 4096 } },
+    });
+    const { port } = await startServe(['--config', config]);
+    const big = { type: 'event', event: 'echo', payload: 'x'.repeat(1_000) };
+    const large = await TestClient.connect(`ws://127.0.0.1:${port}/large`);
+    large.send(big);
+    const small = await TestClient.connect(`ws://127.0.0.1:${port}/small`);
+    small.send(big);
+    expect((await small.closed).code).toBe(1009);
+    expect(await large.request({ type: 'subscribe', channel: 'news' })).toMatchObject({
+      type: 'ack',
+    });
+  });
+
   it('reads WS_PATH and refuses a bad option naming it', async () => {
     const { port } = await startServe([], { WS_PATH: '/live', WS_PING_INTERVAL: '5' });
     const client = await TestClient.connect(`ws://127.0.0.1:${port}/live`);

@@ -11,6 +11,14 @@ export { HeraldError, isHeraldError };
 export const internalError = (): HeraldError =>
   new HeraldError(ErrorCodes.WS_INTERNAL, 'internal error');
 
+/** Thrown at start-up for a bad option; the message names the field. */
+export class ConfigError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'ConfigError';
+  }
+}
+
 /**
  * A client's `error` answer to a server→client request; `code` is whatever the client sent. A
  * handler that lets it through answers its own client `WS_INTERNAL`: the other client's code is not

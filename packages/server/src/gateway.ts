@@ -1,12 +1,11 @@
 import type { IncomingMessage, Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
-import {
-  PayloadDepth,
-  type HistoryResult,
-  type PresenceClient,
-  type PresenceStats,
-  type StreamPosition,
+import type {
+  HistoryResult,
+  PresenceClient,
+  PresenceStats,
+  StreamPosition,
 } from '@herald/protocol';
 import type { Logger } from 'pino';
 import { normalizeAddress } from './admission/client-address.js';
@@ -39,11 +38,11 @@ import type { RateLimitStatus } from './limits/rate-limiter.js';
 import type { Middleware } from './middleware/middleware.js';
 import { exceptField, Namespace, type BroadcastOptions } from './namespace/namespace.js';
 import {
-  defaultNamespaceOptions,
+  resolveGatewayOptions,
   resolveNamespaceOptions,
-  validateGatewayOptions,
   type GatewayOptions,
   type NamespaceOptions,
+  type ResolvedGatewayOptions,
   type NamespaceOptionsInput,
 } from './options.js';
 import { Codecs } from './admission/codecs.js';
@@ -80,18 +79,18 @@ export class Gateway {
   private readonly namespaceList: Namespace[] = [];
   private readonly heartbeats: NodeJS.Timeout[] = [];
   private readonly defaults: NamespaceOptions;
-  private readonly options: GatewayOptions;
+  private readonly options: ResolvedGatewayOptions;
   private httpServer: Server | undefined;
   private attachedTo: Server[] = [];
   private started: Promise<void> | undefined;
   private isStarted = false;
   private closing: Promise<void> | undefined;
 
-  constructor(options: GatewayOptions = {}) {
-    validateGatewayOptions(options);
+  constructor(input: GatewayOptions = {}) {
+    const options = resolveGatewayOptions(input);
     this.options = options;
     this.logger = createLogger(options);
-    const maxPayloadDepth = options.maxPayloadDepth ?? PayloadDepth.default;
+    const { maxPayloadDepth } = options;
     const broker = options.broker ?? new MemoryBroker();
     this.broker = new GuardedBroker(broker, this.logger, maxPayloadDepth);
     this.registry = new ChannelRegistry(this.broker);
@@ -102,16 +101,8 @@ export class Gateway {
       options.channels,
       this.logger,
     );
-    this.control = new ClusterControl(
-      this.broker,
-      options.clusterTimeout ?? 5_000,
-      maxPayloadDepth,
-    );
-    // With gateway auth configured, namespaces require it unless they say otherwise.
-    const base: NamespaceOptions = options.auth
-      ? { ...defaultNamespaceOptions, auth: 'required' }
-      : defaultNamespaceOptions;
-    this.defaults = resolveNamespaceOptions(base, options.namespaceDefaults, 'namespaceDefaults');
+    this.control = new ClusterControl(this.broker, options.clusterTimeout, maxPayloadDepth);
+    this.defaults = options.namespaceDefaults;
     this.context = {
       logger: this.logger,
       stats: this.counters,
@@ -120,7 +111,7 @@ export class Gateway {
       channels: this.channelService,
       scheduler: new FlushScheduler(),
       middlewares: this.middlewares,
-      tenantIsolation: options.tenancy !== undefined && options.tenancy.isolation !== false,
+      tenantIsolation: options.tenancy !== undefined && options.tenancy.isolation,
       maxPayloadDepth,
     };
     this.security = new Security(options, this.context);
@@ -143,7 +134,7 @@ export class Gateway {
       logger: this.logger,
       codecs,
       handshakeTimeout: this.handshakeTimeout,
-      trustedProxies: new Set((options.trustProxy ?? []).map(normalizeAddress)),
+      trustedProxies: new Set(options.trustProxy.map(normalizeAddress)),
       started: () => this.start(),
       isClosing: () => this.closing !== undefined,
       accept: this.lifecycle.accept,
@@ -327,7 +318,7 @@ export class Gateway {
   }
 
   private get handshakeTimeout(): number {
-    return this.options.handshakeTimeout ?? 10_000;
+    return this.options.handshakeTimeout;
   }
 
   private async shutdown(): Promise<void> {
@@ -336,8 +327,8 @@ export class Gateway {
     for (const server of this.attachedTo) server.off('upgrade', this.handleUpgrade);
     const connections = this.namespaceList.flatMap((ns) => [...ns.connections]);
     const drained = await drainConnections(connections, {
-      drainTimeout: this.options.drainTimeout ?? 10_000,
-      reconnectWithin: this.options.shutdownReconnectWithin ?? 5_000,
+      drainTimeout: this.options.drainTimeout,
+      reconnectWithin: this.options.shutdownReconnectWithin,
     });
     this.channelService.close();
     this.continuity.close();

@@ -14,12 +14,11 @@ export {
   type EventOptions,
 } from './namespace/namespace.js';
 export type { Connection, DisconnectReason, RequestOptions } from './connection/connection.js';
-export { HeraldError, ClientRejection, isHeraldError } from './errors.js';
+export { HeraldError, ClientRejection, ConfigError, isHeraldError } from './errors.js';
 export type { Middleware, MessageContext } from './middleware/middleware.js';
 export type { Identity } from './connection/identity.js';
-export type { StandardSchema, InferOutput } from './payload/schema.js';
+export type { StandardSchema, InferOutput } from './validation/payload-schema.js';
 export {
-  ConfigError,
   defaultNamespaceOptions,
   gatewayOptionsSchema,
   namespaceOptionsSchema,
@@ -49,20 +48,24 @@ export type {
   NamespaceChannelsOptions,
   PublishAccess,
   SubscribeAccess,
-} from './channels/channel-policy.js';
+  SubscriptionTokenOptions,
+} from './channels/policy-schema.js';
 export type { ChannelMatch } from './channels/channel-pattern.js';
 export type { HistoryOptions } from './channels/history.js';
-export type { SubscriptionTokenOptions } from './channels/subscription-token.js';
 export type { Broadcast, ConnectionInfo, Excluded, Target } from './cluster/targeting.js';
 export { MemoryBroker } from './broker/memory-broker.js';
 export { ErrorCodes, CloseCodes } from '@herald/protocol';
 export { scopes, type AuthMode, type ScopeRequirement } from './auth/auth-mode.js';
-export type { AuthOptions, AuthenticateFunction, AuthenticatedUser } from './auth/authenticator.js';
-export type { ClaimNames } from './auth/claims.js';
-export type { JwtOptions } from './auth/jwt-verifier.js';
+export type {
+  AuthOptions,
+  AuthenticateFunction,
+  AuthenticatedUser,
+  ClaimNames,
+  TokenSources,
+} from './auth/auth-options.js';
+export type { JwtOptions } from './auth/jwt-options.js';
 export type { JwtAlgorithm } from './auth/jwt-algorithms.js';
-export type { TokenSources } from './auth/token-extraction.js';
-export type { TenancyOptions, TenantSource } from './auth/tenancy.js';
+export type { TenancyOptions, TenantSource } from './auth/tenancy-options.js';
 export {
   requirePermissions,
   requireRoles,
@@ -73,16 +76,15 @@ export {
 } from './guards/guard.js';
 export type { MessageGuardOptions } from './guards/message-guards.js';
 export type { ChannelAuthorizer } from './guards/guard.js';
-export type { ConnectionLimitOptions } from './limits/connection-limits.js';
 export type {
+  ConnectionLimitOptions,
   RateLimitOptions,
-  RateLimitStatus,
-  RateUsage,
   PerMinute,
   PerSecond,
-} from './limits/rate-limiter.js';
+} from './limits/limit-options.js';
+export type { RateLimitStatus, RateUsage } from './limits/rate-limiter.js';
 export { loggingMiddleware, type LoggingMiddlewareOptions } from './middleware/logging.js';
-export { gatewayOptionsFromEnv, listenAddressFromEnv, type Environment } from './env.js';
+export { gatewayOptionsFromEnv, listenAddressFromEnv, type Environment } from './gateway/env.js';
 export { ListenError, listenOn } from './http/listen.js';
 export { createHttpApi, type HttpApiHandler, type HttpApiOptions } from './http/http-api.js';
 export { dashboardHtml, type DashboardOptions } from './http/dashboard.js';

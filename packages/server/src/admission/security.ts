@@ -2,11 +2,12 @@ import type { IncomingMessage } from 'node:http';
 import { CloseCodes, ErrorCodes, type AuthFrame, type ClientFrame } from '@herald/protocol';
 import { checkScopes, requiresIdentity } from '../auth/auth-mode.js';
 import { Authenticator } from '../auth/authenticator.js';
-import { resolveTenant, type TenancyOptions } from '../auth/tenancy.js';
+import { resolveTenant } from '../auth/tenancy.js';
+import type { ResolvedTenancyOptions } from '../auth/tenancy-options.js';
 import { extractToken } from '../auth/token-extraction.js';
 import { tenantChannel } from '../channels/channel-names.js';
 import type { NamespaceEndpoint, SocketConnection } from '../connection/socket-connection.js';
-import { HeraldError } from '../errors.js';
+import { ConfigError, HeraldError } from '../errors.js';
 import type { GatewayContext } from '../namespace/gateway-context.js';
 import { authorizeSubscribe } from '../guards/channel-access.js';
 import type { HandshakeContext } from '../guards/guard.js';
@@ -15,7 +16,7 @@ import type { InboundSecurity } from '../connection/inbound.js';
 import { ConnectionLimits, type ConnectionKeys } from '../limits/connection-limits.js';
 import { RateLimiter, type RateLimitStatus } from '../limits/rate-limiter.js';
 import type { Namespace } from '../namespace/namespace.js';
-import { ConfigError, type GatewayOptions } from '../options.js';
+import type { ResolvedGatewayOptions } from '../options.js';
 import { OriginPolicy } from './origin.js';
 import { asRefusal, closeCodeFor, closeReason, rejectionReason } from './refusal.js';
 import { Session, type Credentials } from '../connection/session.js';
@@ -54,22 +55,22 @@ const authRequired = { code: ErrorCodes.WS_AUTH_REQUIRED, message: 'send an auth
 export class Security implements InboundSecurity {
   readonly rejectBeforeUpgrade: boolean;
   private readonly authenticator: Authenticator | undefined;
-  private readonly tenancy: TenancyOptions | undefined;
+  private readonly tenancy: ResolvedTenancyOptions | undefined;
   private readonly limits: ConnectionLimits;
   private readonly rates: RateLimiter | undefined;
   private readonly origins = new Map<Namespace, OriginPolicy>();
   private readonly sessions = new WeakMap<SocketConnection, Session>();
 
   constructor(
-    options: GatewayOptions,
+    options: ResolvedGatewayOptions,
     private readonly context: GatewayContext,
   ) {
     this.authenticator = options.auth && new Authenticator(options.auth);
     this.rejectBeforeUpgrade = this.authenticator?.rejectBeforeUpgrade ?? false;
     this.tenancy = options.tenancy;
-    this.limits = new ConnectionLimits(options.limits ?? {});
+    this.limits = new ConnectionLimits(options.limits);
     const rate = options.rateLimit;
-    this.rates = rate && rate.enabled !== false ? new RateLimiter(rate) : undefined;
+    this.rates = rate?.enabled ? new RateLimiter(rate) : undefined;
   }
 
   /** Checks a namespace's security options against the gateway's; called when it is declared. */

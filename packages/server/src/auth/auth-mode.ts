@@ -1,9 +1,22 @@
 import { ErrorCodes } from '@herald/protocol';
+import { z } from 'zod';
 import { HeraldError } from '../errors.js';
 import type { Identity } from '../connection/identity.js';
+import { nonEmpty } from '../validation/option-schema.js';
+
+const scopeRequirementSchema = z.strictObject({
+  scopes: z.array(nonEmpty).min(1).readonly(),
+  match: z.enum(['any', 'all']).optional(),
+});
+
+/** A namespace's `auth` option. */
+export const authModeSchema = z.union([
+  z.enum(['public', 'optional', 'required']),
+  scopeRequirementSchema,
+]);
 
 /** What a namespace asks of a connection's credentials. */
-export type ScopeRequirement = { scopes: readonly string[]; match?: 'any' | 'all' };
+export type ScopeRequirement = z.output<typeof scopeRequirementSchema>;
 
 /**
  * - `public`: tokens are not read; everyone is anonymous.
@@ -11,7 +24,7 @@ export type ScopeRequirement = { scopes: readonly string[]; match?: 'any' | 'all
  * - `required`: a valid token is needed, in the handshake or in-band within `authTimeout`.
  * - `{ scopes, match }`: required, and the identity must hold all (default) or any of the scopes.
  */
-export type AuthMode = 'public' | 'optional' | 'required' | ScopeRequirement;
+export type AuthMode = z.output<typeof authModeSchema>;
 
 /** The `scopes(...)` namespace auth mode. */
 export function scopes(names: readonly string[], match: 'any' | 'all' = 'all'): ScopeRequirement {

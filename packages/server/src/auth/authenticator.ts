@@ -1,53 +1,15 @@
 import type { IncomingMessage } from 'node:http';
 import { ErrorCodes } from '@herald/protocol';
-import { HeraldError } from '../errors.js';
+import { ConfigError, HeraldError } from '../errors.js';
 import type { Identity } from '../connection/identity.js';
-import { ConfigError } from '../options.js';
-import { defaultClaimNames, identityFromClaims, type ClaimNames } from './claims.js';
-import { createJwtVerifier, type JwtOptions, type TokenVerifier } from './jwt-verifier.js';
-import { defaultTokenSources, type TokenSources } from './token-extraction.js';
-
-/** What a custom `authenticate` returns for a token it accepts. */
-export interface AuthenticatedUser {
-  userId?: string;
-  tenant?: string;
-  roles?: readonly string[];
-  permissions?: readonly string[];
-  scopes?: readonly string[];
-  claims?: Record<string, unknown>;
-  /** When the credentials end (ms since epoch); the connection then closes with 4010. */
-  expiresAt?: number;
-}
-
-/**
- * Replaces JWT verification (API keys, sessions). Return the user, or null/false to refuse with
- * 4001; throw a HeraldError to refuse with its code (WS_TOKEN_EXPIRED, WS_FORBIDDEN, ...).
- * `request` is the upgrade request, also for in-band `auth` frames.
- */
-export type AuthenticateFunction = (
-  token: string,
-  request: IncomingMessage,
-) =>
-  | AuthenticatedUser
-  | null
-  | false
-  | undefined
-  | Promise<AuthenticatedUser | null | false | undefined>;
-
-export interface AuthOptions {
-  /** Verify tokens as JWTs. */
-  jwt?: JwtOptions;
-  /** Verify tokens yourself instead of as JWTs. */
-  authenticate?: AuthenticateFunction;
-  /** Claim names mapped to the identity. Default sub, tenant_id, roles, permissions, scopes. */
-  claims?: Partial<ClaimNames>;
-  /** Where the handshake may carry a token. */
-  tokenSources?: Partial<TokenSources>;
-  /** Milliseconds a connection without a token has to send an `auth` frame; 0 refuses it at once. Default 10 s. */
-  authTimeout?: number;
-  /** Refuse a handshake with HTTP 401/403/429 instead of accepting it and closing with 4001/4003/4008. */
-  rejectBeforeUpgrade?: boolean;
-}
+import type {
+  AuthenticateFunction,
+  ClaimNames,
+  ResolvedAuthOptions,
+  TokenSources,
+} from './auth-options.js';
+import { identityFromClaims } from './claims.js';
+import { createJwtVerifier, type TokenVerifier } from './jwt-verifier.js';
 
 /** Turns a token into an identity with the configured verifier; throws a HeraldError to refuse. */
 export class Authenticator {
@@ -59,17 +21,17 @@ export class Authenticator {
   private readonly claimNames: ClaimNames;
   private readonly clockToleranceMs: number;
 
-  constructor(options: AuthOptions) {
+  constructor(options: ResolvedAuthOptions) {
     if ((options.jwt === undefined) === (options.authenticate === undefined)) {
       throw new ConfigError('invalid Herald options: auth: give exactly one of jwt, authenticate');
     }
     this.verify = options.jwt ? createJwtVerifier(options.jwt) : undefined;
     this.custom = options.authenticate;
-    this.claimNames = { ...defaultClaimNames, ...options.claims };
-    this.clockToleranceMs = (options.jwt?.clockTolerance ?? 0) * 1000;
-    this.tokenSources = { ...defaultTokenSources, ...options.tokenSources };
-    this.authTimeout = options.authTimeout ?? 10_000;
-    this.rejectBeforeUpgrade = options.rejectBeforeUpgrade ?? false;
+    this.claimNames = options.claims;
+    this.clockToleranceMs = options.jwt ? options.jwt.clockTolerance * 1000 : 0;
+    this.tokenSources = options.tokenSources;
+    this.authTimeout = options.authTimeout;
+    this.rejectBeforeUpgrade = options.rejectBeforeUpgrade;
   }
 
   async authenticate(token: string, request: IncomingMessage): Promise<Identity> {

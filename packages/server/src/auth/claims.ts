@@ -1,21 +1,5 @@
 import type { Identity } from '../connection/identity.js';
-
-/** Which token claims fill which identity fields. */
-export interface ClaimNames {
-  userId: string;
-  tenant: string;
-  roles: string;
-  permissions: string;
-  scopes: string;
-}
-
-export const defaultClaimNames: ClaimNames = {
-  userId: 'sub',
-  tenant: 'tenant_id',
-  roles: 'roles',
-  permissions: 'permissions',
-  scopes: 'scopes',
-};
+import type { ClaimNames } from './auth-options.js';
 
 /** A list claim: a JSON array of strings, or a space-separated string (OAuth `scope`). */
 function stringList(value: unknown): string[] {

@@ -5,42 +5,12 @@ import {
   createRemoteJWKSet,
   jwtVerify,
   type JSONWebKeySet,
-  type JWK,
   type JWTVerifyGetKey,
   type JWTVerifyOptions,
 } from 'jose';
 import { ErrorCodes } from '@herald/protocol';
-import { HeraldError } from '../errors.js';
-import { ConfigError } from '../options.js';
-import type { JwtAlgorithm } from './jwt-algorithms.js';
-
-/** JWT verification. Give exactly one key source; the accepted algorithms are pinned. */
-export interface JwtOptions {
-  /** Accepted `alg` values. Default: `['HS256']` with `secret`, else `['RS256', 'ES256', 'EdDSA']`. */
-  algorithms?: JwtAlgorithm[];
-  /** Shared secret for HS256/384/512; at least 32 bytes. */
-  secret?: string;
-  /** PEM public key (SPKI) or X.509 certificate. */
-  publicKey?: string;
-  /** One JSON Web Key. */
-  jwk?: JWK;
-  /** A JSON Web Key Set given inline. */
-  jwks?: JSONWebKeySet;
-  /** Path of a JSON Web Key Set file, read once at start-up. */
-  jwksFile?: string;
-  /** URL of a JSON Web Key Set, cached and fetched again when a token names an unknown `kid`. */
-  jwksUrl?: string;
-  /** Milliseconds a fetched JWKS is trusted. Default 10 minutes. */
-  jwksCacheMaxAge?: number;
-  /** Minimum milliseconds between two fetches of the JWKS. Default 30 s. */
-  jwksCooldown?: number;
-  /** Required `iss`. */
-  issuer?: string | string[];
-  /** Required `aud` (one of). */
-  audience?: string | string[];
-  /** Seconds of clock skew accepted on `exp` and `nbf`. Default 0. */
-  clockTolerance?: number;
-}
+import { ConfigError, HeraldError } from '../errors.js';
+import type { ResolvedJwtOptions } from './jwt-options.js';
 
 /** Verifies a token and returns its claims; throws a HeraldError saying why it was refused. */
 export type TokenVerifier = (token: string) => Promise<Record<string, unknown>>;
@@ -48,13 +18,9 @@ export type TokenVerifier = (token: string) => Promise<Record<string, unknown>>;
 const symmetric = (alg: string) => alg.startsWith('HS');
 const minimumSecretBytes = 32;
 
-type KeySource =
-  | { key: Uint8Array | KeyObject; defaults: JwtAlgorithm[] }
-  | { getKey: JWTVerifyGetKey; defaults: JwtAlgorithm[]; remote: boolean };
+type KeySource = { key: Uint8Array | KeyObject } | { getKey: JWTVerifyGetKey; remote: boolean };
 
-const asymmetricDefaults: JwtAlgorithm[] = ['RS256', 'ES256', 'EdDSA'];
-
-function keySource(options: JwtOptions): KeySource {
+function keySource(options: ResolvedJwtOptions): KeySource {
   const given = (['secret', 'publicKey', 'jwk', 'jwks', 'jwksFile', 'jwksUrl'] as const).filter(
     (name) => options[name] !== undefined,
   );
@@ -70,7 +36,7 @@ function keySource(options: JwtOptions): KeySource {
         `invalid Herald options: auth.jwt.secret: must be at least ${minimumSecretBytes} bytes`,
       );
     }
-    return { key, defaults: ['HS256'] };
+    return { key };
   }
   if (options.publicKey !== undefined) {
     let key: KeyObject;
@@ -81,21 +47,21 @@ function keySource(options: JwtOptions): KeySource {
         'invalid Herald options: auth.jwt.publicKey: not a PEM public key or certificate',
       );
     }
-    return { key, defaults: asymmetricDefaults };
+    return { key };
   }
   if (options.jwksUrl !== undefined) {
     const url = parseUrl(options.jwksUrl);
     const getKey = createRemoteJWKSet(url, {
-      cacheMaxAge: options.jwksCacheMaxAge ?? 600_000,
-      cooldownDuration: options.jwksCooldown ?? 30_000,
+      cacheMaxAge: options.jwksCacheMaxAge,
+      cooldownDuration: options.jwksCooldown,
     });
-    return { getKey, defaults: asymmetricDefaults, remote: true };
+    return { getKey, remote: true };
   }
   const set = options.jwk
     ? { keys: [options.jwk] }
     : (options.jwks ?? readJwksFile(options.jwksFile as string));
   try {
-    return { getKey: createLocalJWKSet(set), defaults: asymmetricDefaults, remote: false };
+    return { getKey: createLocalJWKSet(set), remote: false };
   } catch {
     throw new ConfigError(
       `invalid Herald options: auth.jwt.${given[0]}: not a valid JSON Web Key Set`,
@@ -122,9 +88,9 @@ function readJwksFile(path: string): JSONWebKeySet {
   }
 }
 
-export function createJwtVerifier(options: JwtOptions): TokenVerifier {
+export function createJwtVerifier(options: ResolvedJwtOptions): TokenVerifier {
   const source = keySource(options);
-  const algorithms = options.algorithms ?? source.defaults;
+  const { algorithms } = options;
   // A symmetric algorithm next to a public key is the algorithm-confusion hole; never allow the mix.
   const isSecret = 'key' in source && source.key instanceof Uint8Array;
   if (algorithms.length === 0 || algorithms.some((alg) => symmetric(alg) !== isSecret)) {
@@ -134,7 +100,7 @@ export function createJwtVerifier(options: JwtOptions): TokenVerifier {
   }
   const verifyOptions: JWTVerifyOptions = {
     algorithms: [...algorithms],
-    clockTolerance: options.clockTolerance ?? 0,
+    clockTolerance: options.clockTolerance,
   };
   if (options.issuer !== undefined) verifyOptions.issuer = options.issuer;
   if (options.audience !== undefined) verifyOptions.audience = options.audience;

@@ -4,31 +4,7 @@ import { ErrorCodes } from '@herald/protocol';
 import { tenantIdPattern } from '../channels/channel-names.js';
 import { HeraldError } from '../errors.js';
 import type { Identity } from '../connection/identity.js';
-
-/**
- * Where a connection's tenant comes from, tried in order:
- * - `claim`: the token's tenant claim (`tenant_id` unless renamed in `auth.claims`);
- * - `param`: a namespace path parameter (default `tenant`, as in `/t/:tenant/chat`);
- * - `query`: a query parameter (default `tenant`);
- * - `header`: a header (default `x-tenant-id`);
- * - `subdomain`: the first label of the Host, or the label before `baseDomain`.
- */
-export type TenantSource =
-  | 'claim'
-  | 'param'
-  | 'query'
-  | 'header'
-  | 'subdomain'
-  | { from: 'param' | 'query' | 'header'; name: string }
-  | { from: 'subdomain'; baseDomain: string };
-
-export interface TenancyOptions {
-  sources: TenantSource[];
-  /** Scope channel names per tenant so that tenants never see each other's channels. Default true. */
-  isolation?: boolean;
-  /** Refuse connections whose tenant cannot be resolved (4003). Default false. */
-  required?: boolean;
-}
+import type { ResolvedTenancyOptions, ResolvedTenantSource } from './tenancy-options.js';
 
 /** What tenant resolution reads of a handshake. */
 export interface TenantInput {
@@ -60,22 +36,19 @@ function header(headers: IncomingHttpHeaders, name: string): string | undefined 
 }
 
 /** The tenants `source` names: none, one, or several (a repeated query parameter). */
-function read(source: TenantSource, input: TenantInput): string[] {
-  const spec = typeof source === 'string' ? { from: source } : source;
+function read(source: ResolvedTenantSource, input: TenantInput): string[] {
   const named = (value: string | undefined): string[] => (value ? [value] : []);
-  switch (spec.from) {
+  switch (source.from) {
     case 'claim':
       return named(input.identity.tenant);
     case 'param':
-      return named(input.params['name' in spec ? spec.name : 'tenant']);
+      return named(input.params[source.name]);
     case 'query':
-      return input.query.getAll('name' in spec ? spec.name : 'tenant').filter(Boolean);
+      return input.query.getAll(source.name).filter(Boolean);
     case 'header':
-      return named(header(input.headers, 'name' in spec ? spec.name : 'x-tenant-id'));
+      return named(header(input.headers, source.name));
     case 'subdomain':
-      return named(
-        subdomain(input.headers.host, 'baseDomain' in spec ? spec.baseDomain : undefined),
-      );
+      return named(subdomain(input.headers.host, source.baseDomain));
   }
 }
 
@@ -84,7 +57,10 @@ function read(source: TenantSource, input: TenantInput): string[] {
  * authoritative: every source is read, before and after `claim` in the list, and one naming a
  * different tenant is refused, so a token for tenant A never opens tenant B.
  */
-export function resolveTenant(options: TenancyOptions, input: TenantInput): string | undefined {
+export function resolveTenant(
+  options: ResolvedTenancyOptions,
+  input: TenantInput,
+): string | undefined {
   const claimed = input.identity.tenant;
   let tenant: string | undefined;
   for (const source of options.sources) {

@@ -1,23 +1,5 @@
 import type { IncomingMessage } from 'node:http';
-
-/** Where a handshake may carry a token. Each source can be turned off. */
-export interface TokenSources {
-  /** `Authorization: Bearer <token>`. Default true. */
-  header: boolean;
-  /** Query parameter name, or false. Default `token`. */
-  query: string | false;
-  /** Cookie name, or false. Default `herald_token`. */
-  cookie: string | false;
-  /** `Sec-WebSocket-Protocol: bearer, <token>` (browsers cannot set headers). Default true. */
-  subprotocol: boolean;
-}
-
-export const defaultTokenSources: TokenSources = {
-  header: true,
-  query: 'token',
-  cookie: 'herald_token',
-  subprotocol: true,
-};
+import type { TokenSources } from './auth-options.js';
 
 /** The subprotocol that announces a token in the next subprotocol entry. */
 export const bearerSubprotocol = 'bearer';

@@ -7,7 +7,7 @@ import {
 import type { Logger } from 'pino';
 import type { ClusterCommand } from '../cluster/cluster-command.js';
 import { HeraldError, isHeraldError } from '../errors.js';
-import { assertDeliverable } from '../payload/payload-guard.js';
+import { assertDeliverable } from '../validation/payload-guard.js';
 import type {
   Broker,
   BrokerHealth,

@@ -1,12 +1,8 @@
 import { ErrorCodes, type ErrorCode } from '@herald/protocol';
 import type { SocketConnection } from '../connection/socket-connection.js';
 import { HeraldError } from '../errors.js';
-import type {
-  AccessRequirements,
-  PublishAccess,
-  ResolvedChannel,
-  SubscribeAccess,
-} from './channel-policy.js';
+import type { ResolvedChannel } from './channel-policy.js';
+import type { AccessRequirements, PublishAccess, SubscribeAccess } from './policy-schema.js';
 import type { SubscriptionTokenVerifier } from './subscription-token.js';
 
 function refuse(code: ErrorCode, message: string, path = 'channel'): never {

@@ -1,4 +1,4 @@
-import { ConfigError } from '../options.js';
+import { ConfigError } from '../errors.js';
 
 /**
  * A channel-name pattern: `*` matches any run of characters, `{name}` captures a part without

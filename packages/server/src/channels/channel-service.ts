@@ -14,15 +14,14 @@ import type { Broker, PublicationInput } from '../broker/broker.js';
 import type { ChannelRegistry } from './channel-registry.js';
 import type { SocketConnection } from '../connection/socket-connection.js';
 import { HeraldError } from '../errors.js';
-import { validatePayload } from '../payload/schema.js';
+import { validatePayload } from '../validation/payload-schema.js';
 import { authorizePublish, authorizeRead, authorizeSubscribe } from './access.js';
-import { ChannelPolicies, type ChannelsOptions, type ResolvedChannel } from './channel-policy.js';
+import { ChannelPolicies, type ResolvedChannel } from './channel-policy.js';
 import { readHistory, readHistoryPage, type HistoryOptions } from './history.js';
+import type { ResolvedChannelsOptions } from './policy-schema.js';
 import { PresenceTracker } from './presence.js';
 import { joinStream } from './recovery.js';
 import { SubscriptionTokenVerifier } from './subscription-token.js';
-
-const defaultPresenceTtl = 60_000;
 
 /**
  * Channels as clients and the server use them: policies, subscriptions with recovery, client
@@ -38,16 +37,12 @@ export class ChannelService {
   constructor(
     private readonly broker: Broker,
     private readonly registry: ChannelRegistry,
-    options: ChannelsOptions | undefined,
+    options: ResolvedChannelsOptions,
     logger: Logger,
   ) {
     this.policies = new ChannelPolicies(options);
-    this.tokens = new SubscriptionTokenVerifier(options?.subscriptionTokens);
-    this.presenceTracker = new PresenceTracker(
-      broker,
-      options?.presenceTtl ?? defaultPresenceTtl,
-      logger,
-    );
+    this.tokens = new SubscriptionTokenVerifier(options.subscriptionTokens);
+    this.presenceTracker = new PresenceTracker(broker, options.presenceTtl, logger);
   }
 
   // ---- client requests -------------------------------------------------------------------------

@@ -3,7 +3,7 @@ import type { Logger } from 'pino';
 import type { Broker } from '../broker/broker.js';
 import { ignoreUnavailable } from '../broker/guarded-broker.js';
 import type { SocketConnection } from '../connection/socket-connection.js';
-import type { EffectivePolicy } from './channel-policy.js';
+import type { EffectivePolicy } from './policy-schema.js';
 
 interface Tracked {
   client: PresenceClient;

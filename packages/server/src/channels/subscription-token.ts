@@ -2,17 +2,7 @@ import { errors, importSPKI, jwtVerify, type CryptoKey, type JWTVerifyOptions } 
 import { ErrorCodes } from '@herald/protocol';
 import { HeraldError } from '../errors.js';
 import type { Identity } from '../connection/identity.js';
-
-export interface SubscriptionTokenOptions {
-  /** HMAC secret (HS256/384/512). */
-  secret?: string;
-  /** PEM public key (SPKI) for RS*, PS*, ES* or EdDSA; `algorithms[0]` names its algorithm. */
-  publicKey?: string;
-  /** Accepted algorithms. Default: HS256 with a secret, RS256 with a public key. */
-  algorithms?: string[];
-  issuer?: string;
-  audience?: string;
-}
+import type { ResolvedSubscriptionTokenOptions } from './policy-schema.js';
 
 const tokenField = (message: string) => [{ path: 'token', message }];
 
@@ -24,9 +14,8 @@ export class SubscriptionTokenVerifier {
   private key: Promise<Uint8Array | CryptoKey> | undefined;
   private readonly verifyOptions: JWTVerifyOptions;
 
-  constructor(private readonly options: SubscriptionTokenOptions | undefined) {
-    const algorithms = options?.algorithms ?? [options?.publicKey ? 'RS256' : 'HS256'];
-    this.verifyOptions = { algorithms };
+  constructor(private readonly options: ResolvedSubscriptionTokenOptions | undefined) {
+    this.verifyOptions = { algorithms: options?.algorithms };
     if (options?.issuer !== undefined) this.verifyOptions.issuer = options.issuer;
     if (options?.audience !== undefined) this.verifyOptions.audience = options.audience;
   }
@@ -73,7 +62,7 @@ export class SubscriptionTokenVerifier {
   }
 
   private loadKey(): Promise<Uint8Array | CryptoKey> {
-    const { secret, publicKey } = this.options as SubscriptionTokenOptions;
+    const { secret, publicKey } = this.options as ResolvedSubscriptionTokenOptions;
     this.key ??= publicKey
       ? importSPKI(publicKey, (this.verifyOptions.algorithms as string[])[0] as string)
       : Promise.resolve(new TextEncoder().encode(secret));

@@ -1,7 +1,7 @@
 import { CloseCodes } from '@herald/protocol';
 import type { Broker } from '../broker/broker.js';
 import type { ChannelCount, ClusterCommand } from './cluster-command.js';
-import { assertDeliverable } from '../payload/payload-guard.js';
+import { assertDeliverable } from '../validation/payload-guard.js';
 import { Broadcast, type ConnectionInfo, type Target } from './targeting.js';
 
 /**

@@ -23,7 +23,7 @@ import { anonymousIdentity, type Identity } from './identity.js';
 import type { StatsCounter } from './stats.js';
 import { Outbound } from './outbound.js';
 import { OwedAnswers, type OwedAnswer } from './owed-answers.js';
-import { assertDeliverable } from '../payload/payload-guard.js';
+import { assertDeliverable } from '../validation/payload-guard.js';
 
 /** What a connection uses of the namespace (the endpoint) it connected through. */
 export interface NamespaceEndpoint {

@@ -1,13 +1,6 @@
 import { ErrorCodes } from '@herald/protocol';
 import { HeraldError } from '../errors.js';
-
-export interface ConnectionLimitOptions {
-  /** Most connections on this node, all namespaces together. 0 or absent: no limit. */
-  maxConnections?: number;
-  maxConnectionsPerIp?: number;
-  maxConnectionsPerUser?: number;
-  maxConnectionsPerTenant?: number;
-}
+import type { ResolvedConnectionLimits } from './limit-options.js';
 
 /** Who a connection counts against. */
 export interface ConnectionKeys {
@@ -25,7 +18,7 @@ type Counted = { key: string; limit: number; label: string };
 export class ConnectionLimits {
   private readonly counts = new Map<string, number>();
 
-  constructor(private readonly options: ConnectionLimitOptions) {}
+  constructor(private readonly options: ResolvedConnectionLimits) {}
 
   /** Throws WS_CONNECTION_LIMIT when one more connection with `keys` would pass a limit. */
   check(keys: ConnectionKeys): void {
@@ -78,18 +71,18 @@ export class ConnectionLimits {
   private limitsFor(keys: ConnectionKeys): Counted[] {
     const o = this.options;
     const counted: Counted[] = [
-      { key: 'all', limit: o.maxConnections ?? 0, label: 'gateway' },
+      { key: 'all', limit: o.maxConnections, label: 'gateway' },
       { key: `ns:${keys.namespace}`, limit: keys.namespaceLimit, label: 'namespace' },
-      { key: `ip:${keys.ip}`, limit: o.maxConnectionsPerIp ?? 0, label: 'per IP' },
+      { key: `ip:${keys.ip}`, limit: o.maxConnectionsPerIp, label: 'per IP' },
     ];
     if (keys.userId !== undefined) {
       const user = keys.tenant === undefined ? keys.userId : `${keys.tenant}/${keys.userId}`;
-      counted.push({ key: `user:${user}`, limit: o.maxConnectionsPerUser ?? 0, label: 'per user' });
+      counted.push({ key: `user:${user}`, limit: o.maxConnectionsPerUser, label: 'per user' });
     }
     if (keys.tenant !== undefined) {
       counted.push({
         key: `tenant:${keys.tenant}`,
-        limit: o.maxConnectionsPerTenant ?? 0,
+        limit: o.maxConnectionsPerTenant,
         label: 'per tenant',
       });
     }

@@ -1,34 +1,10 @@
 import { KeyedBuckets } from './keyed-buckets.js';
+import type {
+  ResolvedPerMinute,
+  ResolvedPerSecond,
+  ResolvedRateLimitOptions,
+} from './limit-options.js';
 import { TokenBucket, type Rate } from './token-bucket.js';
-
-export interface PerSecond {
-  perSecond: number;
-  /** Most messages at once; default `perSecond`. */
-  burst?: number;
-}
-
-export interface PerMinute {
-  perMinute: number;
-  /** Most at once; default `perMinute`. */
-  burst?: number;
-}
-
-export interface RateLimitOptions {
-  /** Default true when `rateLimit` is given. */
-  enabled?: boolean;
-  /** Messages per second on one connection. */
-  perConnection?: PerSecond;
-  /** Messages per minute across all connections of one user. */
-  perUser?: PerMinute;
-  /** Messages per minute across all connections from one IP. */
-  perIp?: PerMinute;
-  /** Messages per minute across all connections of one tenant. */
-  perTenant?: PerMinute;
-  /** Upgrade attempts per minute from one IP, refused with HTTP 429 before any upgrade work. */
-  connectionAttemptsPerIp?: PerMinute;
-  /** Refused messages in a row after which the connection is closed with 4008. Default 10. */
-  maxViolations?: number;
-}
 
 export interface RateUsage {
   limit: number;
@@ -52,15 +28,15 @@ export interface RateLimitStatus {
 
 export type RateVerdict = 'ok' | 'refused' | 'close';
 
-const perSecond = (spec: PerSecond): Rate => ({
-  limit: spec.perSecond,
+const perSecond = ({ perSecond, burst }: ResolvedPerSecond): Rate => ({
+  limit: perSecond,
   intervalMs: 1_000,
-  burst: spec.burst ?? spec.perSecond,
+  burst,
 });
-const perMinute = (spec: PerMinute): Rate => ({
-  limit: spec.perMinute,
+const perMinute = ({ perMinute, burst }: ResolvedPerMinute): Rate => ({
+  limit: perMinute,
   intervalMs: 60_000,
-  burst: spec.burst ?? spec.perMinute,
+  burst,
 });
 
 type Scope = 'user' | 'ip' | 'tenant';
@@ -72,8 +48,8 @@ export class RateLimiter {
   private readonly shared: Partial<Record<Scope, KeyedBuckets>> = {};
   private readonly attempts: KeyedBuckets | undefined;
 
-  constructor(options: RateLimitOptions, now = Date.now()) {
-    this.maxViolations = options.maxViolations ?? 10;
+  constructor(options: ResolvedRateLimitOptions, now = Date.now()) {
+    this.maxViolations = options.maxViolations;
     this.connectionRate = options.perConnection && perSecond(options.perConnection);
     if (options.perUser) this.shared.user = new KeyedBuckets(perMinute(options.perUser), now);
     if (options.perIp) this.shared.ip = new KeyedBuckets(perMinute(options.perIp), now);

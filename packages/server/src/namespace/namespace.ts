@@ -14,7 +14,11 @@ import {
 } from '../middleware/middleware.js';
 import type { NamespaceOptions } from '../options.js';
 import { PathPattern } from './path-pattern.js';
-import { validatePayload, type InferOutput, type StandardSchema } from '../payload/schema.js';
+import {
+  validatePayload,
+  type InferOutput,
+  type StandardSchema,
+} from '../validation/payload-schema.js';
 import type { Broadcast, ConnectionInfo, Target } from '../cluster/targeting.js';
 
 export type EventHandler<P = unknown> = (

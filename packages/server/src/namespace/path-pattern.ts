@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { ConfigError } from '../options.js';
+import { ConfigError } from '../errors.js';
 
 /**
  * A namespace path pattern such as `/chat/:room`: literal segments and `:name` parameters,

@@ -1,10 +1,11 @@
-import type { AuthOptions } from './auth/authenticator.js';
-import type { JwtOptions } from './auth/jwt-verifier.js';
-import type { JwtAlgorithm } from './auth/jwt-algorithms.js';
-import type { TenancyOptions, TenantSource } from './auth/tenancy.js';
-import type { ConnectionLimitOptions } from './limits/connection-limits.js';
-import type { RateLimitOptions } from './limits/rate-limiter.js';
-import { ConfigError, type GatewayOptions, type NamespaceOptionsInput } from './options.js';
+import type { AuthOptions } from '../auth/auth-options.js';
+import type { JwtAlgorithm } from '../auth/jwt-algorithms.js';
+import type { JwtOptions } from '../auth/jwt-options.js';
+import type { TenancyOptions, TenantSource } from '../auth/tenancy-options.js';
+import { ConfigError } from '../errors.js';
+import type { ConnectionLimitOptions, RateLimitOptions } from '../limits/limit-options.js';
+import { logLevels } from './logger.js';
+import type { GatewayOptions, NamespaceOptionsInput } from '../options.js';
 
 export type Environment = Readonly<Record<string, string | undefined>>;
 
@@ -169,8 +170,6 @@ function rateLimitFromEnv(read: EnvReader): RateLimitOptions | undefined {
   }
   return rates;
 }
-
-const logLevels = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
 function logLevelFromEnv(read: EnvReader): GatewayOptions['logLevel'] {
   const level = read.string('LOG_LEVEL');
