@@ -7,6 +7,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 const SOURCE = '^packages/[^/]+/src/';
+const SERVER = '^packages/server/src/';
 
 /** The sources of what each package.json exports: `./dist/x.js` is built from `src/x.ts`. */
 function publicEntryPoints() {
@@ -94,6 +95,45 @@ export default {
           '(^|/)node_modules/(vitest|@vitest/[^/]+|fast-check|playwright-core)/',
         ],
       },
+    },
+    // The server's folders form four layers (docs/architecture.md); a module imports only from its
+    // own layer or the layers below. Two exceptions: options.ts gathers every group's option
+    // schema, and the Broker contract carries the types-only cluster commands.
+    {
+      name: 'server-base-layer',
+      severity: 'error',
+      comment:
+        'broker/, validation/, transport/ and errors.ts are the base: they import nothing above ' +
+        'them (see docs/architecture.md).',
+      from: { path: `${SERVER}(broker|validation|transport)/|${SERVER}errors\\.ts$` },
+      to: {
+        path: `${SERVER}`,
+        pathNot: [
+          `${SERVER}(broker|validation|transport)/`,
+          `${SERVER}(errors|options)\\.ts$`,
+          `${SERVER}cluster/cluster-command\\.ts$`,
+        ],
+      },
+    },
+    {
+      name: 'server-core-layer',
+      severity: 'error',
+      comment:
+        'connection/, channels/, auth/ and limits/ import only their layer and the base (see ' +
+        'docs/architecture.md).',
+      from: { path: `${SERVER}(connection|channels|auth|limits)/` },
+      to: {
+        path: `${SERVER}(admission|namespace|cluster|guards|middleware|gateway|http)/|${SERVER}(gateway|index)\\.ts$`,
+      },
+    },
+    {
+      name: 'server-edge-layer',
+      severity: 'error',
+      comment:
+        'admission/, namespace/, cluster/, guards/ and middleware/ never import the front: ' +
+        'gateway.ts, index.ts, gateway/, http/ (see docs/architecture.md).',
+      from: { path: `${SERVER}(admission|namespace|cluster|guards|middleware)/` },
+      to: { path: `${SERVER}(gateway|http)/|${SERVER}(gateway|index)\\.ts$` },
     },
     {
       name: 'not-to-unresolvable',

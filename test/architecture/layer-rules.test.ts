@@ -51,6 +51,20 @@ const files: Record<string, string> = {
   // no-test-code-in-sources: test support and test tooling.
   'packages/server/src/testing.ts':
     "import { fixture } from '../test/support/fixture.js';\nimport { expect } from 'vitest';\nexport const testing = [fixture, expect];\n",
+  // server-base-layer, server-core-layer, server-edge-layer: an import from a lower layer of the
+  // server up to a higher one; the allowed exception (the broker carries cluster commands) beside.
+  'packages/server/src/cluster/cluster-command.ts':
+    'export type ClusterCommand = { type: string };\n',
+  'packages/server/src/connection/socket-connection.ts':
+    'export type SocketConnection = { id: string };\n',
+  'packages/server/src/namespace/namespace.ts': 'export type Namespace = { path: string };\n',
+  'packages/server/src/http/listen.ts': 'export type Listen = { port: number };\n',
+  'packages/server/src/broker/broker.ts':
+    "import type { ClusterCommand } from '../cluster/cluster-command.js';\nimport type { SocketConnection } from '../connection/socket-connection.js';\nexport type Broker = [ClusterCommand, SocketConnection];\n",
+  'packages/server/src/channels/access.ts':
+    "import type { Namespace } from '../namespace/namespace.js';\nexport type Access = Namespace;\n",
+  'packages/server/src/cluster/local-node.ts':
+    "import type { Listen } from '../http/listen.js';\nexport type LocalNode = Listen;\n",
   // not-to-unresolvable
   'packages/redis/src/nowhere.ts':
     "import type { Nothing } from '@herald/nowhere';\nexport type Nowhere = Nothing;\n",
@@ -70,6 +84,9 @@ const expected = [
   'protocol-no-node-builtins: packages/protocol/src/hash.ts → fs',
   'protocol-stands-alone: packages/protocol/src/upward.ts → packages/client/src/index.ts',
   'protocol-stands-alone: packages/protocol/src/upward.ts → packages/server/src/index.ts',
+  'server-base-layer: packages/server/src/broker/broker.ts → packages/server/src/connection/socket-connection.ts',
+  'server-core-layer: packages/server/src/channels/access.ts → packages/server/src/namespace/namespace.ts',
+  'server-edge-layer: packages/server/src/cluster/local-node.ts → packages/server/src/http/listen.ts',
 ];
 
 /** `rule: from → to`, with an npm package named by its folder in node_modules. */
