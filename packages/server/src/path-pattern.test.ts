@@ -92,6 +92,15 @@ describe('PathPattern', () => {
       expect(pattern.match('/chat/%zz')).toBeUndefined();
     });
 
+    it('capture any valid name, even one an object already has', () => {
+      const params = new PathPattern('/:__proto__/:constructor').match('/a/b');
+      expect(params && Object.entries(params)).toEqual([
+        ['__proto__', 'a'],
+        ['constructor', 'b'],
+      ]);
+      expect(Object.getPrototypeOf(params)).toBe(Object.prototype);
+    });
+
     it('give a fresh object on every match', () => {
       const pattern = new PathPattern('/chat/:room');
       const first = pattern.match('/chat/a');

@@ -99,6 +99,16 @@ describe('ChannelPattern', () => {
       expect(new ChannelPattern('chat:*:{id}').match('chat:a:b:42')?.params).toEqual({ id: '42' });
     });
 
+    it('captures any valid name, even one an object already has', () => {
+      const match = new ChannelPattern('{__proto__}:#{constructor}').match('a:b');
+      expect(match && Object.entries(match.params)).toEqual([
+        ['__proto__', 'a'],
+        ['constructor', 'b'],
+      ]);
+      expect(Object.getPrototypeOf(match?.params)).toBe(Object.prototype);
+      expect(match?.users).toEqual(['b']);
+    });
+
     it('accepts names of letters, digits and underscores', () => {
       expect(new ChannelPattern('{_a}:{B2}').match('x:y')?.params).toEqual({ _a: 'x', B2: 'y' });
     });
