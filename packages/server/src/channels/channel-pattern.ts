@@ -42,13 +42,16 @@ export class ChannelPattern {
   match(channel: string): ChannelMatch | undefined {
     const found = this.regex.exec(channel);
     if (!found) return undefined;
-    const match: ChannelMatch = { params: {}, users: [] };
-    this.names.forEach(({ name, user }, index) => {
-      const value = found[index + 1] as string;
-      match.params[name] = value;
-      if (user) match.users.push(value);
-    });
-    return match;
+    const users: string[] = [];
+    // Defined as own properties: assigning would drop a capture named `__proto__`.
+    const params = Object.fromEntries(
+      this.names.map(({ name, user }, index) => {
+        const value = found[index + 1] as string;
+        if (user) users.push(value);
+        return [name, value];
+      }),
+    );
+    return { params, users };
   }
 }
 

@@ -40,15 +40,14 @@ export class PathPattern {
   match(path: string): Record<string, string> | undefined {
     const found = this.regex.exec(path);
     if (!found) return undefined;
-    const params: Record<string, string> = {};
     try {
-      this.names.forEach((name, index) => {
-        params[name] = decodeURIComponent(found[index + 1] ?? '');
-      });
+      // Defined as own properties: assigning would drop a parameter named `__proto__`.
+      return Object.fromEntries(
+        this.names.map((name, index) => [name, decodeURIComponent(found[index + 1] ?? '')]),
+      );
     } catch {
       return undefined;
     }
-    return params;
   }
 }
 
