@@ -52,7 +52,8 @@ export async function startDemo(
   const dashboard = dashboardHtml();
   const server = createServer((req, res) => {
     if (api(req, res)) return;
-    const path = new URL(req.url ?? '/', 'http://demo.invalid').pathname;
+    // The path as written: `//x` is a path here, and no target makes this throw.
+    const path = (req.url ?? '/').split('?', 1)[0] ?? '/';
     if (path === '/dashboard') {
       res.writeHead(200, { 'Content-Type': 'text/html; charset=utf-8' }).end(dashboard);
       return;

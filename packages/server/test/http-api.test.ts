@@ -79,6 +79,24 @@ async function call(path: string, init: RequestInit & { json?: unknown } = {}): 
 }
 
 describe('HTTP API', () => {
+  it('leaves a target starting with `//` to the server it is mounted on, without throwing', async () => {
+    const { base } = await startApi();
+    const { port } = new URL(base);
+    const statusOf = (path: string) =>
+      new Promise<number>((resolve, reject) => {
+        request({ host: '127.0.0.1', port, path }, (res) => {
+          res.resume();
+          resolve(res.statusCode ?? 0);
+        })
+          .on('error', reject)
+          .end();
+      });
+    // Not the API's: the server's own handler answers 418.
+    expect(await statusOf('//')).toBe(418);
+    expect(await statusOf('//api/stats')).toBe(418);
+    expect(await statusOf('/api/stats?x=1')).toBe(200);
+  });
+
   it('answers stats and health', async () => {
     const { ws } = await startApi();
     const { client } = await ws('user=ann');

@@ -47,6 +47,18 @@ describe('namespace routing', () => {
     expect(running.gateway.stats().rejected.not_found).toBe(3);
   });
 
+  it('reads the request target as written: `//` is a path, never a host, and never a crash', async () => {
+    running = await startGateway((gw) => {
+      gw.namespace('/x');
+    });
+    // `new URL('//', base)` throws, and reads `//evil/x` as host `evil`, path `/x`.
+    expect(await upgradeStatus(running.port, '//')).toBe(404);
+    expect(await upgradeStatus(running.port, '///')).toBe(404);
+    expect(await upgradeStatus(running.port, '//evil/x')).toBe(404);
+    expect(await upgradeStatus(running.port, '/x?lang=fr')).toBe(101);
+    expect(running.gateway.stats().rejected.not_found).toBe(3);
+  });
+
   it('refuses connections past maxConnections with close 4008', async () => {
     running = await startGateway((gw) => {
       gw.namespace('/limited', { maxConnections: 2 });

@@ -10,6 +10,7 @@ import { createWebSocketServer } from '../transport/websocket-server.js';
 import { clientAddress } from './client-address.js';
 import { closeWithError, httpStatusFor, rejectionReason } from './refusal.js';
 import type { Admission, HandshakeRequest, Security } from './security.js';
+import { requestTarget } from './request-target.js';
 import { refuseUpgrade } from './upgrade-response.js';
 
 /** A socket admitted to a namespace, handed over to become a connection. */
@@ -71,15 +72,13 @@ export class UpgradePipeline {
       this.refuse(attempt, 'shutting_down', { http: 503, message: 'Herald is shutting down' });
       return;
     }
-    const url = new URL(req.url ?? '/', 'http://herald.invalid');
+    const { pathname, query } = requestTarget(req.url);
     let params: Record<string, string> | undefined;
-    const namespace = this.options.namespaces.find(
-      (ns) => (params = ns.pattern.match(url.pathname)),
-    );
+    const namespace = this.options.namespaces.find((ns) => (params = ns.pattern.match(pathname)));
     if (!namespace || !params) {
       this.refuse(attempt, 'not_found', {
         http: 404,
-        message: `no Herald namespace at ${url.pathname}`,
+        message: `no Herald namespace at ${pathname}`,
       });
       return;
     }
@@ -94,7 +93,7 @@ export class UpgradePipeline {
     const handshake: HandshakeRequest = {
       request: req,
       params,
-      query: url.searchParams,
+      query,
       remoteAddress,
     };
     const timer = setTimeout(

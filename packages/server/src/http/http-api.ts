@@ -1,6 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { ErrorCodes } from '@herald/protocol';
 import type { Gateway } from '../gateway.js';
+import { requestTarget } from '../admission/request-target.js';
 import { isHeraldError, type HeraldError } from '../errors.js';
 import { httpStatusFor } from '../admission/refusal.js';
 import { apiKeyRefusal } from './api-key.js';
@@ -29,9 +30,9 @@ export function createHttpApi(gateway: Gateway, options: HttpApiOptions = {}): H
   if (apiKey === '') throw new Error('createHttpApi: apiKey must not be empty');
   const base = basePath.replace(/\/+$/, '');
   return (req, res) => {
-    const url = new URL(req.url ?? '/', 'http://herald.invalid');
-    if (url.pathname !== base && !url.pathname.startsWith(`${base}/`)) return false;
-    const path = url.pathname.slice(base.length) || '/';
+    const { pathname, query } = requestTarget(req.url);
+    if (pathname !== base && !pathname.startsWith(`${base}/`)) return false;
+    const path = pathname.slice(base.length) || '/';
     answer(req, res, async () => {
       const refusal = apiKey === undefined ? undefined : apiKeyRefusal(req, apiKey);
       if (refusal) {
@@ -51,7 +52,7 @@ export function createHttpApi(gateway: Gateway, options: HttpApiOptions = {}): H
         );
       }
       return route(gateway, {
-        query: url.searchParams,
+        query,
         body: () => readJsonBody(req, maxBodySize),
       });
     }).catch((error: unknown) => {
