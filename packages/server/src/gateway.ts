@@ -41,7 +41,6 @@ import {
   resolveGatewayOptions,
   resolveNamespaceOptions,
   type GatewayOptions,
-  type NamespaceOptions,
   type ResolvedGatewayOptions,
   type NamespaceOptionsInput,
 } from './options.js';
@@ -78,7 +77,6 @@ export class Gateway {
   private readonly upgrades: UpgradePipeline;
   private readonly namespaceList: Namespace[] = [];
   private readonly heartbeats: NodeJS.Timeout[] = [];
-  private readonly defaults: NamespaceOptions;
   private readonly options: ResolvedGatewayOptions;
   private httpServer: Server | undefined;
   private attachedTo: Server[] = [];
@@ -102,7 +100,6 @@ export class Gateway {
       this.logger,
     );
     this.control = new ClusterControl(this.broker, options.clusterTimeout, maxPayloadDepth);
-    this.defaults = options.namespaceDefaults;
     this.context = {
       logger: this.logger,
       stats: this.counters,
@@ -133,7 +130,7 @@ export class Gateway {
       stats: this.counters,
       logger: this.logger,
       codecs,
-      handshakeTimeout: this.handshakeTimeout,
+      handshakeTimeout: options.handshakeTimeout,
       trustedProxies: new Set(options.trustProxy.map(normalizeAddress)),
       started: () => this.start(),
       isClosing: () => this.closing !== undefined,
@@ -146,7 +143,11 @@ export class Gateway {
     if (this.namespaceList.some((ns) => ns.pattern.source === pattern)) {
       throw new Error(`namespace '${pattern}' is already declared`);
     }
-    const resolved = resolveNamespaceOptions(this.defaults, options, `namespace ${pattern}`);
+    const resolved = resolveNamespaceOptions(
+      this.options.namespaceDefaults,
+      options,
+      `namespace ${pattern}`,
+    );
     const namespace = new Namespace(pattern, resolved, this.context, this.control);
     this.security.register(namespace);
     this.namespaceList.push(namespace);
@@ -286,7 +287,7 @@ export class Gateway {
   /** Starts an HTTP server of its own that serves WebSocket upgrades and `/health`. */
   async listen(port = 8080, host = '0.0.0.0'): Promise<ListenAddress> {
     await this.start();
-    const server = createGatewayServer(this.handshakeTimeout, () => this.health());
+    const server = createGatewayServer(this.options.handshakeTimeout, () => this.health());
     this.httpServer = server;
     this.attach(server);
     await listenOn(server, port, host);
@@ -315,10 +316,6 @@ export class Gateway {
   close(): Promise<void> {
     this.closing ??= this.shutdown();
     return this.closing;
-  }
-
-  private get handshakeTimeout(): number {
-    return this.options.handshakeTimeout;
   }
 
   private async shutdown(): Promise<void> {
