@@ -35,7 +35,8 @@ describe.each(codecs)('a subscription whose stream restarts, over $subprotocol',
     const { port } = await gateway.listen(0, '127.0.0.1');
     const contexts: SubscribedContext[] = [];
     const seen: string[] = [];
-    const sub = client(`ws://127.0.0.1:${port}/app`).subscribe<number>('feed:1', {
+    const subscriber = client(`ws://127.0.0.1:${port}/app`);
+    const sub = subscriber.subscribe<number>('feed:1', {
       subscribed: (context) => void contexts.push(context),
       publication: ({ payload, meta }) => void seen.push(`${payload}@${meta.offset}`),
     });
@@ -57,8 +58,13 @@ describe.each(codecs)('a subscription whose stream restarts, over $subprotocol',
     expect(sub.position).toEqual(fresh);
 
     // The stored position is the new epoch's: a later recovery fills the gap from it.
+    // Published once the client knows its socket is gone (its reconnect may follow within 10 ms,
+    // too soon to poll for), so that it comes back by recovery.
+    const dropped = new Promise<void>((resolve) =>
+      subscriber.once('disconnected', () => resolve()),
+    );
     for (const conn of connections) conn.terminate();
-    await until(() => sub.state === 'subscribing');
+    await dropped;
     await gateway.publish('feed:1', 'e', 3);
     await until(() => contexts.length === 3, 10_000);
     await until(() => seen.length === 3);
