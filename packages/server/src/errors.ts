@@ -20,13 +20,21 @@ export class ConfigError extends Error {
 }
 
 /**
- * A client's `error` answer to a server→client request; `code` is whatever the client sent. A
- * handler that lets it through answers its own client `WS_INTERNAL`: the other client's code is not
- * the server's answer.
+ * A client's `error` answer to a server→client request; `code` is whatever the client sent. Let
+ * through a handler or hook, it answers `WS_INTERNAL` (see `clientAnswer`).
  */
 export class ClientRejection extends HeraldError {
   override name = 'ClientRejection';
   constructor(code: string, message: string, details?: ErrorDetail[]) {
     super(code, message, details);
   }
+}
+
+/**
+ * The error a thrown value answers the client with, or undefined when it is a fault (logged, and
+ * answered `WS_INTERNAL`): a HeraldError is an answer, except a `ClientRejection`, whose code is
+ * whatever some client sent and is not the server's to pass on.
+ */
+export function clientAnswer(error: unknown): HeraldError | undefined {
+  return isHeraldError(error) && !(error instanceof ClientRejection) ? error : undefined;
 }

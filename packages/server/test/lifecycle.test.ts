@@ -1,6 +1,7 @@
 import { connect } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
+import type { Connection } from '../src/index.js';
 import { startGateway, type RunningGateway } from './support/gateway-fixture.js';
 import { TestClient } from './support/test-client.js';
 
@@ -49,6 +50,22 @@ describe('server → client requests', () => {
     client.send({ type: 'error', id: refuse.id, code: 'NOPE', message: 'no' });
     await expect.poll(() => outcomes.length).toBe(3);
     expect(outcomes).toEqual([{ yes: 1 }, 'NOPE', 'WS_TIMEOUT']);
+  });
+
+  it("answers WS_INTERNAL, not the other client's code, when a handler lets a client's rejection through", async () => {
+    running = await startGateway((gw) => {
+      const ns = gw.namespace('/ask');
+      const others: Connection[] = [];
+      ns.onConnect((conn) => void others.push(conn));
+      ns.on('ask', (_payload, conn) => others.find((other) => other !== conn)?.request('consent'));
+    });
+    const asker = await TestClient.connect(running.url('/ask'));
+    const asked = await TestClient.connect(running.url('/ask'));
+    await asked.waitFor((f) => f.event === 'connected');
+    const answer = asker.request({ type: 'event', event: 'ask' });
+    const consent = await asked.waitFor((f) => f.event === 'consent');
+    asked.send({ type: 'error', id: consent.id, code: 'SECRET_REASON', message: 'private' });
+    expect(await answer).toMatchObject({ type: 'error', code: 'WS_INTERNAL' });
   });
 });
 

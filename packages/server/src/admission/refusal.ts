@@ -7,7 +7,7 @@ import {
   type ErrorFrame,
 } from '@herald/protocol';
 import type { Logger } from 'pino';
-import { HeraldError, internalError, isHeraldError } from '../errors.js';
+import { clientAnswer, HeraldError, internalError } from '../errors.js';
 
 /** Why a handshake or a live connection is refused, mapped once to close codes, statuses and stats. */
 const table: Partial<Record<ErrorCode, { close: number; status: number; stat: string }>> = {
@@ -57,7 +57,8 @@ export const rejectionReason = (code: HeraldError['code']): string => entryFor(c
 
 /** A HeraldError as is; anything else is logged and becomes WS_INTERNAL, leaking nothing. */
 export function asRefusal(error: unknown, logger: Logger, what: string): HeraldError {
-  if (isHeraldError(error)) return error;
+  const answer = clientAnswer(error);
+  if (answer) return answer;
   logger.error({ err: error }, `${what} failed`);
   return internalError();
 }

@@ -10,7 +10,7 @@ import {
 } from '@herald/protocol';
 import type { ChannelService } from '../channels/channel-service.js';
 import type { SocketConnection } from './socket-connection.js';
-import { ClientRejection, HeraldError, internalError, isHeraldError } from '../errors.js';
+import { ClientRejection, clientAnswer, HeraldError, internalError } from '../errors.js';
 import { reservedChannelPrefix } from '../channels/channel-names.js';
 
 /** Pre-encoded answers sent often enough to be worth encoding once per codec. */
@@ -192,9 +192,10 @@ async function answer(
     refuseReserved(frame.channel);
     await action((payload) => connection.answer(frame.id, payload));
   } catch (error) {
-    connection.replyError(frame.id, isHeraldError(error) ? error : internalError());
+    const answer = clientAnswer(error);
+    connection.replyError(frame.id, answer ?? internalError());
     // Unexpected faults go on to the gateway, which logs them.
-    if (!isHeraldError(error)) throw error;
+    if (!answer) throw error;
   }
 }
 

@@ -2,7 +2,7 @@ import { ErrorCodes, type EventFrame } from '@herald/protocol';
 import type { ClusterControl } from '../cluster/cluster-control.js';
 import type { Connection, DisconnectReason } from '../connection/connection.js';
 import type { SocketConnection } from '../connection/socket-connection.js';
-import { ClientRejection, HeraldError, isHeraldError } from '../errors.js';
+import { clientAnswer, HeraldError } from '../errors.js';
 import { namespaceChannel } from '../channels/channel-names.js';
 import type { GatewayContext } from './gateway-context.js';
 import type { MessageGuard } from '../guards/guard.js';
@@ -198,9 +198,9 @@ export class Namespace {
       await this.chain(ctx);
       connection.reply(frame.id, ctx.result);
     } catch (error) {
-      // A client's rejection of a server request is not this handler's answer (ClientRejection).
-      if (isHeraldError(error) && !(error instanceof ClientRejection)) {
-        connection.replyError(frame.id, error);
+      const answer = clientAnswer(error);
+      if (answer) {
+        connection.replyError(frame.id, answer);
         return;
       }
       this.context.logger.error(
