@@ -1,7 +1,7 @@
-import { request } from 'node:http';
 import { SignJWT } from 'jose';
 import { afterEach, describe, expect, it } from 'vitest';
 import { TestClient } from '../../server/test/support/test-client.js';
+import { httpStatus } from '../../server/test/support/upgrade-status.js';
 import { startDemo, type DemoServer } from '../src/index.js';
 
 let demo: DemoServer;
@@ -10,18 +10,9 @@ afterEach(() => demo.close());
 describe('demo chat protocol', () => {
   it('answers a target starting with `//` with 404 and goes on serving', async () => {
     demo = await startDemo(0, '127.0.0.1', { logLevel: 'silent' });
-    const statusOf = (path: string) =>
-      new Promise<number>((resolve, reject) => {
-        request({ host: '127.0.0.1', port: demo.port, path }, (res) => {
-          res.resume();
-          resolve(res.statusCode ?? 0);
-        })
-          .on('error', reject)
-          .end();
-      });
-    expect(await statusOf('//')).toBe(404);
-    expect(await statusOf('//evil/dashboard')).toBe(404);
-    expect(await statusOf('/dashboard?x=1')).toBe(200);
+    expect(await httpStatus(demo.port, '//')).toBe(404);
+    expect(await httpStatus(demo.port, '//evil/dashboard')).toBe(404);
+    expect(await httpStatus(demo.port, '/dashboard?x=1')).toBe(200);
   });
 
   it('welcomes, joins, relays messages with acks, validates and leaves', async () => {

@@ -10,6 +10,7 @@ import {
 } from '../src/index.js';
 import { identityFromQuery } from './support/identity.js';
 import { TestClient } from './support/test-client.js';
+import { httpStatus } from './support/upgrade-status.js';
 
 interface Api {
   gateway: Gateway;
@@ -82,19 +83,10 @@ describe('HTTP API', () => {
   it('leaves a target starting with `//` to the server it is mounted on, without throwing', async () => {
     const { base } = await startApi();
     const { port } = new URL(base);
-    const statusOf = (path: string) =>
-      new Promise<number>((resolve, reject) => {
-        request({ host: '127.0.0.1', port, path }, (res) => {
-          res.resume();
-          resolve(res.statusCode ?? 0);
-        })
-          .on('error', reject)
-          .end();
-      });
     // Not the API's: the server's own handler answers 418.
-    expect(await statusOf('//')).toBe(418);
-    expect(await statusOf('//api/stats')).toBe(418);
-    expect(await statusOf('/api/stats?x=1')).toBe(200);
+    expect(await httpStatus(Number(port), '//')).toBe(418);
+    expect(await httpStatus(Number(port), '//api/stats')).toBe(418);
+    expect(await httpStatus(Number(port), '/api/stats?x=1')).toBe(200);
   });
 
   it('answers stats and health', async () => {

@@ -28,3 +28,15 @@ export function upgradeStatus(
     req.end();
   });
 }
+
+/** Sends a plain GET for `path` exactly as written (`//x` stays `//x`); resolves with the status. */
+export function httpStatus(port: number, path: string): Promise<number> {
+  return new Promise((resolve, reject) => {
+    request({ port, host: '127.0.0.1', path }, (res) => {
+      res.resume();
+      resolve(res.statusCode ?? 0);
+    })
+      .on('error', reject)
+      .end();
+  });
+}
