@@ -334,18 +334,20 @@ export class Gateway {
     this.logger.info({ connections: connections.length, drained }, 'Herald closed');
   }
 
+  /** Connects the broker, once; every caller before it has started waits for the same start. */
   private start(): Promise<void> {
-    const node = new LocalNode(this.namespaceList, this.registry);
-    this.started ??= this.broker
-      .start({
-        deliver: (publication) => this.continuity.deliver(publication),
-        execute: (command) => node.execute(command),
-        resubscribed: () => this.continuity.resubscribed(),
-      })
-      .then(() => {
-        this.isStarted = true;
-      });
+    this.started ??= this.connectBroker();
     return this.started;
+  }
+
+  private async connectBroker(): Promise<void> {
+    const node = new LocalNode(this.namespaceList, this.registry);
+    await this.broker.start({
+      deliver: (publication) => this.continuity.deliver(publication),
+      execute: (command) => node.execute(command),
+      resubscribed: () => this.continuity.resubscribed(),
+    });
+    this.isStarted = true;
   }
 }
 
