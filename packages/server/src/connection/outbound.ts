@@ -1,11 +1,20 @@
 import type { Duplex } from 'node:stream';
-import { ErrorCodes, type Codec, type ErrorFrame, type ServerFrame } from '@herald/protocol';
+import {
+  ErrorCodes,
+  type Codec,
+  type ErrorFrame,
+  type FrameId,
+  type ServerFrame,
+} from '@herald/protocol';
 import type { Logger } from 'pino';
 import type { NamespaceOptions } from '../options.js';
 import { EncodedFrame } from '../transport/encoded-frame.js';
 import type { FlushScheduler } from '../transport/flush-scheduler.js';
 import { OutboundQueue } from '../transport/outbound-queue.js';
 import type { StatsCounter } from './stats.js';
+
+/** What an `error` frame says: its code, message and the fields at fault. */
+export type ErrorFields = Pick<ErrorFrame, 'code' | 'message' | 'details'>;
 
 export interface OutboundInit {
   socket: Duplex;
@@ -78,6 +87,14 @@ export class Outbound {
     this.queue.push(bytes, droppable);
   }
 
+  /** Queues an `error` frame, answering the frame `id` when there is one. */
+  error(id: FrameId | undefined, error: ErrorFields): void {
+    const frame: ErrorFrame = { type: 'error', code: error.code, message: error.message };
+    if (id !== undefined) frame.id = id;
+    if (error.details && error.details.length > 0) frame.details = error.details;
+    this.frame(frame, false);
+  }
+
   /** Queues bytes already encoded for this codec (shared constant frames). */
   encoded(bytes: Buffer): void {
     if (!this.#stopped) this.queue.push(bytes, false);
@@ -131,11 +148,9 @@ export class Outbound {
         'a frame could not be encoded for some of its recipients',
       );
     }
-    const notice: ErrorFrame = {
-      type: 'error',
+    this.error(undefined, {
       code: ErrorCodes.WS_INTERNAL,
       message: `${frame.describe()} could not be delivered`,
-    };
-    this.frame(notice, false);
+    });
   }
 }

@@ -7,7 +7,6 @@ import {
   ErrorCodes,
   PendingRequests,
   type Codec,
-  type ErrorFrame,
   type EventFrame,
   type FrameId,
   type ServerFrame,
@@ -21,7 +20,7 @@ import type { FlushScheduler } from '../transport/flush-scheduler.js';
 import type { Connection, RequestOptions } from './connection.js';
 import { anonymousIdentity, type Identity } from './identity.js';
 import type { StatsCounter } from './stats.js';
-import { Outbound } from './outbound.js';
+import { Outbound, type ErrorFields } from './outbound.js';
 import { OwedAnswers, type OwedAnswer } from './owed-answers.js';
 import { assertDeliverable } from '../validation/payload-guard.js';
 
@@ -63,8 +62,6 @@ export interface ConnectionInit {
   remoteAddress: string;
   context: ConnectionServices;
 }
-
-type ErrorFields = Pick<ErrorFrame, 'code' | 'message' | 'details'>;
 
 const defaultRequestTimeout = 10_000;
 /** After a 4009 close frame, how long a slow reader gets before the socket is destroyed. */
@@ -304,10 +301,7 @@ export class SocketConnection implements Connection, Subscriber {
 
   /** Refuses a frame before it was accepted: it answers that frame, not an open request with its id. */
   sendError(id: FrameId | undefined, error: ErrorFields): void {
-    const frame: ErrorFrame = { type: 'error', code: error.code, message: error.message };
-    if (id !== undefined) frame.id = id;
-    if (error.details && error.details.length > 0) frame.details = error.details;
-    this.out.frame(frame, false);
+    this.out.error(id, error);
   }
 
   /** Settles a server→client request with the client's ack or error frame. */
