@@ -61,7 +61,7 @@ export default {
         '@herald/client bundles for browsers: it never imports the server, a broker, the CLI ' +
         'or the demo.',
       from: { path: '^packages/client/src/' },
-      to: { path: '^packages/(server|redis|nats|cli|demo)/' },
+      to: { path: '^packages/(server|redis|nats|emitter|cli|demo)/' },
     },
     {
       name: 'only-public-entry-points',

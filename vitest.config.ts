@@ -18,6 +18,7 @@ export default defineConfig({
       '@herald/nats': pkg('nats'),
       '@herald/cli': pkg('cli'),
       '@herald/redis': pkg('redis'),
+      '@herald/emitter': pkg('emitter'),
     },
   },
   test: {

@@ -33,6 +33,7 @@ import { createLogger } from './gateway/logger.js';
 import { drainConnections } from './gateway/shutdown.js';
 import { closeServer, createGatewayServer } from './http/gateway-server.js';
 import type { GatewayHealth } from './http/health.js';
+import type { HttpHandler } from './http/http-handler.js';
 import { listenOn } from './http/listen.js';
 import type { RateLimitStatus } from './limits/rate-limiter.js';
 import type { Middleware } from './middleware/middleware.js';
@@ -59,6 +60,14 @@ export interface PublishOptions extends BroadcastOptions, TenantOption {}
 export interface ListenAddress {
   host: string;
   port: number;
+}
+
+export interface ListenOptions {
+  /**
+   * Request handlers the server tries in order before its own routes (`/health`): the HTTP API,
+   * the dashboard, `/metrics`. See docs/server.md.
+   */
+  handlers?: readonly HttpHandler[];
 }
 
 /** Herald's entry point: namespaces, connections, channels and their lifecycle. */
@@ -284,10 +293,17 @@ export class Gateway {
     return { status, broker, connections: this.counters.active };
   }
 
-  /** Starts an HTTP server of its own that serves WebSocket upgrades and `/health`. */
-  async listen(port = 8080, host = '0.0.0.0'): Promise<ListenAddress> {
+  /**
+   * Starts an HTTP server of its own that serves WebSocket upgrades, `/health` and the
+   * `handlers` given.
+   */
+  async listen(port = 8080, host = '0.0.0.0', options: ListenOptions = {}): Promise<ListenAddress> {
     await this.start();
-    const server = createGatewayServer(this.options.handshakeTimeout, () => this.health());
+    const server = createGatewayServer(
+      this.options.handshakeTimeout,
+      () => this.health(),
+      options.handlers,
+    );
     this.httpServer = server;
     this.attach(server);
     await listenOn(server, port, host);

@@ -3,6 +3,7 @@ export {
   Gateway,
   type GatewayHealth,
   type ListenAddress,
+  type ListenOptions,
   type PublishOptions,
 } from './gateway.js';
 export {
@@ -86,5 +87,6 @@ export type { RateLimitStatus, RateUsage } from './limits/rate-limiter.js';
 export { loggingMiddleware, type LoggingMiddlewareOptions } from './middleware/logging.js';
 export { gatewayOptionsFromEnv, listenAddressFromEnv, type Environment } from './gateway/env.js';
 export { ListenError, listenOn } from './http/listen.js';
+export type { HttpHandler } from './http/http-handler.js';
 export { createHttpApi, type HttpApiHandler, type HttpApiOptions } from './http/http-api.js';
 export { dashboardHtml, type DashboardOptions } from './http/dashboard.js';

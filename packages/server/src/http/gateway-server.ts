@@ -1,11 +1,16 @@
 import { createServer, type Server } from 'node:http';
 import { writeHealth, type GatewayHealth } from './health.js';
+import type { HttpHandler } from './http-handler.js';
 
 /**
- * The HTTP server `gateway.listen()` starts: WebSocket upgrades (attached by the gateway),
- * `/health`, and 426 for anything else.
+ * The HTTP server `gateway.listen()` starts: WebSocket upgrades (attached by the gateway), the
+ * `handlers` given to `listen` in their order, `/health`, and 426 for anything else.
  */
-export function createGatewayServer(handshakeTimeout: number, health: () => GatewayHealth): Server {
+export function createGatewayServer(
+  handshakeTimeout: number,
+  health: () => GatewayHealth,
+  handlers: readonly HttpHandler[] = [],
+): Server {
   const server = createServer({
     // Bounds a slow or partial upgrade request (slowloris) to the handshake timeout.
     headersTimeout: handshakeTimeout,
@@ -13,6 +18,7 @@ export function createGatewayServer(handshakeTimeout: number, health: () => Gate
     connectionsCheckingInterval: Math.min(1_000, handshakeTimeout),
   });
   server.on('request', (req, res) => {
+    if (handlers.some((handle) => handle(req, res))) return;
     if (req.url === '/health') {
       writeHealth(res, health());
       return;

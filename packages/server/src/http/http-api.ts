@@ -6,6 +6,7 @@ import { isHeraldError, type HeraldError } from '../errors.js';
 import { httpStatusFor } from '../admission/refusal.js';
 import { apiKeyRefusal } from './api-key.js';
 import { HttpApiError } from './http-error.js';
+import type { HttpHandler } from './http-handler.js';
 import { readJsonBody } from './json-body.js';
 import { routes } from './routes.js';
 
@@ -19,7 +20,7 @@ export interface HttpApiOptions {
 }
 
 /** Handles a request when it is the API's (returns true) and leaves every other one alone. */
-export type HttpApiHandler = (req: IncomingMessage, res: ServerResponse) => boolean;
+export type HttpApiHandler = HttpHandler;
 
 /**
  * The gateway's HTTP API (stats, connections, channels, presence, publish, disconnect) as a
