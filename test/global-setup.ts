@@ -9,7 +9,7 @@ export default function setup(): void {
     [
       `${root}node_modules/typescript/bin/tsc`,
       '-b',
-      ...['protocol', 'server', 'client', 'cli', 'demo'].map((p) => `packages/${p}`),
+      ...['protocol', 'server', 'client', 'emitter', 'cli', 'demo'].map((p) => `packages/${p}`),
     ],
     {
       cwd: root,
