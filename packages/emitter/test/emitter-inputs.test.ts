@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { createEmitter, emitterDefaults, type Emitter } from '@herald/emitter';
 import { ConfigError, ErrorCodes, HeraldError } from '@herald/server';
 import { PayloadDepth } from '@herald/protocol';
@@ -96,7 +97,12 @@ describe('emitter inputs', () => {
     expect(refused({ url: 'nats://x', prefix: '' })).toMatch(/prefix/);
   });
 
-  it('documents its defaults', () => {
-    expect(emitterDefaults).toEqual({ prefix: 'herald', maxPayloadDepth: PayloadDepth.default });
+  it('has the defaults docs/emitter.md states in its options table', () => {
+    const docs = readFileSync(new URL('../../../docs/emitter.md', import.meta.url), 'utf8');
+    const documented: Record<string, unknown> = {};
+    for (const [, option, value] of docs.matchAll(/^\| `(\w+)` +\| `([^`]+)` +\|/gm)) {
+      documented[option as string] = JSON.parse((value as string).replaceAll("'", '"'));
+    }
+    expect(documented).toEqual({ ...emitterDefaults });
   });
 });
