@@ -52,12 +52,22 @@ describe('emitter inputs', () => {
     expect(await refusal(e.publish('news', 'x', 1, { except: '' }))).toEqual(invalid('except'));
 
     expect(await refusal(e.to({ user: '' }).emit('x'))).toEqual(invalid('to[0].user'));
-    expect(await refusal(e.to({}).to({ rol: 'admin' } as never).emit('x'))).toEqual(
-      invalid('to[1].rol'),
-    );
-    expect(await refusal(e.to({ user: 'u' }).except({ user: 7 } as never).emit('x'))).toEqual(
-      invalid('except.connections[0]'),
-    );
+    expect(
+      await refusal(
+        e
+          .to({})
+          .to({ rol: 'admin' } as never)
+          .emit('x'),
+      ),
+    ).toEqual(invalid('to[1].rol'));
+    expect(
+      await refusal(
+        e
+          .to({ user: 'u' })
+          .except({ user: 7 } as never)
+          .emit('x'),
+      ),
+    ).toEqual(invalid('except.connections[0]'));
     expect(await refusal(e.to({ user: 'u' }).emit('x', () => 1))).toEqual(invalid('payload'));
     expect(await refusal(e.broadcastToTenant('', 'x'))).toEqual(invalid('tenant'));
   });

@@ -187,7 +187,9 @@ export class NatsBroker implements Broker, BrokerPublisher {
   }
 
   async removePresence(channel: string, connectionId: string): Promise<void> {
-    return this.reachable(this.session).presence.remove(this.names.presenceKey(channel, connectionId));
+    return this.reachable(this.session).presence.remove(
+      this.names.presenceKey(channel, connectionId),
+    );
   }
 
   async presence(channel: string): Promise<PresenceClient[]> {

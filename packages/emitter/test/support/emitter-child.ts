@@ -34,11 +34,9 @@ export class EmitterChild {
   }
 
   static start(setup: { url: string; prefix: string; instance?: boolean }): EmitterChild {
-    const child = spawn(
-      process.execPath,
-      ['--import', 'tsx', script, JSON.stringify(setup)],
-      { stdio: ['pipe', 'pipe', 'pipe'] },
-    );
+    const child = spawn(process.execPath, ['--import', 'tsx', script, JSON.stringify(setup)], {
+      stdio: ['pipe', 'pipe', 'pipe'],
+    });
     return new EmitterChild(child);
   }
 

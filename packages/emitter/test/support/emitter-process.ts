@@ -41,9 +41,7 @@ async function run(step: Step): Promise<unknown> {
     case 'publish':
       return (emitter.publish as (...args: unknown[]) => Promise<unknown>)(...step.args);
     case 'broadcastToTenant':
-      return (emitter.broadcastToTenant as (...args: unknown[]) => Promise<unknown>)(
-        ...step.args,
-      );
+      return (emitter.broadcastToTenant as (...args: unknown[]) => Promise<unknown>)(...step.args);
     case 'emit': {
       const [first = {}, ...more] = step.to;
       let broadcast = emitter.to(first);
