@@ -15,10 +15,16 @@ interface Reply {
 
 const encoder = new TextEncoder();
 
+/** `command` as sent by `from`, a node or a publisher (which sends it without a reply subject). */
+export function encodeCommand(from: string, command: ClusterCommand): string {
+  const message: CommandMessage = { from, command };
+  return JSON.stringify(message);
+}
+
 /**
  * Cluster commands as request/reply on one subject every node listens on. The sender counts
  * the other live nodes in the registry and stops gathering replies once that many arrived, or at
- * the timeout.
+ * the timeout. A command without a reply subject (from a publisher) is run and not answered.
  */
 export class ClusterCommands {
   private subscription: Subscription | undefined;
@@ -41,10 +47,9 @@ export class ClusterCommands {
 
   /** Runs `command` here and on every other live node that answers within `timeout` ms. */
   async run(command: ClusterCommand, timeout: number, reachable: boolean): Promise<unknown[]> {
-    const message: CommandMessage = { from: this.nodeId, command };
     const [local, remote] = await Promise.all([
       this.sink.execute(command),
-      reachable ? this.gather(message, timeout) : [],
+      reachable ? this.gather(command, timeout) : [],
     ]);
     return [local, ...remote];
   }
@@ -62,6 +67,7 @@ export class ClusterCommands {
     }
     const { from, command } = message;
     if (from === this.nodeId) return;
+    // `respond` does nothing for a command sent without a reply subject (by a publisher).
     this.sink.execute(command).then(
       (answer) => {
         const reply: Reply = { answer };
@@ -71,14 +77,14 @@ export class ClusterCommands {
     );
   }
 
-  private async gather(message: CommandMessage, timeout: number): Promise<unknown[]> {
+  private async gather(command: ClusterCommand, timeout: number): Promise<unknown[]> {
     const started = Date.now();
     const answers: unknown[] = [];
     try {
       const expected = await this.registry.others();
       const maxWait = timeout - (Date.now() - started);
       if (expected === 0 || maxWait <= 0) return answers;
-      const replies = await this.nc.requestMany(this.subject, JSON.stringify(message), {
+      const replies = await this.nc.requestMany(this.subject, encodeCommand(this.nodeId, command), {
         strategy: 'count',
         maxMessages: expected,
         maxWait,

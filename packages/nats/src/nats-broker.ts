@@ -2,6 +2,7 @@ import type { PresenceClient, PresenceStats, StreamPosition } from '@herald/prot
 import type {
   Broker,
   BrokerHealth,
+  BrokerPublisher,
   BrokerSink,
   ClusterCommand,
   HistoryPage,
@@ -12,7 +13,7 @@ import type {
 } from '@herald/server';
 import { jetstream, jetstreamManager } from '@nats-io/jetstream';
 import { connect, type Msg, type NatsConnection, type Subscription } from '@nats-io/transport-node';
-import { ClusterCommands } from './cluster-commands.js';
+import { ClusterCommands, encodeCommand } from './cluster-commands.js';
 import { ExpiringEntries } from './expiring-entries.js';
 import { HistoryStream } from './history-stream.js';
 import { LinkHealth } from './link-health.js';
@@ -22,15 +23,19 @@ import { resolveOptions, type NatsBrokerOptions, type ResolvedNatsOptions } from
 import { PublishConfirmation } from './publish-confirmation.js';
 import { decodePublication, encodePublication } from './wire.js';
 
-/** What a started broker holds: the connection and everything kept through it. */
-interface Session {
+/** What publishing needs: the connection, the history stream, publish confirmations. */
+interface Outlet {
   nc: NatsConnection;
   history: HistoryStream;
+  published: PublishConfirmation;
+}
+
+/** What a broker started as a node holds besides: everything kept for and about the node. */
+interface Session extends Outlet {
   presence: ExpiringEntries<PresenceClient>;
   nodes: ExpiringEntries<string>;
   registry: NodeRegistry;
   commands: ClusterCommands;
-  published: PublishConfirmation;
 }
 
 /**
@@ -38,15 +43,19 @@ interface Session {
  * KV buckets for presence and the node registry, request/reply for cluster commands
  * (docs/brokers.md, "NATS"). When NATS is unreachable `health()` says `degraded` and
  * publications are refused; the connection comes back by itself with its subscriptions, and the
- * node is told so that it reads back what it missed.
+ * node is told so that it reads back what it missed. `connect` instead of `start` makes it a
+ * publisher only (`BrokerPublisher`, for the emitter): no node registry entry, no subscriptions.
  */
-export class NatsBroker implements Broker {
+export class NatsBroker implements Broker, BrokerPublisher {
   private readonly options: ResolvedNatsOptions;
   private readonly names: NatsNames;
   private readonly link = new LinkHealth();
   /** This node's channel subscriptions. */
   private readonly channels = new Map<string, Subscription>();
   private sink: BrokerSink | undefined;
+  /** Set by `start` or `connect`. */
+  private outlet: Outlet | undefined;
+  /** Set by `start` only. */
   private session: Session | undefined;
 
   constructor(options: NatsBrokerOptions = {}) {
@@ -60,19 +69,9 @@ export class NatsBroker implements Broker {
 
   async start(sink: BrokerSink): Promise<void> {
     const { options, names } = this;
-    const nc = await connect({
-      name: `herald ${options.nodeId}`,
-      maxReconnectAttempts: -1,
-      ...options.connection,
-      servers: options.servers,
-    });
+    const nc = await this.open('herald');
     const buckets = { storage: options.storage, replicas: options.replicas };
-    const history = new HistoryStream(jetstream(nc), await jetstreamManager(nc), names, {
-      ...buckets,
-      maxPerChannel: options.historyMaxPerChannel,
-      maxAge: options.historyMaxAge,
-      readTimeout: options.readTimeout,
-    });
+    const history = await this.historyStream(nc);
     const presence = new ExpiringEntries<PresenceClient>(nc, names.presenceBucket, {
       ...buckets,
       maxAge: options.presenceMaxAge,
@@ -105,6 +104,7 @@ export class NatsBroker implements Broker {
     }
     this.sink = sink;
     this.session = session;
+    this.outlet = session;
     this.link.watch(nc, async () => {
       try {
         await ensureStores(session);
@@ -117,8 +117,23 @@ export class NatsBroker implements Broker {
     });
   }
 
+  /** A publisher only: the connection and the history stream, nothing that makes it a node. */
+  async connect(): Promise<void> {
+    const nc = await this.open('herald publisher');
+    let history: HistoryStream;
+    try {
+      history = await this.historyStream(nc);
+      await history.ensure();
+    } catch (error) {
+      await nc.close();
+      throw error;
+    }
+    this.outlet = { nc, history, published: new PublishConfirmation(nc) };
+    this.link.watch(nc, history.ensure);
+  }
+
   health(): BrokerHealth {
-    return this.session ? this.link.health() : { status: 'degraded', detail: 'not started' };
+    return this.outlet ? this.link.health() : { status: 'degraded', detail: 'not started' };
   }
 
   async publish(
@@ -128,7 +143,7 @@ export class NatsBroker implements Broker {
     const publication: Publication = { ...input, meta: { ts: Date.now() } };
     // While NATS is away nothing is delivered, not even on this node, so that no node sees what
     // the others and history do not.
-    const { nc, history: stream, published } = this.reachable();
+    const { nc, history: stream, published } = this.reachable(this.outlet);
     const body = encodePublication(publication);
     if (!history) {
       nc.publish(this.names.channel(input.channel), body);
@@ -140,7 +155,7 @@ export class NatsBroker implements Broker {
   }
 
   async subscribe(channel: string): Promise<void> {
-    const { nc } = this.started();
+    const { nc } = this.started(this.session);
     if (this.channels.has(channel)) return;
     const subscription = nc.subscribe(this.names.channel(channel), {
       callback: (error, msg) => {
@@ -159,24 +174,26 @@ export class NatsBroker implements Broker {
   }
 
   async history(channel: string, query: HistoryQuery): Promise<HistoryPage> {
-    return this.reachable().history.read(channel, query);
+    return this.reachable(this.session).history.read(channel, query);
   }
 
   async removeHistory(channel: string): Promise<void> {
-    return this.reachable().history.remove(channel);
+    return this.reachable(this.session).history.remove(channel);
   }
 
   async addPresence(channel: string, client: PresenceClient, ttl: number): Promise<void> {
     const key = this.names.presenceKey(channel, client.connectionId);
-    return this.reachable().presence.put(key, client, ttl);
+    return this.reachable(this.session).presence.put(key, client, ttl);
   }
 
   async removePresence(channel: string, connectionId: string): Promise<void> {
-    return this.reachable().presence.remove(this.names.presenceKey(channel, connectionId));
+    return this.reachable(this.session).presence.remove(
+      this.names.presenceKey(channel, connectionId),
+    );
   }
 
   async presence(channel: string): Promise<PresenceClient[]> {
-    return this.reachable().presence.live(this.names.presenceOf(channel));
+    return this.reachable(this.session).presence.live(this.names.presenceOf(channel));
   }
 
   async presenceStats(channel: string): Promise<PresenceStats> {
@@ -187,20 +204,48 @@ export class NatsBroker implements Broker {
   }
 
   async command(command: ClusterCommand, timeout: number): Promise<unknown[]> {
-    return this.started().commands.run(command, timeout, this.link.isConnected);
+    return this.started(this.session).commands.run(command, timeout, this.link.isConnected);
+  }
+
+  async send(command: ClusterCommand): Promise<void> {
+    const { nc, published } = this.reachable(this.outlet);
+    nc.publish(this.names.commands, encodeCommand(this.options.nodeId, command));
+    await published.confirm();
   }
 
   /** Leaves the node registry and disconnects; shared state stays for the other nodes. */
   async close(): Promise<void> {
-    const session = this.session;
+    const { session, outlet } = this;
     this.session = undefined;
+    this.outlet = undefined;
     this.sink = undefined;
     this.channels.clear();
-    if (!session) return;
-    session.commands.stop();
-    if (this.link.isConnected) await session.registry.leave().catch(() => undefined);
-    else session.registry.stop();
-    await session.nc.close();
+    if (session) {
+      session.commands.stop();
+      if (this.link.isConnected) await session.registry.leave().catch(() => undefined);
+      else session.registry.stop();
+    }
+    await outlet?.nc.close();
+  }
+
+  private open(role: string): Promise<NatsConnection> {
+    return connect({
+      name: `${role} ${this.options.nodeId}`,
+      maxReconnectAttempts: -1,
+      ...this.options.connection,
+      servers: this.options.servers,
+    });
+  }
+
+  private async historyStream(nc: NatsConnection): Promise<HistoryStream> {
+    const { options } = this;
+    return new HistoryStream(jetstream(nc), await jetstreamManager(nc), this.names, {
+      storage: options.storage,
+      replicas: options.replicas,
+      maxPerChannel: options.historyMaxPerChannel,
+      maxAge: options.historyMaxAge,
+      readTimeout: options.readTimeout,
+    });
   }
 
   private receive(msg: Msg): void {
@@ -213,16 +258,17 @@ export class NatsBroker implements Broker {
     if (publication) this.sink?.deliver(publication);
   }
 
-  private started(): Session {
-    if (!this.session) throw new Error('NatsBroker is not started (or closed)');
-    return this.session;
+  /** `held` (the session, or the outlet) once started or connected. */
+  private started<T extends Outlet>(held: T | undefined): T {
+    if (!held) throw new Error('NatsBroker is not started (or closed)');
+    return held;
   }
 
-  /** The session, if NATS can be reached now: fail at once rather than at a request timeout. */
-  private reachable(): Session {
-    const session = this.started();
+  /** `held`, if NATS can be reached now: fail at once rather than at a request timeout. */
+  private reachable<T extends Outlet>(held: T | undefined): T {
+    const started = this.started(held);
     if (!this.link.isConnected) throw new Error('NATS is unreachable; reconnecting');
-    return session;
+    return started;
   }
 }
 

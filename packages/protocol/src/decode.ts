@@ -7,7 +7,7 @@ import type {
   ServerFrame,
   StreamPosition,
 } from './frames.js';
-import { FieldLimits, PayloadDepth } from './limits.js';
+import { channelNamePattern, FieldLimits, PayloadDepth } from './limits.js';
 import { checkPayload } from './payload-check.js';
 
 /** Why an incoming frame was refused; `id` is set when the frame had a usable one to answer. */
@@ -47,10 +47,9 @@ class FieldReader {
     return value;
   }
 
-  /** Channel names: printable, no whitespace, so that logs and patterns stay unambiguous. */
   channel(name: string): string | undefined {
     const value = this.string(name, FieldLimits.channelLength, true);
-    if (value !== undefined && !/^[\x21-\x7e\u00a0-\uffff]+$/.test(value)) {
+    if (value !== undefined && !channelNamePattern.test(value)) {
       return this.fail(name, 'must not contain spaces or control characters');
     }
     return value;

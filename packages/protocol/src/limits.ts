@@ -12,6 +12,9 @@ export const FieldLimits = {
   historyLimit: 10_000,
 } as const;
 
+/** Channel names: printable, no whitespace, so that logs and patterns stay unambiguous. */
+export const channelNamePattern = /^[\x21-\x7e\u00a0-\uffff]+$/;
+
 /**
  * How deeply the values in a frame (`payload`, presence `info`, …) may nest. Objects and arrays
  * count one level each: `"x"` is 0 levels, `[]` is 1, `{"a":[1]}` is 2. A gateway may lower or

@@ -10,7 +10,8 @@ interface Waiting {
 
 export interface CommandRequest {
   id: string;
-  replyTo: string;
+  /** Absent when the sender wants no answer (a publisher, not a node: `RedisBroker.send`). */
+  replyTo?: string;
   command: ClusterCommand;
 }
 

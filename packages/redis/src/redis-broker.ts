@@ -4,6 +4,7 @@ import type { PresenceClient, PresenceStats, StreamPosition } from '@herald/prot
 import type {
   Broker,
   BrokerHealth,
+  BrokerPublisher,
   BrokerSink,
   ClusterCommand,
   HistoryPage,
@@ -43,8 +44,9 @@ const newEpoch = (): string => randomBytes(6).toString('base64url');
  * and a node registry for cluster commands. When Redis is away it reports `degraded` and refuses
  * publications (they would reach this node only, and no history); it reconnects and
  * resubscribes by itself, then tells the node so that it reads back what it missed.
+ * `connect` instead of `start` makes it a publisher only (`BrokerPublisher`, for the emitter).
  */
-export class RedisBroker implements Broker {
+export class RedisBroker implements Broker, BrokerPublisher {
   readonly nodeId: string;
   private readonly keys: RedisKeys;
   private readonly commands: Redis;
@@ -90,6 +92,15 @@ export class RedisBroker implements Broker {
     await this.beat();
     this.heartbeat = setInterval(() => void this.beat(), this.nodeTtl / 3);
     this.heartbeat.unref();
+  }
+
+  /** A publisher only: one connection for commands, no subscriber, no node registry entry. */
+  async connect(): Promise<void> {
+    // After a failed first attempt ioredis keeps reconnecting by itself: connect only once.
+    if (this.commands.status === 'wait') await this.commands.connect();
+    else if (this.commands.status !== 'ready') {
+      throw new Error(`redis connection ${this.commands.status}`);
+    }
   }
 
   health(): BrokerHealth {
@@ -226,6 +237,11 @@ export class RedisBroker implements Broker {
     );
   }
 
+  async send(command: ClusterCommand): Promise<void> {
+    const request: CommandRequest = { id: randomUUID(), command };
+    await this.commands.publish(this.keys.control, JSON.stringify(request));
+  }
+
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
@@ -278,6 +294,7 @@ export class RedisBroker implements Broker {
     if (!this.sink) return;
     const request = JSON.parse(message) as CommandRequest;
     const answer = await this.sink.execute(request.command);
+    if (request.replyTo === undefined) return;
     const reply: CommandReply = { id: request.id, answer };
     await this.commands.publish(request.replyTo, JSON.stringify(reply)).catch(() => undefined);
   }

@@ -33,6 +33,7 @@ export type { GatewayStats } from './connection/stats.js';
 export type {
   Broker,
   BrokerHealth,
+  BrokerPublisher,
   BrokerSink,
   HistoryPage,
   HistoryQuery,
@@ -53,7 +54,14 @@ export type {
 } from './channels/policy-schema.js';
 export type { ChannelMatch } from './channels/channel-pattern.js';
 export type { HistoryOptions } from './channels/history.js';
-export type { Broadcast, ConnectionInfo, Excluded, Target } from './cluster/targeting.js';
+export {
+  Broadcast,
+  type ConnectionInfo,
+  type Exclusion,
+  type Excluded,
+  type Target,
+} from './cluster/targeting.js';
+export { scopeChannel, tenantChannel, tenantIdPattern } from './channels/channel-names.js';
 export { MemoryBroker } from './broker/memory-broker.js';
 export { ErrorCodes, CloseCodes } from '@herald/protocol';
 export { scopes, type AuthMode, type ScopeRequirement } from './auth/auth-mode.js';

@@ -103,6 +103,29 @@ export interface Broker {
 }
 
 /**
+ * What a process that only sends needs of a broker (`@herald/emitter`): it is no gateway node, so
+ * it joins no node registry, receives no publication and answers no command. The Redis and NATS
+ * brokers implement it beside `Broker`; one instance is either started as a node (`start`) or
+ * connected as a publisher (`connect`), never both.
+ */
+export interface BrokerPublisher {
+  /** Connects to the backend for sending only; called once, instead of `start`. */
+  connect(): Promise<void>;
+  /** As `Broker.publish`: the nodes subscribed to the channel deliver it. */
+  publish(
+    publication: PublicationInput,
+    history?: HistoryRetention,
+  ): Promise<StreamPosition | undefined>;
+  /**
+   * Hands `command` to every live node, which runs it as it runs `Broker.command`'s, without
+   * waiting for their answers (none is sent). Resolves once the backend took it; rejects when it
+   * did not.
+   */
+  send(command: ClusterCommand): Promise<void>;
+  close(): Promise<void>;
+}
+
+/**
  * `degraded`: the backend is unreachable; the node still serves its own clients, but refuses
  * publications until it is back.
  */

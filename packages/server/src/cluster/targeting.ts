@@ -101,30 +101,31 @@ export function describeConnection(connection: Connection): ConnectionInfo {
 
 /**
  * `gateway.to(target)`: chain `.to()` for more targets (a union), `.except()` to leave some out,
- * then `.emit()`. Immutable, so a partly built broadcast can be reused.
+ * then `.emit()`. Immutable, so a partly built broadcast can be reused. `Result` is what `emit`
+ * resolves with: on a gateway, how many connections got it; from `@herald/emitter`, nothing.
  */
-export class Broadcast {
+export class Broadcast<Result = number> {
   constructor(
     private readonly run: (
       targets: Target[],
       except: Exclusion,
       event: string,
       payload: unknown,
-    ) => Promise<number>,
+    ) => Promise<Result>,
     private readonly targets: Target[],
     private readonly exclusion: Exclusion = { connections: [], users: [] },
   ) {}
 
-  to(target: Target): Broadcast {
+  to(target: Target): Broadcast<Result> {
     return new Broadcast(this.run, [...this.targets, target], this.exclusion);
   }
 
-  except(excluded: Excluded): Broadcast {
+  except(excluded: Excluded): Broadcast<Result> {
     return new Broadcast(this.run, this.targets, addExclusion(this.exclusion, excluded));
   }
 
-  /** Sends a server event (not a channel publication); resolves with how many connections got it. */
-  emit(event: string, payload?: unknown): Promise<number> {
+  /** Sends a server event (not a channel publication) to the targets, on every node. */
+  emit(event: string, payload?: unknown): Promise<Result> {
     return this.run(this.targets, this.exclusion, event, payload);
   }
 }
