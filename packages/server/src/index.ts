@@ -42,6 +42,8 @@ export type {
   PublicationInput,
 } from './broker/broker.js';
 export type { ChannelCount, ClusterCommand } from './cluster/cluster-command.js';
+export type { ChannelFilter } from './cluster/cluster-control.js';
+export type { NodeHealth, NodeInfo } from './cluster/node-info.js';
 export type {
   AccessCheck,
   AccessRequirements,
@@ -62,6 +64,7 @@ export {
   type Target,
 } from './cluster/targeting.js';
 export { scopeChannel, tenantChannel, tenantIdPattern } from './channels/channel-names.js';
+export type { ChannelKeeps } from './channels/channel-service.js';
 export { MemoryBroker } from './broker/memory-broker.js';
 export { ErrorCodes, CloseCodes } from '@herald/protocol';
 export { scopes, type AuthMode, type ScopeRequirement } from './auth/auth-mode.js';
@@ -97,4 +100,10 @@ export { gatewayOptionsFromEnv, listenAddressFromEnv, type Environment } from '.
 export { ListenError, listenOn } from './http/listen.js';
 export type { HttpHandler } from './http/http-handler.js';
 export { createHttpApi, type HttpApiHandler, type HttpApiOptions } from './http/http-api.js';
-export { dashboardHtml, type DashboardOptions } from './http/dashboard.js';
+export {
+  dashboardHandler,
+  dashboardHtml,
+  type DashboardHandlerOptions,
+  type DashboardOptions,
+} from './http/dashboard.js';
+export { adminJwtOptionsSchema, type AdminJwtOptions } from './http/admin-jwt-options.js';
