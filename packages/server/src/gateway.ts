@@ -8,8 +8,10 @@ import type {
   StreamPosition,
 } from '@herald/protocol';
 import type { Logger } from 'pino';
-import { normalizeAddress } from './admission/client-address.js';
+import { clientAddress, normalizeAddress } from './admission/client-address.js';
 import { Security } from './admission/security.js';
+import { createAuditLog, type AuditLog } from './audit/audit-log.js';
+import { logRedaction } from './audit/redaction.js';
 import { UpgradePipeline } from './admission/upgrade.js';
 import { GuardedBroker } from './broker/guarded-broker.js';
 import { MemoryBroker } from './broker/memory-broker.js';
@@ -73,6 +75,8 @@ export interface ListenOptions {
 /** Herald's entry point: namespaces, connections, channels and their lifecycle. */
 export class Gateway {
   readonly logger: Logger;
+  /** Where security events are recorded (the `audit` option; see docs/audit.md). */
+  readonly audit: AuditLog;
   private readonly counters = new StatsCounter();
   private readonly broker: GuardedBroker;
   private readonly registry: ChannelRegistry;
@@ -87,6 +91,7 @@ export class Gateway {
   private readonly namespaceList: Namespace[] = [];
   private readonly heartbeats: NodeJS.Timeout[] = [];
   private readonly options: ResolvedGatewayOptions;
+  private readonly trustedProxies: ReadonlySet<string>;
   private httpServer: Server | undefined;
   private attachedTo: Server[] = [];
   private started: Promise<void> | undefined;
@@ -96,7 +101,12 @@ export class Gateway {
   constructor(input: GatewayOptions = {}) {
     const options = resolveGatewayOptions(input);
     this.options = options;
-    this.logger = createLogger(options);
+    const redaction = logRedaction(options.auth?.tokenSources.query);
+    this.logger = createLogger(options, redaction);
+    this.audit = createAuditLog(options.audit, redaction, (error) =>
+      this.logger.error({ err: error }, 'audit log write failed'),
+    );
+    this.trustedProxies = new Set(options.trustProxy.map(normalizeAddress));
     const { maxPayloadDepth } = options;
     const broker = options.broker ?? new MemoryBroker();
     this.broker = new GuardedBroker(broker, this.logger, maxPayloadDepth);
@@ -111,6 +121,7 @@ export class Gateway {
     this.control = new ClusterControl(this.broker, options.clusterTimeout, maxPayloadDepth);
     this.context = {
       logger: this.logger,
+      audit: this.audit,
       stats: this.counters,
       broker: this.broker,
       registry: this.registry,
@@ -129,6 +140,7 @@ export class Gateway {
         constants: new PongFrames(),
         security: this.security,
         channels: this.channelService,
+        audit: this.audit,
         decode: { maxPayloadDepth },
       },
       codecs,
@@ -140,7 +152,7 @@ export class Gateway {
       logger: this.logger,
       codecs,
       handshakeTimeout: options.handshakeTimeout,
-      trustedProxies: new Set(options.trustProxy.map(normalizeAddress)),
+      trustedProxies: this.trustedProxies,
       started: () => this.start(),
       isClosing: () => this.closing !== undefined,
       accept: this.lifecycle.accept,
@@ -282,6 +294,11 @@ export class Gateway {
     return this.security.rateLimitStatus(connection as SocketConnection);
   }
 
+  /** @internal The address a request came from, through trusted proxies (see `trustProxy`). */
+  clientAddress(req: IncomingMessage): string {
+    return clientAddress(req, this.trustedProxies);
+  }
+
   stats(): GatewayStats {
     return this.counters.snapshot();
   }
@@ -347,6 +364,7 @@ export class Gateway {
     this.continuity.close();
     await this.broker.close();
     await serverClosed;
+    await this.audit.close();
     this.logger.info({ connections: connections.length, drained }, 'Herald closed');
   }
 
@@ -357,7 +375,7 @@ export class Gateway {
   }
 
   private async connectBroker(): Promise<void> {
-    const node = new LocalNode(this.namespaceList, this.registry);
+    const node = new LocalNode(this.namespaceList, this.registry, this.audit);
     await this.broker.start({
       deliver: (publication) => this.continuity.deliver(publication),
       execute: (command) => node.execute(command),

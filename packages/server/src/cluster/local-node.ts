@@ -1,4 +1,6 @@
 import type { UnsubscribedNotice } from '@herald/protocol';
+import type { AuditLog } from '../audit/audit-log.js';
+import { subjectFields } from '../audit/audit-record.js';
 import { reservedChannelPrefix } from '../channels/channel-names.js';
 import type { ChannelRegistry } from '../channels/channel-registry.js';
 import type { SocketConnection } from '../connection/socket-connection.js';
@@ -12,6 +14,7 @@ export class LocalNode {
   constructor(
     private readonly namespaces: readonly Namespace[],
     private readonly registry: ChannelRegistry,
+    private readonly audit: AuditLog,
   ) {}
 
   /**
@@ -39,7 +42,15 @@ export class LocalNode {
         return selected.length;
       }
       case 'disconnect':
-        for (const connection of selected) connection.close(command.code, command.reason);
+        for (const connection of selected) {
+          // Recorded on the node that held the connection, which knows who it was.
+          this.audit.record('connection.kicked', {
+            ...subjectFields(connection),
+            closeCode: command.code,
+            reason: command.reason,
+          });
+          connection.close(command.code, command.reason);
+        }
         return selected.length;
       case 'unsubscribe': {
         const notice: UnsubscribedNotice = { channel: command.channel, reason: 'server' };

@@ -9,6 +9,8 @@ import { HttpApiError } from './http-error.js';
 import type { HttpHandler } from './http-handler.js';
 import { readJsonBody } from './json-body.js';
 import { routes } from './routes.js';
+import type { AuditAction } from '../audit/audit-record.js';
+import { apiAction, recordApiRequest } from './api-audit.js';
 
 export interface HttpApiOptions {
   /** When set, every request needs `Authorization: Bearer <apiKey>`. Without it, keep the API private. */
@@ -34,9 +36,13 @@ export function createHttpApi(gateway: Gateway, options: HttpApiOptions = {}): H
     const { pathname, query } = requestTarget(req.url);
     if (pathname !== base && !pathname.startsWith(`${base}/`)) return false;
     const path = pathname.slice(base.length) || '/';
+    // What the audit log records this request as: set once it is refused or reaches a route.
+    let action: AuditAction | undefined;
+    let body: unknown;
     answer(req, res, async () => {
       const refusal = apiKey === undefined ? undefined : apiKeyRefusal(req, apiKey);
       if (refusal) {
+        action = 'auth.failed';
         // RFC 6750: a challenge alone when no key came, with `invalid_token` for a wrong one.
         res.setHeader(
           'WWW-Authenticate',
@@ -52,13 +58,21 @@ export function createHttpApi(gateway: Gateway, options: HttpApiOptions = {}): H
           `no API endpoint ${req.method} ${path}`,
         );
       }
+      action = apiAction(path);
       return route(gateway, {
         query,
-        body: () => readJsonBody(req, maxBodySize),
+        body: async () => (body = await readJsonBody(req, maxBodySize)),
       });
-    }).catch((error: unknown) => {
-      gateway.logger.error({ err: error }, 'HTTP API response failed');
-    });
+    })
+      .then((answered) => {
+        if (action === undefined) return;
+        const actor = apiKey === undefined ? 'anonymous' : 'api-key';
+        const input = { query, body };
+        recordApiRequest(gateway, req, { action, actor, path, input, ...answered });
+      })
+      .catch((error: unknown) => {
+        gateway.logger.error({ err: error }, 'HTTP API response failed');
+      });
     return true;
   };
 
@@ -66,7 +80,7 @@ export function createHttpApi(gateway: Gateway, options: HttpApiOptions = {}): H
     req: IncomingMessage,
     res: ServerResponse,
     run: () => Promise<unknown>,
-  ): Promise<void> {
+  ): Promise<Answered> {
     let status = 200;
     let body: unknown;
     try {
@@ -91,7 +105,14 @@ export function createHttpApi(gateway: Gateway, options: HttpApiOptions = {}): H
     // A body left unread (refused before or while reading) must not be parsed as the next request.
     if (!req.complete) headers.Connection = 'close';
     res.writeHead(status, headers).end(JSON.stringify(body));
+    return { status, body };
   }
+}
+
+/** What a request was answered. */
+interface Answered {
+  status: number;
+  body: unknown;
 }
 
 /** The gateway's own refusals keep their code; those without an HTTP status of their own are 400. */
