@@ -41,6 +41,9 @@ describe('herald serve audit log', () => {
     const again = await TestClient.connect(`ws://127.0.0.1:${second.port}/ws`, ['bearer', 'x']);
     expect((await again.closed).code).toBe(4001);
     await expect.poll(() => lines(fromFile)).toHaveLength(1);
-    expect((await lines(fromFile))[0]).toMatchObject({ action: 'auth.failed', code: 'WS_AUTH_FAILED' });
+    expect((await lines(fromFile))[0]).toMatchObject({
+      action: 'auth.failed',
+      code: 'WS_AUTH_FAILED',
+    });
   });
 });

@@ -56,9 +56,13 @@ describe('log redaction', () => {
     ];
     for (const refused of [
       await TestClient.connect(url(`?token=${forged}`)),
-      await TestClient.connect(url(), undefined, { headers: { Authorization: `Bearer ${expired}` } }),
+      await TestClient.connect(url(), undefined, {
+        headers: { Authorization: `Bearer ${expired}` },
+      }),
       await TestClient.connect(url(), ['bearer', forged]),
-      await TestClient.connect(url(), undefined, { headers: { Cookie: `herald_token=${expired}` } }),
+      await TestClient.connect(url(), undefined, {
+        headers: { Cookie: `herald_token=${expired}` },
+      }),
     ]) {
       expect((await refused.closed).code).toBeGreaterThanOrEqual(4001);
     }

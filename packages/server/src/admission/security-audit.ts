@@ -11,7 +11,7 @@ import type { Identity } from '../connection/identity.js';
 import type { HeraldError } from '../errors.js';
 import { auditActionFor } from './refusal.js';
 
-/** What `Security` records in the audit log: its refusals, rate limiting and token refreshes. */
+// What `Security` records in the audit log: its refusals, rate limiting and token refreshes.
 
 /** What a handshake tells about who asked and from where, before there is a connection. */
 export function handshakeFields(

@@ -1,9 +1,8 @@
 import type { IncomingMessage } from 'node:http';
 import { CloseCodes, ErrorCodes, type AuthFrame, type ClientFrame } from '@herald/protocol';
 import { subjectFields } from '../audit/audit-record.js';
-import { checkScopes, requiresIdentity } from '../auth/auth-mode.js';
+import { requiresIdentity } from '../auth/auth-mode.js';
 import { Authenticator } from '../auth/authenticator.js';
-import { resolveTenant } from '../auth/tenancy.js';
 import type { ResolvedTenancyOptions } from '../auth/tenancy-options.js';
 import { extractToken } from '../auth/token-extraction.js';
 import { tenantChannel } from '../channels/channel-names.js';
@@ -11,7 +10,6 @@ import type { NamespaceEndpoint, SocketConnection } from '../connection/socket-c
 import { ConfigError, HeraldError } from '../errors.js';
 import type { GatewayContext } from '../namespace/gateway-context.js';
 import { authorizeSubscribe } from '../guards/channel-access.js';
-import type { HandshakeContext } from '../guards/guard.js';
 import { anonymousIdentity, type Identity } from '../connection/identity.js';
 import type { InboundSecurity } from '../connection/inbound.js';
 import { ConnectionLimits } from '../limits/connection-limits.js';
