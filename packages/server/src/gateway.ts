@@ -9,8 +9,10 @@ import type {
   StreamPosition,
 } from '@herald/protocol';
 import type { Logger } from 'pino';
-import { normalizeAddress } from './admission/client-address.js';
+import { clientAddress, normalizeAddress } from './admission/client-address.js';
 import { Security } from './admission/security.js';
+import { createAuditLog, type AuditLog } from './audit/audit-log.js';
+import { logRedaction } from './audit/redaction.js';
 import { UpgradePipeline } from './admission/upgrade.js';
 import { GuardedBroker } from './broker/guarded-broker.js';
 import { MemoryBroker } from './broker/memory-broker.js';
@@ -75,6 +77,8 @@ export interface ListenOptions {
 /** Herald's entry point: namespaces, connections, channels and their lifecycle. */
 export class Gateway {
   readonly logger: Logger;
+  /** Where security events are recorded (the `audit` option; see docs/audit.md). */
+  readonly audit: AuditLog;
   private readonly counters = new StatsCounter();
   private readonly broker: GuardedBroker;
   private readonly registry: ChannelRegistry;
@@ -90,6 +94,7 @@ export class Gateway {
   private readonly heartbeats: NodeJS.Timeout[] = [];
   private readonly options: ResolvedGatewayOptions;
   private readonly node = { id: randomUUID(), startedAt: Date.now() };
+  private readonly trustedProxies: ReadonlySet<string>;
   private httpServer: Server | undefined;
   private attachedTo: Server[] = [];
   private started: Promise<void> | undefined;
@@ -99,7 +104,12 @@ export class Gateway {
   constructor(input: GatewayOptions = {}) {
     const options = resolveGatewayOptions(input);
     this.options = options;
-    this.logger = createLogger(options);
+    const redaction = logRedaction(options.auth?.tokenSources.query);
+    this.logger = createLogger(options, redaction);
+    this.audit = createAuditLog(options.audit, redaction, (error) =>
+      this.logger.error({ err: error }, 'audit log write failed'),
+    );
+    this.trustedProxies = new Set(options.trustProxy.map(normalizeAddress));
     const { maxPayloadDepth } = options;
     const broker = options.broker ?? new MemoryBroker();
     this.broker = new GuardedBroker(broker, this.logger, maxPayloadDepth);
@@ -114,6 +124,7 @@ export class Gateway {
     this.control = new ClusterControl(this.broker, options.clusterTimeout, maxPayloadDepth);
     this.context = {
       logger: this.logger,
+      audit: this.audit,
       stats: this.counters,
       broker: this.broker,
       registry: this.registry,
@@ -132,6 +143,7 @@ export class Gateway {
         constants: new PongFrames(),
         security: this.security,
         channels: this.channelService,
+        audit: this.audit,
         decode: { maxPayloadDepth },
       },
       codecs,
@@ -143,7 +155,7 @@ export class Gateway {
       logger: this.logger,
       codecs,
       handshakeTimeout: options.handshakeTimeout,
-      trustedProxies: new Set(options.trustProxy.map(normalizeAddress)),
+      trustedProxies: this.trustedProxies,
       started: () => this.start(),
       isClosing: () => this.closing !== undefined,
       accept: this.lifecycle.accept,
@@ -303,6 +315,11 @@ export class Gateway {
     return this.security.rateLimitStatus(connection as SocketConnection);
   }
 
+  /** @internal The address a request came from, through trusted proxies (see `trustProxy`). */
+  clientAddress(req: IncomingMessage): string {
+    return clientAddress(req, this.trustedProxies);
+  }
+
   stats(): GatewayStats {
     return this.counters.snapshot();
   }
@@ -368,6 +385,7 @@ export class Gateway {
     this.continuity.close();
     await this.broker.close();
     await serverClosed;
+    await this.audit.close();
     this.logger.info({ connections: connections.length, drained }, 'Herald closed');
   }
 
@@ -379,6 +397,7 @@ export class Gateway {
 
   private async connectBroker(): Promise<void> {
     const node = new LocalNode(this.namespaceList, this.registry, {
+      audit: this.audit,
       info: () => describeNode(this.node, this.namespaceList, this.stats(), this.health()),
       refresh: (connection, expiresAt) => this.security.extendSession(connection, expiresAt),
     });

@@ -78,6 +78,9 @@ export type {
 export type { JwtOptions } from './auth/jwt-options.js';
 export type { JwtAlgorithm } from './auth/jwt-algorithms.js';
 export type { TenancyOptions, TenantSource } from './auth/tenancy-options.js';
+export type { AuditLog } from './audit/audit-log.js';
+export type { AuditOptions } from './audit/audit-options.js';
+export type { AuditAction, AuditFields, AuditRecord } from './audit/audit-record.js';
 export {
   requirePermissions,
   requireRoles,

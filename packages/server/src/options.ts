@@ -2,6 +2,7 @@ import { isIP } from 'node:net';
 import { z } from 'zod';
 import { PayloadDepth, type Codec } from '@herald/protocol';
 import type { Logger } from 'pino';
+import { auditOptionsSchema } from './audit/audit-options.js';
 import { authOptionsSchema } from './auth/auth-options.js';
 import { tenancyOptionsSchema } from './auth/tenancy-options.js';
 import type { Broker } from './broker/broker.js';
@@ -31,6 +32,7 @@ import {
  * - tenancy: auth/tenancy-options.ts
  * - connection limits and rate limits: limits/limit-options.ts
  * - channels (policies, subscription tokens): channels/policy-schema.ts
+ * - audit (where security events are recorded): audit/audit-options.ts
  * - the shared pieces and the parse that names a bad field: option-schema.ts
  */
 
@@ -54,6 +56,8 @@ export const gatewayOptionsSchema = z.strictObject({
   codecs: z.array(withMethods<Codec>('a Codec', ['encode', 'decode'])).default([]),
   /** Channel policies, subscription tokens and presence; see docs/channels.md. */
   channels: channelsOptionsSchema.prefault({}),
+  /** Where security events are recorded (docs/audit.md); absent: nowhere. */
+  audit: auditOptionsSchema.optional(),
   /** Level of the logger Herald makes; absent: `LOG_LEVEL`, else `info` (see logger.ts). */
   logLevel: z.enum(logLevels).optional(),
   /** Milliseconds from TCP accept to a completed WebSocket handshake. */

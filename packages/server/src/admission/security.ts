@@ -1,8 +1,8 @@
 import type { IncomingMessage } from 'node:http';
 import { CloseCodes, ErrorCodes, type AuthFrame, type ClientFrame } from '@herald/protocol';
-import { checkScopes, requiresIdentity } from '../auth/auth-mode.js';
+import { subjectFields } from '../audit/audit-record.js';
+import { requiresIdentity } from '../auth/auth-mode.js';
 import { Authenticator } from '../auth/authenticator.js';
-import { resolveTenant } from '../auth/tenancy.js';
 import type { ResolvedTenancyOptions } from '../auth/tenancy-options.js';
 import { extractToken } from '../auth/token-extraction.js';
 import { tenantChannel } from '../channels/channel-names.js';
@@ -10,15 +10,22 @@ import type { NamespaceEndpoint, SocketConnection } from '../connection/socket-c
 import { ConfigError, HeraldError } from '../errors.js';
 import type { GatewayContext } from '../namespace/gateway-context.js';
 import { authorizeSubscribe } from '../guards/channel-access.js';
-import type { HandshakeContext } from '../guards/guard.js';
 import { anonymousIdentity, type Identity } from '../connection/identity.js';
 import type { InboundSecurity } from '../connection/inbound.js';
-import { ConnectionLimits, type ConnectionKeys } from '../limits/connection-limits.js';
+import { ConnectionLimits } from '../limits/connection-limits.js';
 import { RateLimiter, type RateLimitStatus } from '../limits/rate-limiter.js';
 import type { Namespace } from '../namespace/namespace.js';
 import type { ResolvedGatewayOptions } from '../options.js';
 import { OriginPolicy } from './origin.js';
+import { admitIdentity, type HandshakeRequest } from './identity-admission.js';
 import { asRefusal, closeCodeFor, closeReason, rejectionReason } from './refusal.js';
+import {
+  handshakeFields,
+  recordRateLimited,
+  recordRefresh,
+  recordRefusal,
+} from './security-audit.js';
+import { withoutSecret } from '../audit/redaction.js';
 import { Session, type Credentials } from '../connection/session.js';
 
 /** The outcome of a handshake: admitted (perhaps still owing an `auth` frame) or refused. */
@@ -32,14 +39,7 @@ export type Admission =
     }
   | { ok: false; error: HeraldError };
 
-/** What a handshake carries that admission decisions read. */
-export interface HandshakeRequest {
-  request: IncomingMessage;
-  params: Record<string, string>;
-  query: URLSearchParams;
-  /** The client's address, through trusted proxies (see `trustProxy`). */
-  remoteAddress: string;
-}
+export type { HandshakeRequest };
 
 const rateLimited = {
   code: ErrorCodes.WS_RATE_LIMIT_EXCEEDED,
@@ -84,13 +84,23 @@ export class Security implements InboundSecurity {
     if (origins) this.origins.set(namespace, new OriginPolicy(origins));
   }
 
-  /** Counts an upgrade attempt from `ip`; false when it comes too fast. */
-  allowAttempt(ip: string): boolean {
-    return this.rates ? this.rates.allowAttempt(ip) : true;
+  /** Counts an upgrade attempt from its client address; false (and recorded) when it comes too fast. */
+  allowAttempt(namespace: Namespace, handshake: HandshakeRequest): boolean {
+    if (!this.rates || this.rates.allowAttempt(handshake.remoteAddress)) return true;
+    const error = new HeraldError(
+      ErrorCodes.WS_RATE_LIMIT_EXCEEDED,
+      'too many connection attempts',
+    );
+    recordRefusal(this.context.audit, error, 'handshake', {
+      ...handshakeFields(namespace, handshake, undefined),
+      limit: 'connection_attempts',
+    });
+    return false;
   }
 
   /** Runs the handshake checks in order: origin, authentication, tenant, scopes, guards, limits. Never throws. */
   async admit(namespace: Namespace, handshake: HandshakeRequest): Promise<Admission> {
+    let verified: Identity | undefined;
     try {
       const origin = handshake.request.headers.origin;
       if (!(this.origins.get(namespace)?.allows(origin) ?? true)) {
@@ -105,19 +115,21 @@ export class Security implements InboundSecurity {
         if (!this.authenticator?.authTimeout) {
           throw new HeraldError(ErrorCodes.WS_AUTH_REQUIRED, 'a token is required');
         }
-        this.limits.check(
-          this.connectionKeys(namespace, handshake.remoteAddress, anonymousIdentity()),
-        );
+        this.limits.check(connectionKeys(namespace, handshake.remoteAddress, anonymousIdentity()));
         return { ok: true, identity: anonymousIdentity(), credentials: undefined, waiting: true };
       }
       const identity =
         token === undefined ? anonymousIdentity() : await this.verify(token, handshake.request);
+      verified = identity;
       const credentials = token === undefined ? undefined : credentialsOf(identity);
-      await this.admitIdentity(namespace, handshake, identity, token !== undefined);
-      this.limits.check(this.connectionKeys(namespace, handshake.remoteAddress, identity));
+      await admitIdentity(this.tenancy, namespace, handshake, identity, token !== undefined);
+      this.limits.check(connectionKeys(namespace, handshake.remoteAddress, identity));
       return { ok: true, identity, credentials, waiting: false };
     } catch (error) {
-      return { ok: false, error: asRefusal(error, this.context.logger, 'handshake') };
+      const refusal = asRefusal(error, this.context.logger, 'handshake');
+      const who = handshakeFields(namespace, handshake, verified);
+      recordRefusal(this.context.audit, refusal, 'handshake', who);
+      return { ok: false, error: refusal };
     }
   }
 
@@ -135,10 +147,13 @@ export class Security implements InboundSecurity {
     this.sessions.set(connection, session);
     try {
       session.slot = this.limits.acquire(
-        this.connectionKeys(connection.endpoint, handshake.remoteAddress, admission.identity),
+        connectionKeys(connection.endpoint, handshake.remoteAddress, admission.identity),
       );
     } catch (error) {
-      return asRefusal(error, this.context.logger, 'connection limits');
+      const refusal = asRefusal(error, this.context.logger, 'connection limits');
+      const who = handshakeFields(connection.endpoint, handshake, admission.identity);
+      recordRefusal(this.context.audit, refusal, 'handshake', who);
+      return refusal;
     }
     session.rate = this.rates?.open(connection.remoteAddress);
     const { idleTimeout } = connection.endpoint.options;
@@ -151,10 +166,12 @@ export class Security implements InboundSecurity {
       const timeout = (this.authenticator as Authenticator).authTimeout;
       session.startAuthTimer(timeout, () => {
         this.context.stats.rejected('auth_timeout');
-        this.refuse(
-          connection,
-          new HeraldError(ErrorCodes.WS_AUTH_REQUIRED, `no auth frame within ${timeout} ms`),
+        const error = new HeraldError(
+          ErrorCodes.WS_AUTH_REQUIRED,
+          `no auth frame within ${timeout} ms`,
         );
+        recordRefusal(this.context.audit, error, 'auth', subjectFields(connection));
+        this.refuse(connection, error);
       });
       return undefined;
     }
@@ -201,6 +218,7 @@ export class Security implements InboundSecurity {
     session.lastActivity = now;
     const verdict = session.rate ? session.rate.take(now) : 'ok';
     if (verdict !== 'ok') {
+      recordRateLimited(this.context.audit, connection, rateLimited);
       connection.sendError(frameId(frame), rateLimited);
       if (verdict === 'close') connection.close(CloseCodes.LIMIT_EXCEEDED, 'rate limit exceeded');
       return false;
@@ -253,13 +271,14 @@ export class Security implements InboundSecurity {
             'a refresh token must be for the same user and tenant',
           );
         }
-        await this.admitIdentity(connection.endpoint, handshake, identity, true);
+        await admitIdentity(this.tenancy, connection.endpoint, handshake, identity, true);
         if (!connection.isOpen) return;
         identity.tenant = current.tenant;
         connection.setIdentity(identity);
         session.scheduleExpiry(identity.expiresAt, () => this.expire(connection));
+        recordRefresh(this.context.audit, connection);
       } else {
-        await this.admitIdentity(connection.endpoint, handshake, identity, true);
+        await admitIdentity(this.tenancy, connection.endpoint, handshake, identity, true);
         if (!waiting && identity.tenant !== current.tenant) {
           throw new HeraldError(
             ErrorCodes.WS_FORBIDDEN,
@@ -268,7 +287,7 @@ export class Security implements InboundSecurity {
         }
         session.slot = this.limits.replace(
           session.slot,
-          this.connectionKeys(connection.endpoint, connection.remoteAddress, identity),
+          connectionKeys(connection.endpoint, connection.remoteAddress, identity),
         );
         session.credentials = credentials;
         await this.setIdentity(connection, session, identity);
@@ -280,6 +299,8 @@ export class Security implements InboundSecurity {
       );
     } catch (error) {
       const refusal = asRefusal(error, this.context.logger, 'in-band authentication');
+      const via = refresh ? 'refresh' : 'auth';
+      recordRefusal(this.context.audit, refusal, via, subjectFields(connection));
       if (!waiting) {
         // A live connection keeps its current credentials; only this attempt fails.
         connection.replyError(frame.id, refusal);
@@ -309,40 +330,12 @@ export class Security implements InboundSecurity {
 
   // ---- internals --------------------------------------------------------------------------------
 
-  private verify(token: string, request: IncomingMessage): Promise<Identity> {
-    return (this.authenticator as Authenticator).authenticate(token, request);
-  }
-
-  /** Tenant, scopes and handshake guards for an identity; fills `identity.tenant`. Throws a refusal. */
-  private async admitIdentity(
-    namespace: NamespaceEndpoint,
-    handshake: HandshakeRequest,
-    identity: Identity,
-    authenticated: boolean,
-  ): Promise<void> {
-    const { request, params, query } = handshake;
-    if (this.tenancy)
-      identity.tenant = resolveTenant(this.tenancy, {
-        identity,
-        params,
-        query,
-        headers: request.headers,
-      });
-    if (authenticated) checkScopes(namespace.options.auth, identity);
-    const guards = namespace.options.handshakeGuards;
-    if (!guards || guards.length === 0) return;
-    const ctx: HandshakeContext = {
-      request,
-      namespace: namespace.pattern.source,
-      params,
-      query,
-      origin: request.headers.origin,
-      remoteAddress: handshake.remoteAddress,
-      identity,
-    };
-    for (const guard of guards) {
-      if (!(await guard(ctx)))
-        throw new HeraldError(ErrorCodes.WS_FORBIDDEN, 'connection refused by a guard');
+  /** The token's identity; what it throws never carries the token (a custom verifier may name it). */
+  private async verify(token: string, request: IncomingMessage): Promise<Identity> {
+    try {
+      return await (this.authenticator as Authenticator).authenticate(token, request);
+    } catch (error) {
+      throw withoutSecret(error, token);
     }
   }
 
@@ -362,20 +355,6 @@ export class Security implements InboundSecurity {
       await this.context.registry.add(tenantChannel(identity.tenant), connection);
   }
 
-  private connectionKeys(
-    namespace: NamespaceEndpoint,
-    remoteAddress: string,
-    identity: Identity,
-  ): ConnectionKeys {
-    return {
-      namespace: namespace.pattern.source,
-      namespaceLimit: namespace.options.maxConnections,
-      ip: remoteAddress,
-      userId: identity.userId,
-      tenant: identity.tenant,
-    };
-  }
-
   private expire(connection: SocketConnection): void {
     this.refuse(connection, new HeraldError(ErrorCodes.WS_TOKEN_EXPIRED, 'token has expired'));
   }
@@ -390,6 +369,13 @@ export class Security implements InboundSecurity {
 /** Read before tenant resolution, which fills `identity.tenant` from the tenant sources. */
 function credentialsOf(identity: Identity): Credentials {
   return { userId: identity.userId, tenant: identity.tenant };
+}
+
+/** Who a connection counts against (see ConnectionLimits). */
+function connectionKeys(namespace: NamespaceEndpoint, ip: string, identity: Identity) {
+  const { userId, tenant } = identity;
+  const namespaceLimit = namespace.options.maxConnections;
+  return { namespace: namespace.pattern.source, namespaceLimit, ip, userId, tenant };
 }
 
 function frameId(frame: ClientFrame | undefined) {

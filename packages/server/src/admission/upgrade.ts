@@ -85,17 +85,17 @@ export class UpgradePipeline {
     attempt.namespace = namespace;
     const { security, logger } = this.options;
     const remoteAddress = clientAddress(req, this.options.trustedProxies);
-    // Attempts are counted before any work, so a flood from one address stays cheap.
-    if (!security.allowAttempt(remoteAddress)) {
-      this.refuse(attempt, 'rate_limit', { http: 429, message: 'too many connection attempts' });
-      return;
-    }
     const handshake: HandshakeRequest = {
       request: req,
       params,
       query,
       remoteAddress,
     };
+    // Attempts are counted before any work, so a flood from one address stays cheap.
+    if (!security.allowAttempt(namespace, handshake)) {
+      this.refuse(attempt, 'rate_limit', { http: 429, message: 'too many connection attempts' });
+      return;
+    }
     const timer = setTimeout(
       () => this.refuse(attempt, 'timeout', 'drop'),
       this.options.handshakeTimeout,

@@ -1,4 +1,6 @@
 import type { SubscribedNotice, UnsubscribedNotice } from '@herald/protocol';
+import type { AuditLog } from '../audit/audit-log.js';
+import { subjectFields } from '../audit/audit-record.js';
 import { describeChannel } from '../channels/channel-names.js';
 import type { ChannelRegistry } from '../channels/channel-registry.js';
 import type { SocketConnection } from '../connection/socket-connection.js';
@@ -10,6 +12,7 @@ import { describeConnection, selects, type ConnectionInfo } from './targeting.js
 
 /** What a node reads or changes beyond its connections and channels. */
 export interface NodeServices {
+  audit: AuditLog;
   info(): NodeInfo;
   /** Gives the connection's credentials a new expiry (ms since epoch), as a refresh would. */
   refresh(connection: SocketConnection, expiresAt: number): boolean;
@@ -50,7 +53,15 @@ export class LocalNode {
         return selected.length;
       }
       case 'disconnect':
-        for (const connection of selected) connection.close(command.code, command.reason);
+        for (const connection of selected) {
+          // Recorded on the node that held the connection, which knows who it was.
+          this.services.audit.record('connection.kicked', {
+            ...subjectFields(connection),
+            closeCode: command.code,
+            reason: command.reason,
+          });
+          connection.close(command.code, command.reason);
+        }
         return selected.length;
       case 'refresh':
         return selected.filter((c) => this.services.refresh(c, command.expiresAt)).length;

@@ -8,10 +8,12 @@ import {
   type DecodeResult,
   type FrameId,
 } from '@herald/protocol';
+import type { AuditLog } from '../audit/audit-log.js';
 import type { ChannelService } from '../channels/channel-service.js';
 import type { SocketConnection } from './socket-connection.js';
 import { ClientRejection, clientAnswer, HeraldError, internalError } from '../errors.js';
 import { reservedChannelPrefix } from '../channels/channel-names.js';
+import { recordChannelRefusal } from './request-audit.js';
 
 /** Pre-encoded answers sent often enough to be worth encoding once per codec. */
 export interface ConstantFrames {
@@ -32,6 +34,8 @@ export interface Inbound {
   constants: ConstantFrames;
   security: InboundSecurity;
   channels: ChannelService;
+  /** Where refused channel requests are recorded. */
+  audit: AuditLog;
   /** How frames are decoded (the gateway's `maxPayloadDepth`). */
   decode: DecodeOptions;
 }
@@ -120,7 +124,7 @@ function requestId(parsed: DecodeResult<ClientFrame>): FrameId | undefined {
 function dispatch(
   connection: SocketConnection,
   frame: ClientFrame,
-  { constants, security, channels }: Inbound,
+  { constants, security, channels, audit }: Inbound,
 ): Promise<void> | void {
   switch (frame.type) {
     case 'event':
@@ -144,31 +148,31 @@ function dispatch(
       });
       return;
     case 'subscribe':
-      return answer(connection, frame, async (reply) => {
+      return answer(connection, frame, audit, async (reply) => {
         // A connection about to close would not keep the subscription.
         if (!connection.isOpen) throw new HeraldError(closing.code, closing.message);
         await security.authorizeSubscribe(connection, frame.channel);
         await channels.subscribe(connection, frame, reply);
       });
     case 'unsubscribe':
-      return answer(connection, frame, async (reply) => {
+      return answer(connection, frame, audit, async (reply) => {
         await connection.leave(frame.channel);
         await reply({});
       });
     case 'publish':
-      return answer(connection, frame, async (reply) =>
+      return answer(connection, frame, audit, async (reply) =>
         reply(await channels.publishFrom(connection, frame)),
       );
     case 'history':
-      return answer(connection, frame, async (reply) =>
+      return answer(connection, frame, audit, async (reply) =>
         reply(await channels.historyFor(connection, frame)),
       );
     case 'presence':
-      return answer(connection, frame, async (reply) =>
+      return answer(connection, frame, audit, async (reply) =>
         reply(await channels.presenceFor(connection, frame.channel)),
       );
     case 'presenceStats':
-      return answer(connection, frame, async (reply) =>
+      return answer(connection, frame, audit, async (reply) =>
         reply(await channels.presenceStatsFor(connection, frame.channel)),
       );
     case 'auth':
@@ -184,6 +188,7 @@ function dispatch(
 async function answer(
   connection: SocketConnection,
   frame: ChannelRequestFrame,
+  audit: AuditLog,
   action: (reply: Reply) => Promise<void>,
 ): Promise<void> {
   await connection.ready;
@@ -193,6 +198,7 @@ async function answer(
     await action((payload) => connection.answer(frame.id, payload));
   } catch (error) {
     const answer = clientAnswer(error);
+    if (answer) recordChannelRefusal(audit, connection, frame, answer);
     connection.replyError(frame.id, answer ?? internalError());
     // Unexpected faults go on to the gateway, which logs them.
     if (!answer) throw error;

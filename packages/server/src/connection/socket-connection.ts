@@ -11,6 +11,7 @@ import {
   type FrameId,
   type ServerFrame,
 } from '@herald/protocol';
+import type { AuditLog } from '../audit/audit-log.js';
 import type { ChannelRegistry, Subscriber } from '../channels/channel-registry.js';
 import { scopeChannel } from '../channels/channel-names.js';
 import { EncodedFrame } from '../transport/encoded-frame.js';
@@ -35,6 +36,8 @@ export interface NamespaceEndpoint {
 /** What a connection uses of its gateway (a part of the gateway's context). */
 export interface ConnectionServices {
   readonly logger: Logger;
+  /** Where security events are recorded (refusals, refreshes, kicks). */
+  readonly audit: AuditLog;
   readonly stats: StatsCounter;
   readonly registry: ChannelRegistry;
   readonly scheduler: FlushScheduler;

@@ -200,6 +200,7 @@ export function gatewayOptionsFromEnv(env: Environment = process.env): Partial<G
     trustProxy: read.list('WS_TRUST_PROXY'),
     drainTimeout: read.seconds('WS_DRAIN_TIMEOUT'),
     logLevel: logLevelFromEnv(read),
+    audit: defined({ file: read.string('HERALD_AUDIT_FILE') }),
     namespaceDefaults: defined<NamespaceOptionsInput>({
       compression: defined({
         enabled: read.boolean('WS_COMPRESSION'),

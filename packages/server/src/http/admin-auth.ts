@@ -8,8 +8,14 @@ import { adminJwtOptionsSchema, type AdminJwtOptions } from './admin-jwt-options
 import { apiKeyMatches } from './api-key.js';
 import { HttpApiError } from './http-error.js';
 
-/** Who may call the API: the API key, an admin JWT, or both. Undefined when either admits. */
-export type AdminCheck = (req: IncomingMessage) => Promise<HttpApiError | undefined>;
+/**
+ * Who called: `api-key`, the admin token's `sub` (`jwt:<sub>`), or `anonymous` on an API with
+ * neither; or the refusal to answer.
+ */
+export type Admission = { actor: string; refusal?: undefined } | { refusal: HttpApiError };
+
+/** Who may call the API: the API key, an admin JWT, or both. */
+export type AdminCheck = (req: IncomingMessage) => Promise<Admission>;
 
 /**
  * Builds the API's check from its key and admin JWT settings; with neither, every request is
@@ -22,27 +28,26 @@ export function adminCheck(
 ): AdminCheck {
   if (apiKey === '') throw new Error('createHttpApi: apiKey must not be empty');
   const admin = jwt && adminVerifier(jwt);
-  if (apiKey === undefined && admin === undefined) return async () => undefined;
+  if (apiKey === undefined && admin === undefined) return async () => ({ actor: 'anonymous' });
   return async (req) => {
     const match = /^Bearer (.+)$/.exec(req.headers.authorization ?? '');
     if (match === null) {
-      return new HttpApiError(
+      const refusal = new HttpApiError(
         401,
         ErrorCodes.WS_AUTH_REQUIRED,
         `${admin ? 'an API key or admin token' : 'an API key'} is required: send Authorization: Bearer <${admin ? 'key or token' : 'key'}>`,
       );
+      return { refusal };
     }
     const credential = match[1] ?? '';
-    if (apiKey !== undefined && apiKeyMatches(credential, apiKey)) return undefined;
+    if (apiKey !== undefined && apiKeyMatches(credential, apiKey)) return { actor: 'api-key' };
     // A JWT has three dot-separated parts; anything else was meant as a key.
     if (admin && credential.split('.').length === 3) return admin(credential);
-    return new HttpApiError(401, ErrorCodes.WS_AUTH_FAILED, 'the API key is wrong');
+    return { refusal: new HttpApiError(401, ErrorCodes.WS_AUTH_FAILED, 'the API key is wrong') };
   };
 }
 
-function adminVerifier(
-  options: AdminJwtOptions,
-): (token: string) => Promise<HttpApiError | undefined> {
+function adminVerifier(options: AdminJwtOptions): (token: string) => Promise<Admission> {
   const { claim, ...keys } = parseOptions(adminJwtOptionsSchema, options, 'jwt');
   const verify: TokenVerifier = createJwtVerifier(parseOptions(jwtOptionsSchema, keys, 'jwt'));
   return async (token) => {
@@ -51,16 +56,19 @@ function adminVerifier(
       claims = await verify(token);
     } catch (error) {
       if (isHeraldError(error) && error.code === ErrorCodes.WS_UNAVAILABLE) {
-        return new HttpApiError(503, ErrorCodes.WS_UNAVAILABLE, error.message);
+        return { refusal: new HttpApiError(503, ErrorCodes.WS_UNAVAILABLE, error.message) };
       }
       const reason = isHeraldError(error) ? error.message : 'token is invalid';
-      return new HttpApiError(401, ErrorCodes.WS_AUTH_FAILED, reason);
+      return { refusal: new HttpApiError(401, ErrorCodes.WS_AUTH_FAILED, reason) };
     }
-    if (claims[claim] === true) return undefined;
-    return new HttpApiError(
+    if (claims[claim] === true) {
+      return { actor: typeof claims.sub === 'string' ? `jwt:${claims.sub}` : 'jwt' };
+    }
+    const refusal = new HttpApiError(
       403,
       ErrorCodes.WS_FORBIDDEN,
       `the token's '${claim}' claim is not true`,
     );
+    return { refusal };
   };
 }

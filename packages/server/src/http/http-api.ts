@@ -9,6 +9,8 @@ import { HttpApiError } from './http-error.js';
 import type { HttpHandler } from './http-handler.js';
 import { readJsonBody } from './json-body.js';
 import { publicRoutes, routes } from './routes.js';
+import type { AuditAction } from '../audit/audit-record.js';
+import { apiAction, recordApiRequest } from './api-audit.js';
 
 export interface HttpApiOptions {
   /** When set, every request needs `Authorization: Bearer <apiKey>`. Without it, keep the API private. */
@@ -39,12 +41,21 @@ export function createHttpApi(gateway: Gateway, options: HttpApiOptions = {}): H
     const { pathname, query } = requestTarget(req.url);
     if (pathname !== base && !pathname.startsWith(`${base}/`)) return false;
     const path = pathname.slice(base.length) || '/';
+    // What the audit log records this request as, and who asked: set once it is refused or
+    // reaches a route.
+    let action: AuditAction | undefined;
+    let actor = 'anonymous';
+    let body: unknown;
     answer(req, res, async () => {
       const key = `${req.method ?? 'GET'} ${path}`;
-      const refusal = publicRoutes.has(key) ? undefined : await admitted(req);
-      if (refusal) {
-        res.setHeader('WWW-Authenticate', challenge(refusal.code));
-        throw refusal;
+      if (!publicRoutes.has(key)) {
+        const admission = await admitted(req);
+        if (admission.refusal) {
+          action = 'auth.failed';
+          res.setHeader('WWW-Authenticate', challenge(admission.refusal.code));
+          throw admission.refusal;
+        }
+        actor = admission.actor;
       }
       const route = routes[key];
       if (!route) {
@@ -54,14 +65,21 @@ export function createHttpApi(gateway: Gateway, options: HttpApiOptions = {}): H
           `no API endpoint ${req.method} ${path}`,
         );
       }
+      action = apiAction(path);
       return route(gateway, {
         query,
-        body: () => readJsonBody(req, maxBodySize),
+        body: async () => (body = await readJsonBody(req, maxBodySize)),
         basePath: base,
       });
-    }).catch((error: unknown) => {
-      gateway.logger.error({ err: error }, 'HTTP API response failed');
-    });
+    })
+      .then((answered) => {
+        if (action === undefined) return;
+        const input = { query, body };
+        recordApiRequest(gateway, req, { action, actor, path, input, ...answered });
+      })
+      .catch((error: unknown) => {
+        gateway.logger.error({ err: error }, 'HTTP API response failed');
+      });
     return true;
   };
 
@@ -69,7 +87,7 @@ export function createHttpApi(gateway: Gateway, options: HttpApiOptions = {}): H
     req: IncomingMessage,
     res: ServerResponse,
     run: () => Promise<unknown>,
-  ): Promise<void> {
+  ): Promise<Answered> {
     let status = 200;
     let body: unknown;
     try {
@@ -84,7 +102,14 @@ export function createHttpApi(gateway: Gateway, options: HttpApiOptions = {}): H
     // A body left unread (refused before or while reading) must not be parsed as the next request.
     if (!req.complete) headers.Connection = 'close';
     res.writeHead(status, headers).end(JSON.stringify(body));
+    return { status, body };
   }
+}
+
+/** What a request was answered. */
+interface Answered {
+  status: number;
+  body: unknown;
 }
 
 /** RFC 6750: a challenge alone when nothing came, with the reason for a wrong key or token. */
