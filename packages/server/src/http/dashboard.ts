@@ -1,4 +1,6 @@
 import { readFileSync } from 'node:fs';
+import { requestTarget } from '../admission/request-target.js';
+import type { HttpHandler } from './http-handler.js';
 
 const pageFile = new URL('../../dashboard/index.html', import.meta.url);
 const scriptFile = new URL('../../dashboard/dashboard.js', import.meta.url);
@@ -32,4 +34,29 @@ export function dashboardHtml(options: DashboardOptions = {}): string {
 
 function escapeAttribute(value: string): string {
   return value.replace(/&/g, '&amp;').replace(/"/g, '&quot;').replace(/</g, '&lt;');
+}
+
+export interface DashboardHandlerOptions extends DashboardOptions {
+  /** Where the page is served; default `/dashboard`. */
+  path?: string;
+}
+
+/** Serves the dashboard page at `path` (GET and HEAD) and leaves every other request alone. */
+export function dashboardHandler(options: DashboardHandlerOptions = {}): HttpHandler {
+  const path = (options.path ?? '/dashboard').replace(/\/+$/, '') || '/';
+  let page: string | undefined;
+  return (req, res) => {
+    if (requestTarget(req.url).pathname !== path) return false;
+    if (req.method !== 'GET' && req.method !== 'HEAD') {
+      res.writeHead(405, { Allow: 'GET, HEAD', 'Content-Type': 'text/plain' }).end();
+      return true;
+    }
+    page ??= dashboardHtml(options);
+    res.writeHead(200, {
+      'Content-Type': 'text/html; charset=utf-8',
+      'Cache-Control': 'no-store',
+    });
+    res.end(req.method === 'HEAD' ? undefined : page);
+    return true;
+  };
 }
