@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import type { InfoAnswer } from '../admin/api-types.js';
 import { apiClient, withApiOptions, type ApiFlags } from '../admin/connection-options.js';
-import { printAnswer } from '../admin/output.js';
+import { plural, printAnswer } from '../admin/output.js';
 import { formatTable } from '../admin/table.js';
 
 /** `herald stats`: every node of the cluster, its health and counters. */
@@ -37,11 +37,11 @@ function statsText({ nodes }: InfoAnswer): string {
     'namespaces',
   ];
   const total = nodes.reduce((sum, { stats }) => sum + stats.connections.active, 0);
-  return `${formatTable(headings, rows)}\n${nodes.length} nodes, ${total} connections`;
+  return `${formatTable(headings, rows)}\n${plural(nodes.length, 'node')}, ${plural(total, 'connection')}`;
 }
 
 /** Milliseconds as `3d 4h`, `2h 5m`, `4m 10s` or `12s`: the two largest units. */
-export function durationText(milliseconds: number): string {
+function durationText(milliseconds: number): string {
   const units: [string, number][] = [
     ['d', 86_400],
     ['h', 3_600],

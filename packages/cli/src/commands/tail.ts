@@ -42,14 +42,15 @@ async function tail(channel: string, flags: TailFlags): Promise<void> {
     await subscription.ready;
   } catch (error) {
     client.close();
-    throw startFailure(error as HeraldError, url);
+    throw startFailure(error as HeraldError, url, flags.token !== undefined);
   }
   process.stderr.write(`herald: tailing ${channel} on ${url} (Ctrl-C to stop)\n`);
 
   await new Promise<void>((resolve, reject) => {
     const stop = () => {
-      client.close();
+      // Settled first: the close below reports a final `disconnected`, which is not a failure here.
       resolve();
+      client.close();
     };
     process.once('SIGINT', stop);
     process.once('SIGTERM', stop);
@@ -87,9 +88,13 @@ function webSocketUrl(flags: TailFlags): string {
 }
 
 /** A refusal by the gateway keeps its code; a socket that never opened means nobody is there. */
-function startFailure(error: HeraldError, url: string): CliError {
+function startFailure(error: HeraldError, url: string, withToken: boolean): CliError {
   if (error.code === 'WS_DISCONNECTED' || error.code === 'WS_TIMEOUT') {
-    return new ServerUnreachableError(`cannot reach the gateway at ${url}: ${error.message}`);
+    // A namespace that needs a token waits for one in-band; without it no session ever starts.
+    const hint = withToken ? '' : ' (does the namespace need --token?)';
+    return new ServerUnreachableError(
+      `cannot reach the gateway at ${url}: ${error.message}${hint}`,
+    );
   }
   return new ApiError(error.code, error.message);
 }
