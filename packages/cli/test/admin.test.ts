@@ -80,11 +80,15 @@ describe('herald publish', () => {
   });
 
   it('refuses a payload that is not JSON, naming it, and publishes nothing', async () => {
+    const subscriber = await watcher();
+    await subscriber.subscribe('room:bad');
     const result = await server.herald(['publish', 'room:bad', 'greet', '{text: hi}']);
     expect(result.code).toBe(2);
     expect(result.stderr).toMatch(/^herald: payload-json: not valid JSON \(.+\)/);
-    const history = await server.herald(['history', 'room:bad', '--json']);
-    expect(JSON.parse(history.stdout)).toMatchObject({ publications: [] });
+    // Publications on one channel arrive in order: the first to arrive is the one made after.
+    await server.herald(['publish', 'room:bad', 'after']);
+    await subscriber.publication((p) => p.event === 'after');
+    expect(subscriber.publications.map((p) => p.event)).toEqual(['after']);
   });
 
   it("shows the API's code and message and exits 5 when the API refuses", async () => {
@@ -98,7 +102,7 @@ describe('herald publish', () => {
     expect(wrongKey).toMatchObject({ code: 5, stdout: '' });
     expect(wrongKey.stderr).toMatch(/^herald: WS_AUTH_FAILED: .+\n$/);
 
-    const badChannel = await server.herald(['publish', ' ', 'greet']);
+    const badChannel = await server.herald(['publish', '', 'greet']);
     expect(badChannel.code).toBe(5);
     expect(badChannel.stderr).toMatch(/^herald: WS_MESSAGE_INVALID: .+\nherald: {3}channel: .+\n$/);
   });
@@ -167,26 +171,35 @@ describe('herald kick', () => {
 });
 
 describe('herald presence, history and channels', () => {
-  it('lists who is subscribed, the last publications and the channels with subscribers', async () => {
+  it('presence lists who is subscribed to a channel', async () => {
     const carol = await watcher(await tokenFor('carol'));
-    await carol.subscribe('room:reads');
-    await server.herald(['publish', 'room:reads', 'first', '1']);
-    await server.herald(['publish', 'room:reads', 'second', '{"n":2}']);
-
-    const presence = await server.herald(['presence', 'room:reads']);
+    await carol.subscribe('room:presence');
+    const presence = await server.herald(['presence', 'room:presence']);
     expect(presence.code).toBe(0);
     expect(presence.stdout).toMatch(/^CONNECTION +USER +INFO\n\S+ +carol\n/);
-    expect(presence.stdout).toContain('room:reads: 1 connection, 1 user\n');
+    expect(presence.stdout).toContain('room:presence: 1 connection, 1 user\n');
+  });
 
-    const history = await server.herald(['history', 'room:reads', '--limit', '1', '--reverse']);
+  it("history shows a channel's last publications, newest first with --reverse", async () => {
+    await server.herald(['publish', 'room:history', 'first', '1']);
+    await server.herald(['publish', 'room:history', 'second', '{"n":2}']);
+    const history = await server.herald(['history', 'room:history', '--limit', '1', '--reverse']);
     expect(history.code).toBe(0);
-    expect(history.stdout).toMatch(/^OFFSET +TIME +EVENT +PAYLOAD\n +2 +\S+Z +second +\{"n":2\}\n/);
-    expect(history.stdout).not.toContain('first');
+    expect(history.stdout).toMatch(
+      /^OFFSET +TIME +EVENT +PAYLOAD\n +2 +\S+Z +second +\{"n":2\}\nroom:history: stream at offset 2, epoch \S+\n$/,
+    );
+  });
 
-    const channels = await server.herald(['channels', '--pattern', 'room:rea*', '--json']);
+  it('channels lists the channels --pattern matches and their subscribers', async () => {
+    const subscriber = await watcher();
+    await subscriber.subscribe('room:listed');
+    await subscriber.subscribe('other:hidden');
+    const channels = await server.herald(['channels', '--pattern', 'room:list*', '--json']);
     expect(JSON.parse(channels.stdout)).toEqual({
-      channels: [{ channel: 'room:reads', subscribers: 1 }],
+      channels: [{ channel: 'room:listed', subscribers: 1 }],
     });
+    const human = await server.herald(['channels', '--pattern', 'room:list*']);
+    expect(human.stdout).toMatch(/^CHANNEL +SUBSCRIBERS\nroom:listed +1\n$/);
   });
 });
 
