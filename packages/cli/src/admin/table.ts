@@ -28,12 +28,6 @@ export function formatTable(headings: string[], rows: Cell[][], empty = '(none)'
   ].join('\n');
 }
 
-/** Name/value pairs, one a line, the values aligned: `connections  3`. */
-export function formatFields(fields: [string, Cell][]): string {
-  const width = Math.max(...fields.map(([name]) => name.length));
-  return fields.map(([name, value]) => `${name.padEnd(width)}  ${cellText(value)}`).join('\n');
-}
-
 function cellText(cell: Cell): string {
   return cell === undefined ? '' : String(cell);
 }
