@@ -10,7 +10,7 @@ export const ExitCode = {
   brokerUnreachable: 3,
   /** The address could not be listened on: the port is in use, not permitted or not available. */
   cannotListen: 4,
-  /** The server API answered with an error (wrong key, bad input, unknown channel …). */
+  /** The server refused: an API error (wrong key, bad input, unknown channel …), or `tail` refused. */
   apiRefused: 5,
   /** The server could not be reached: nothing listens at the URL, or it did not answer. */
   serverUnreachable: 6,
