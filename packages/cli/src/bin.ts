@@ -2,6 +2,13 @@
 import { readFileSync } from 'node:fs';
 import { Command, CommanderError } from 'commander';
 import { ConfigError, ListenError } from '@herald/server';
+import { registerChannelReadCommands } from './commands/channel-reads.js';
+import { registerKickCommand } from './commands/kick.js';
+import { registerPublishCommands } from './commands/publish.js';
+import { registerPurgeRoomCommand } from './commands/purge-room.js';
+import { registerStatsCommand } from './commands/stats.js';
+import { registerTailCommand } from './commands/tail.js';
+import { registerTokenCommand } from './commands/token.js';
 import { loadServeConfig } from './config.js';
 import { CliError, ExitCode } from './errors.js';
 import { serve } from './serve.js';
@@ -26,6 +33,15 @@ program
     const { config, ...flags } = options;
     await serve(await loadServeConfig(config, process.env, flags));
   });
+
+// Admin commands: they talk to a running server (its HTTP API, or a WebSocket for `tail`).
+registerPublishCommands(program);
+registerKickCommand(program);
+registerPurgeRoomCommand(program);
+registerChannelReadCommands(program);
+registerStatsCommand(program);
+registerTailCommand(program);
+registerTokenCommand(program);
 
 program.parseAsync().catch((error: unknown) => {
   process.exit(report(error));

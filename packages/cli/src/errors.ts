@@ -10,6 +10,10 @@ export const ExitCode = {
   brokerUnreachable: 3,
   /** The address could not be listened on: the port is in use, not permitted or not available. */
   cannotListen: 4,
+  /** The server refused: an API error (wrong key, bad input, unknown channel …), or `tail` refused. */
+  apiRefused: 5,
+  /** The server could not be reached: nothing listens at the URL, or it did not answer. */
+  serverUnreachable: 6,
 } as const;
 
 export type ExitCode = (typeof ExitCode)[keyof typeof ExitCode];
@@ -25,6 +29,13 @@ export class CliError extends Error {
   }
 }
 
+/** A mistake in the command line or the environment: a missing key, a payload that is not JSON. */
+export class UsageError extends CliError {
+  constructor(message: string) {
+    super(message, ExitCode.badConfig);
+  }
+}
+
 /** A bad flag, environment variable or config file value; the message says which and where. */
 export class ServeConfigError extends CliError {
   constructor(message: string) {
@@ -35,5 +46,34 @@ export class ServeConfigError extends CliError {
 export class BrokerUnavailableError extends CliError {
   constructor(message: string) {
     super(message, ExitCode.brokerUnreachable);
+  }
+}
+
+/** One field the API named as wrong, as in its `details`. */
+export interface ApiErrorDetail {
+  path: string;
+  message: string;
+}
+
+/** The API's refusal: its `code` (a WS_… error code), `message` and the fields it named. */
+export class ApiError extends CliError {
+  constructor(
+    readonly code: string,
+    message: string,
+    readonly details: ApiErrorDetail[] = [],
+  ) {
+    super(
+      [
+        `${code}: ${message}`,
+        ...details.map((detail) => `  ${detail.path}: ${detail.message}`),
+      ].join('\n'),
+      ExitCode.apiRefused,
+    );
+  }
+}
+
+export class ServerUnreachableError extends CliError {
+  constructor(message: string) {
+    super(message, ExitCode.serverUnreachable);
   }
 }

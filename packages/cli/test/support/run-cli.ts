@@ -16,10 +16,11 @@ export function spawnCli(
   args: string[],
   env: Record<string, string> = {},
   cwd?: string,
+  stdin: 'ignore' | 'pipe' = 'ignore',
 ): ChildProcess & { stdout: NonNullable<ChildProcess['stdout']> } {
   const child = spawn(process.execPath, [bin, ...args], {
     env: { ...process.env, WS_PORT: '0', WS_HOST: '127.0.0.1', ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
+    stdio: [stdin, 'pipe', 'pipe'],
     cwd,
   });
   started.add(child);
@@ -33,13 +34,15 @@ export interface Finished {
   stderr: string;
 }
 
-/** Runs `herald <args>` to its end, for commands that fail or print and exit. */
+/** Runs `herald <args>` to its end, for commands that fail or print and exit; `input` is its stdin. */
 export function runCli(
   args: string[],
   env: Record<string, string> = {},
   cwd?: string,
+  input?: string,
 ): Promise<Finished> {
-  const child = spawnCli(args, env, cwd);
+  const child = spawnCli(args, env, cwd, input === undefined ? 'ignore' : 'pipe');
+  child.stdin?.end(input);
   let stdout = '';
   let stderr = '';
   child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
