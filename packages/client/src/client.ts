@@ -1,4 +1,4 @@
-import type { EventFrame } from '@herald/protocol';
+import type { ClientEventFrame } from '@herald/protocol';
 import { Connection } from './connection.js';
 import { withDefaults, type ClientSettings } from './defaults.js';
 import { Emitter } from './emitter.js';
@@ -217,8 +217,8 @@ export class HeraldClient<
 
 type LifecycleListener = ClientLifecycleEvents[keyof ClientLifecycleEvents];
 
-function eventFrame(event: string, payload: unknown): EventFrame {
-  const frame: EventFrame = { type: 'event', event };
+function eventFrame(event: string, payload: unknown): ClientEventFrame {
+  const frame: ClientEventFrame = { type: 'event', event };
   if (payload !== undefined) frame.payload = payload;
   return frame;
 }

@@ -1,4 +1,4 @@
-import { ErrorCodes, type EventFrame } from '@herald/protocol';
+import { ErrorCodes, type ClientEventFrame } from '@herald/protocol';
 import type { ClusterControl } from '../cluster/cluster-control.js';
 import type { Connection, DisconnectReason } from '../connection/connection.js';
 import type { SocketConnection } from '../connection/socket-connection.js';
@@ -180,7 +180,7 @@ export class Namespace {
   }
 
   /** @internal Runs a client event through middleware, schema and handler; answers by its id. */
-  async handleEvent(connection: SocketConnection, frame: EventFrame): Promise<void> {
+  async handleEvent(connection: SocketConnection, frame: ClientEventFrame): Promise<void> {
     const ctx: MessageContext = {
       connection,
       event: frame.event,
