@@ -20,6 +20,7 @@ import type { ResolvedGatewayOptions } from '../options.js';
 import { OriginPolicy } from './origin.js';
 import { asRefusal, closeCodeFor, closeReason, rejectionReason } from './refusal.js';
 import { Session, type Credentials } from '../connection/session.js';
+import { inChildSpan, SpanNames } from '../tracing/spans.js';
 
 /** The outcome of a handshake: admitted (perhaps still owing an `auth` frame) or refused. */
 export type Admission =
@@ -111,9 +112,13 @@ export class Security implements InboundSecurity {
         return { ok: true, identity: anonymousIdentity(), credentials: undefined, waiting: true };
       }
       const identity =
-        token === undefined ? anonymousIdentity() : await this.verify(token, handshake.request);
+        token === undefined
+          ? anonymousIdentity()
+          : await inChildSpan(SpanNames.handshakeAuth, () => this.verify(token, handshake.request));
       const credentials = token === undefined ? undefined : credentialsOf(identity);
-      await this.admitIdentity(namespace, handshake, identity, token !== undefined);
+      await inChildSpan(SpanNames.handshakeGuards, () =>
+        this.admitIdentity(namespace, handshake, identity, token !== undefined),
+      );
       this.limits.check(this.connectionKeys(namespace, handshake.remoteAddress, identity));
       return { ok: true, identity, credentials, waiting: false };
     } catch (error) {
