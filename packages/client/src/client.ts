@@ -19,7 +19,7 @@ import {
   type ClientLifecycleEvents,
   type ClientState,
 } from './lifecycle.js';
-import type { HeraldClientOptions, RequestOptions } from './options.js';
+import type { HeraldClientOptions, RequestOptions, TraceOptions } from './options.js';
 import { retryBackoff } from './reconnect-policy.js';
 import { Requests } from './requests.js';
 import { ServerEvents, type AnyListener } from './server-events.js';
@@ -181,10 +181,12 @@ export class HeraldClient<
   request<E extends EventNames<C>>(
     event: E,
     payload: EventPayload<C, E>,
-    options: RequestOptions = {},
+    options: RequestOptions & TraceOptions = {},
   ): Promise<EventResult<C, E>> {
     const timeout = options.timeout ?? this.#settings.requestTimeout;
-    return this.#requests.call(eventFrame(event, payload), timeout) as Promise<EventResult<C, E>>;
+    const frame = eventFrame(event, payload);
+    if (options.meta) frame.meta = options.meta;
+    return this.#requests.call(frame, timeout) as Promise<EventResult<C, E>>;
   }
 
   /**
