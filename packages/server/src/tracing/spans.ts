@@ -117,6 +117,6 @@ export function endWhenSettled<T>(span: Span, work: Promise<T>): Promise<T> {
 }
 
 /** The code the error answers a client with; anything else is an internal fault. */
-export function errorCode(error: unknown): string {
+function errorCode(error: unknown): string {
   return clientAnswer(error)?.code ?? ErrorCodes.WS_INTERNAL;
 }
