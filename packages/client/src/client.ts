@@ -1,4 +1,4 @@
-import type { EventFrame } from '@herald/protocol';
+import type { ClientEventFrame } from '@herald/protocol';
 import { Connection } from './connection.js';
 import { withDefaults, type ClientSettings } from './defaults.js';
 import { Emitter } from './emitter.js';
@@ -19,7 +19,7 @@ import {
   type ClientLifecycleEvents,
   type ClientState,
 } from './lifecycle.js';
-import type { HeraldClientOptions, RequestOptions } from './options.js';
+import type { HeraldClientOptions, RequestOptions, TraceOptions } from './options.js';
 import { retryBackoff } from './reconnect-policy.js';
 import { Requests } from './requests.js';
 import { ServerEvents, type AnyListener } from './server-events.js';
@@ -181,10 +181,12 @@ export class HeraldClient<
   request<E extends EventNames<C>>(
     event: E,
     payload: EventPayload<C, E>,
-    options: RequestOptions = {},
+    options: RequestOptions & TraceOptions = {},
   ): Promise<EventResult<C, E>> {
     const timeout = options.timeout ?? this.#settings.requestTimeout;
-    return this.#requests.call(eventFrame(event, payload), timeout) as Promise<EventResult<C, E>>;
+    const frame = eventFrame(event, payload);
+    if (options.meta) frame.meta = options.meta;
+    return this.#requests.call(frame, timeout) as Promise<EventResult<C, E>>;
   }
 
   /**
@@ -217,8 +219,8 @@ export class HeraldClient<
 
 type LifecycleListener = ClientLifecycleEvents[keyof ClientLifecycleEvents];
 
-function eventFrame(event: string, payload: unknown): EventFrame {
-  const frame: EventFrame = { type: 'event', event };
+function eventFrame(event: string, payload: unknown): ClientEventFrame {
+  const frame: ClientEventFrame = { type: 'event', event };
   if (payload !== undefined) frame.payload = payload;
   return frame;
 }

@@ -1,5 +1,5 @@
 export { HeraldClient } from './client.js';
-export type { HeraldClientOptions, RequestOptions } from './options.js';
+export type { HeraldClientOptions, RequestOptions, TraceOptions } from './options.js';
 export type { ClientLifecycleEvents, ClientState, DisconnectInfo } from './lifecycle.js';
 export { clientDefaults, type ClientDefaults } from './defaults.js';
 export type { ReconnectOptions } from './reconnect-policy.js';
@@ -34,4 +34,4 @@ export type {
   SubscriptionHandlers,
   SubscriptionState,
 } from './subscription.js';
-export { jsonCodec, Subprotocols, type Codec } from '@herald/protocol';
+export { jsonCodec, Subprotocols, type Codec, type TraceContext } from '@herald/protocol';

@@ -1,4 +1,4 @@
-import type { EventFrame, FrameId } from '@herald/protocol';
+import type { ClientEventFrame, FrameId } from '@herald/protocol';
 import { HeraldError } from './errors.js';
 
 /**
@@ -16,7 +16,7 @@ export interface OfflineQueueOptions {
 }
 
 export interface QueuedMessage {
-  frame: EventFrame;
+  frame: ClientEventFrame;
   /** Told when the message leaves the queue without being sent. */
   discard(error: HeraldError): void;
 }

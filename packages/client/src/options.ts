@@ -1,4 +1,4 @@
-import type { Codec } from '@herald/protocol';
+import type { Codec, TraceContext } from '@herald/protocol';
 import type { HeartbeatOptions } from './heartbeat.js';
 import type { OfflineQueueOptions } from './offline-queue.js';
 import type { ReconnectOptions } from './reconnect-policy.js';
@@ -35,4 +35,13 @@ export interface HeraldClientOptions {
 export interface RequestOptions {
   /** Milliseconds to wait for the ack; default the client's `requestTimeout`. */
   timeout?: number;
+}
+
+/** Options of what a client sends for the gateway to handle: `request()`, a subscription's `publish()`. */
+export interface TraceOptions {
+  /**
+   * W3C trace context (`traceparent`, `tracestate`) sent in the frame's `meta`: the gateway's span
+   * for it becomes a child of this one (docs/tracing.md). A malformed one is ignored.
+   */
+  meta?: TraceContext;
 }

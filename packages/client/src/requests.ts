@@ -3,7 +3,7 @@ import {
   type AuthFrame,
   type ChannelRequestFrame,
   type ClientFrame,
-  type EventFrame,
+  type ClientEventFrame,
   type FrameId,
   type RequestOutcome,
 } from '@herald/protocol';
@@ -11,7 +11,7 @@ import { HeraldError, TimeoutError, type ConnectionError } from './errors.js';
 import { OfflineQueue, type OfflineQueueOptions, type QueuedMessage } from './offline-queue.js';
 
 /** Frames the client sends with an id and an answer to wait for. */
-export type RequestFrame = EventFrame | AuthFrame | ChannelRequestFrame;
+export type RequestFrame = ClientEventFrame | AuthFrame | ChannelRequestFrame;
 
 /** What requests need from the connection. */
 export interface RequestLink {
@@ -44,7 +44,7 @@ export class Requests {
   }
 
   /** Sends `frame` without asking for an answer, or queues it while not connected. */
-  emit(frame: EventFrame): void {
+  emit(frame: ClientEventFrame): void {
     if (this.#link.isConnected) {
       this.#link.send(frame);
       return;

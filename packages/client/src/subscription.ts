@@ -14,6 +14,7 @@ import type { Backoff } from './backoff.js';
 import { Emitter } from './emitter.js';
 import { HeraldError, RequestError } from './errors.js';
 import { readStreamReset } from './stream-reset.js';
+import type { TraceOptions } from './options.js';
 
 /** One message published on a channel. */
 export interface Publication<P = unknown> {
@@ -181,9 +182,14 @@ export class Subscription<P = unknown> implements SubscriptionControl {
   }
 
   /** Publishes on this channel (where its policy lets clients publish); resolves with the position. */
-  async publish(event: string, payload?: unknown): Promise<Partial<StreamPosition>> {
+  async publish(
+    event: string,
+    payload?: unknown,
+    options: TraceOptions = {},
+  ): Promise<Partial<StreamPosition>> {
     const frame: PublishFrame = { type: 'publish', channel: this.channel, event };
     if (payload !== undefined) frame.payload = payload;
+    if (options.meta) frame.meta = options.meta;
     return (await this.host.call(frame)) as Partial<StreamPosition>;
   }
 

@@ -161,6 +161,27 @@ describe.each(codecs)('HeraldClient with $subprotocol', (codec) => {
     });
   });
 
+  it("sends a request's and a publish's trace context in the frame's meta", async () => {
+    const gw = await gateway();
+    const c = client(gw.url);
+    const meta = { traceparent: '00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01' };
+    await expect(c.request('echo', 'hi', { meta })).resolves.toBe('hi');
+    await c.request('echo', 'plain');
+    const sub = c.subscribe('chat:general');
+    await sub.ready;
+    // The fake gateway does not answer publishes; the frame is what matters here.
+    void sub.publish('message', 'traced', { meta }).catch(() => undefined);
+    await until(() => gw.frames.some((f) => f.type === 'publish'));
+    expect(gw.frames.filter((f) => f.type === 'event' || f.type === 'publish')).toMatchObject([
+      { type: 'event', payload: 'hi', meta },
+      { type: 'event', payload: 'plain' },
+      { type: 'publish', channel: 'chat:general', payload: 'traced', meta },
+    ]);
+    expect(gw.frames.find((f) => f.type === 'event' && f.payload === 'plain')).not.toHaveProperty(
+      'meta',
+    );
+  });
+
   it('reconnects after a restart on the same port, restores subscriptions and gets new publications', async () => {
     const gw = await gateway();
     const c = client(gw.url);

@@ -6,6 +6,7 @@ import type {
   PresenceClient,
   ServerFrame,
   StreamPosition,
+  TraceContext,
 } from './frames.js';
 import { channelNamePattern, FieldLimits, PayloadDepth } from './limits.js';
 import { checkPayload } from './payload-check.js';
@@ -107,6 +108,26 @@ class FieldReader {
     }
     return value;
   }
+
+  /**
+   * A client's trace context in `meta`. Tracing is best effort: a field of the wrong shape is
+   * dropped, never refused, and a `tracestate` alone (without its `traceparent`) means nothing.
+   */
+  traceContext(): TraceContext | undefined {
+    const meta = this.fields.meta;
+    if (!isObject(meta) || !isString(meta.traceparent, FieldLimits.traceparentLength)) {
+      return undefined;
+    }
+    const context: TraceContext = { traceparent: meta.traceparent };
+    if (isString(meta.tracestate, FieldLimits.tracestateLength)) {
+      context.tracestate = meta.tracestate;
+    }
+    return context;
+  }
+}
+
+function isString(value: unknown, maxLength: number): value is string {
+  return typeof value === 'string' && value.length <= maxLength;
 }
 
 function isObject(value: unknown): value is Fields {
@@ -181,6 +202,8 @@ function readEvent<F>(r: FieldReader, fromServer: boolean): DecodeResult<F> {
     frame.channel = r.channel('channel');
     if (isObject(r.fields.meta)) frame.meta = r.fields.meta;
   }
+  const trace = fromServer ? undefined : r.traceContext();
+  if (trace) frame.meta = trace;
   return finish(r, frame as F, id);
 }
 
@@ -234,6 +257,8 @@ const clientReaders: Record<string, (r: FieldReader) => DecodeResult<ClientFrame
     const frame: ClientFrame = { type: 'publish', channel, event };
     if ('payload' in r.fields) frame.payload = r.fields.payload;
     if (id !== undefined) frame.id = id;
+    const trace = r.traceContext();
+    if (trace) frame.meta = trace;
     return finish(r, frame, id);
   },
   history: (r) => {

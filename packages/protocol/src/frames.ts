@@ -67,9 +67,21 @@ export interface PresenceStats {
   users: number;
 }
 
+/**
+ * W3C Trace Context (https://www.w3.org/TR/trace-context/) a client attaches to a frame as its
+ * `meta`, so that the gateway's spans for it join the client's trace. Fields of the wrong shape
+ * are dropped, and a `traceparent` the gateway cannot parse is ignored: never a refusal.
+ */
+export interface TraceContext {
+  /** `00-<32 hex trace id>-<16 hex parent span id>-<2 hex flags>`. */
+  traceparent?: string;
+  /** Vendor-specific trace state, passed on as given (at most 512 characters). */
+  tracestate?: string;
+}
+
 // ---- frames both sides send -------------------------------------------------------------------
 
-/** An application event. From a client: handled by the namespace's handler for `event`. */
+/** An application event. From the server; a client sends a `ClientEventFrame`. */
 export interface EventFrame {
   type: 'event';
   event: string;
@@ -109,6 +121,12 @@ export interface PongFrame {
 
 // ---- client → server only ---------------------------------------------------------------------
 
+/** An application event from a client, handled by the namespace's handler for `event`. */
+export interface ClientEventFrame extends Omit<EventFrame, 'channel' | 'meta'> {
+  /** The client's trace context: the gateway's handler span becomes a child of it. */
+  meta?: TraceContext;
+}
+
 export interface SubscribeFrame {
   type: 'subscribe';
   channel: string;
@@ -128,6 +146,8 @@ export interface PublishFrame {
   event: string;
   payload?: unknown;
   id?: FrameId;
+  /** The client's trace context: the gateway's publish span becomes a child of it. */
+  meta?: TraceContext;
 }
 
 /**
@@ -194,7 +214,7 @@ export type ChannelRequestFrame =
   | PresenceStatsFrame;
 
 export type ClientFrame =
-  | EventFrame
+  | ClientEventFrame
   | AckFrame
   | ErrorFrame
   | PingFrame

@@ -8,6 +8,10 @@ export const FieldLimits = {
   errorMessageLength: 1_024,
   /** Presence `info`, measured as JSON characters. */
   infoLength: 2_048,
+  /** A `traceparent` in a frame's `meta`: 55 characters in version 00, room for later versions. */
+  traceparentLength: 256,
+  /** A `tracestate`: W3C Trace Context asks vendors to pass on at least 512 characters. */
+  tracestateLength: 512,
   /** Most publications one `history` request may ask for. */
   historyLimit: 10_000,
 } as const;

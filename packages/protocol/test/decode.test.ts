@@ -54,6 +54,30 @@ describe('client frame decoder', () => {
     expect(result).toEqual({ ok: true, frame: { type: 'event', event: 'e' } });
   });
 
+  it('keeps a trace context in the meta of events and publishes, dropping what is misshapen', () => {
+    const traceparent = '00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01';
+    const traced = { type: 'event', event: 'e', meta: { traceparent, tracestate: 'v=1' } };
+    expect(decodeClientFrame(traced)).toEqual({ ok: true, frame: traced });
+    const publish = { type: 'publish', channel: 'c', event: 'e', id: '1', meta: { traceparent } };
+    expect(decodeClientFrame(publish)).toEqual({ ok: true, frame: publish });
+    // Tracing is best effort: a meta of the wrong shape is no reason to refuse the frame.
+    for (const meta of [
+      'text',
+      [traceparent],
+      { traceparent: 7 },
+      { traceparent: 'x'.repeat(257) },
+      { tracestate: 'v=1' },
+    ]) {
+      expect(decodeClientFrame({ type: 'event', event: 'e', meta })).toEqual({
+        ok: true,
+        frame: { type: 'event', event: 'e' },
+      });
+    }
+    expect(
+      decodeClientFrame({ type: 'event', event: 'e', meta: { traceparent, tracestate: 1 } }),
+    ).toEqual({ ok: true, frame: { type: 'event', event: 'e', meta: { traceparent } } });
+  });
+
   it('names every bad field and keeps a usable id', () => {
     const result = decodeClientFrame({
       type: 'subscribe',

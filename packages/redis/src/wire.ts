@@ -11,6 +11,7 @@ export function encodeBody(input: PublicationInput): string {
   const body: Body = { event: input.event, payload: input.payload };
   if (input.except !== undefined) body.except = input.except;
   if (input.kind !== undefined) body.kind = input.kind;
+  if (input.trace !== undefined) body.trace = input.trace;
   return JSON.stringify(body);
 }
 
@@ -42,5 +43,6 @@ export function decodeMessage(channel: string, message: string): Publication | u
   }
   if (body.except !== undefined) publication.except = body.except;
   if (body.kind !== undefined) publication.kind = body.kind;
+  if (body.trace !== undefined) publication.trace = body.trace;
   return publication;
 }

@@ -27,6 +27,7 @@ import {
 } from './security-audit.js';
 import { withoutSecret } from '../audit/redaction.js';
 import { Session, type Credentials } from '../connection/session.js';
+import { inChildSpan, SpanNames } from '../tracing/spans.js';
 
 /** The outcome of a handshake: admitted (perhaps still owing an `auth` frame) or refused. */
 export type Admission =
@@ -119,10 +120,14 @@ export class Security implements InboundSecurity {
         return { ok: true, identity: anonymousIdentity(), credentials: undefined, waiting: true };
       }
       const identity =
-        token === undefined ? anonymousIdentity() : await this.verify(token, handshake.request);
+        token === undefined
+          ? anonymousIdentity()
+          : await inChildSpan(SpanNames.handshakeAuth, () => this.verify(token, handshake.request));
       verified = identity;
       const credentials = token === undefined ? undefined : credentialsOf(identity);
-      await admitIdentity(this.tenancy, namespace, handshake, identity, token !== undefined);
+      await inChildSpan(SpanNames.handshakeGuards, () =>
+        admitIdentity(this.tenancy, namespace, handshake, identity, token !== undefined),
+      );
       this.limits.check(connectionKeys(namespace, handshake.remoteAddress, identity));
       return { ok: true, identity, credentials, waiting: false };
     } catch (error) {

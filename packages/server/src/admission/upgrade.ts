@@ -1,5 +1,7 @@
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
+import type { TraceContext } from '@herald/protocol';
+import { SpanStatusCode, type Span } from '@opentelemetry/api';
 import type { Logger } from 'pino';
 import type { WebSocket, WebSocketServer } from 'ws';
 import type { HeraldError } from '../errors.js';
@@ -12,6 +14,14 @@ import { closeWithError, httpStatusFor, rejectionReason } from './refusal.js';
 import type { Admission, HandshakeRequest, Security } from './security.js';
 import { requestTarget } from './request-target.js';
 import { refuseUpgrade } from './upgrade-response.js';
+import {
+  remoteParent,
+  runInSpan,
+  serverSpan,
+  SpanAttributes,
+  SpanNames,
+  tracer,
+} from '../tracing/spans.js';
 
 /** A socket admitted to a namespace, handed over to become a connection. */
 export interface AcceptedUpgrade {
@@ -54,6 +64,8 @@ interface Attempt {
   socket: Duplex;
   head: Buffer;
   namespace?: Namespace;
+  /** The `herald.handshake` span, until the attempt is admitted, refused or abandoned. */
+  span?: Span;
 }
 
 /**
@@ -67,7 +79,10 @@ export class UpgradePipeline {
   constructor(private readonly options: UpgradePipelineOptions) {}
 
   readonly handle = (req: IncomingMessage, socket: Duplex, head: Buffer): void => {
-    const attempt: Attempt = { req, socket, head };
+    // A client may send W3C trace context headers; the handshake then joins its trace.
+    const parent = remoteParent(traceHeaders(req));
+    const span = tracer.startSpan(SpanNames.handshake, serverSpan, parent);
+    const attempt: Attempt = { req, socket, head, span };
     if (this.options.isClosing()) {
       this.refuse(attempt, 'shutting_down', { http: 503, message: 'Herald is shutting down' });
       return;
@@ -83,6 +98,7 @@ export class UpgradePipeline {
       return;
     }
     attempt.namespace = namespace;
+    if (span.isRecording()) span.setAttribute(SpanAttributes.namespace, namespace.pattern.source);
     const { security, logger } = this.options;
     const remoteAddress = clientAddress(req, this.options.trustedProxies);
     const handshake: HandshakeRequest = {
@@ -101,31 +117,41 @@ export class UpgradePipeline {
       this.options.handshakeTimeout,
     );
     socket.on('error', (error) => logger.debug({ err: error }, 'socket error'));
-    this.options
-      .started()
-      .then(() => security.admit(namespace, handshake))
-      .then((admission) => {
-        if (socket.destroyed) return;
-        if (!admission.ok) {
+    // Admission's own spans (token verification, guards) are children of the handshake's.
+    void runInSpan(span, parent, () =>
+      this.options
+        .started()
+        .then(() => security.admit(namespace, handshake))
+        .then((admission) => {
+          if (socket.destroyed) {
+            finishHandshake(attempt, 'abandoned');
+            return;
+          }
+          if (!admission.ok) {
+            clearTimeout(timer);
+            this.refuse(attempt, rejectionReason(admission.error.code), {
+              error: admission.error,
+            });
+            return;
+          }
+          this.serverFor(namespace).handleUpgrade(req, socket, head, (ws) => {
+            clearTimeout(timer);
+            finishHandshake(attempt, 'accepted');
+            this.options.accept({ namespace, ws, socket, handshake, admission });
+          });
+        })
+        .catch((error: unknown) => {
           clearTimeout(timer);
-          this.refuse(attempt, rejectionReason(admission.error.code), { error: admission.error });
-          return;
-        }
-        this.serverFor(namespace).handleUpgrade(req, socket, head, (ws) => {
-          clearTimeout(timer);
-          this.options.accept({ namespace, ws, socket, handshake, admission });
-        });
-      })
-      .catch((error: unknown) => {
-        clearTimeout(timer);
-        logger.error({ err: error }, 'upgrade failed');
-        this.refuse(attempt, undefined, { http: 500, message: 'internal error' });
-      });
+          logger.error({ err: error }, 'upgrade failed');
+          this.refuse(attempt, undefined, { http: 500, message: 'internal error' });
+        }),
+    );
   };
 
   /** Counts a refusal under `reason` (an internal failure is logged instead), then answers it. */
   private refuse(attempt: Attempt, reason: string | undefined, answer: Answer): void {
     if (reason) this.options.stats.rejected(reason);
+    finishHandshake(attempt, 'refused', reason ?? 'error', errorCodeOf(answer));
     const { req, socket, head, namespace } = attempt;
     if (answer === 'drop') {
       socket.destroy();
@@ -149,4 +175,40 @@ export class UpgradePipeline {
     }
     return server;
   }
+}
+
+/**
+ * Ends the attempt's handshake span, once: `refused` with the reason it is counted under in
+ * `stats().rejected` and the error code the client is told, if any.
+ */
+function finishHandshake(
+  attempt: Attempt,
+  outcome: 'accepted' | 'refused' | 'abandoned',
+  refusal?: string,
+  code?: string,
+): void {
+  const { span } = attempt;
+  if (!span) return;
+  attempt.span = undefined;
+  if (span.isRecording()) {
+    span.setAttribute(SpanAttributes.outcome, outcome);
+    if (refusal !== undefined) {
+      span.setAttribute(SpanAttributes.refusal, refusal);
+      if (code !== undefined) span.setAttribute(SpanAttributes.errorCode, code);
+      span.setStatus({ code: SpanStatusCode.ERROR, message: code ?? refusal });
+    }
+  }
+  span.end();
+}
+
+function errorCodeOf(answer: Answer): string | undefined {
+  if (answer === 'drop') return undefined;
+  return 'error' in answer ? answer.error.code : undefined;
+}
+
+/** The W3C trace context headers of an upgrade request, when it has a `traceparent`. */
+function traceHeaders(req: IncomingMessage): TraceContext | undefined {
+  const { traceparent, tracestate } = req.headers;
+  if (typeof traceparent !== 'string') return undefined;
+  return typeof tracestate === 'string' ? { traceparent, tracestate } : { traceparent };
 }

@@ -3,6 +3,7 @@ import type {
   PresenceStats,
   PublicationMeta,
   StreamPosition,
+  TraceContext,
 } from '@herald/protocol';
 import type { ClusterCommand } from '../cluster/cluster-command.js';
 
@@ -15,6 +16,11 @@ export interface Publication {
   except?: string;
   /** Set for presence events: delivered as a `join`/`leave` frame whose client is `payload`. */
   kind?: 'join' | 'leave';
+  /**
+   * The W3C trace context (`traceparent`, `tracestate`) of the span that published it, set when
+   * tracing is on: each node's delivery span becomes its child. A broker carries it unchanged.
+   */
+  trace?: TraceContext;
   /** Stamped by the broker: timestamp, and offset/epoch for channels with history. */
   meta: PublicationMeta;
 }

@@ -8,6 +8,7 @@ import type { Logger } from 'pino';
 import type { ClusterCommand } from '../cluster/cluster-command.js';
 import { HeraldError, isHeraldError } from '../errors.js';
 import { assertDeliverable } from '../validation/payload-guard.js';
+import { tracePublish } from '../tracing/publication-spans.js';
 import type {
   Broker,
   BrokerHealth,
@@ -66,8 +67,10 @@ export class GuardedBroker implements Broker {
     history?: HistoryRetention,
   ): Promise<StreamPosition | undefined> {
     assertDeliverable(publication.payload, this.maxPayloadDepth);
-    return this.guard('the publication was not taken', publication.channel, () =>
-      this.inner.publish(publication, history),
+    return tracePublish(publication, (traced) =>
+      this.guard('the publication was not taken', traced.channel, () =>
+        this.inner.publish(traced, history),
+      ),
     );
   }
 

@@ -9,6 +9,7 @@ import { ignoreUnavailable } from '../broker/guarded-broker.js';
 import { visibleChannel } from './channel-names.js';
 import { againstFloor } from './stream-floor.js';
 import { EncodedFrame } from '../transport/encoded-frame.js';
+import { endDeliverySpan, startDeliverySpan } from '../tracing/publication-spans.js';
 
 /** What the registry needs of a connection to deliver to it. */
 export interface Subscriber {
@@ -114,12 +115,14 @@ export class ChannelRegistry {
     if (!entry) return;
     const { offset, epoch } = publication.meta;
     if (offset !== undefined && epoch !== undefined) entry.position = { offset, epoch };
-    this.send(
+    const span = startDeliverySpan(publication);
+    const recipients = this.send(
       publication.channel,
       entry,
       new EncodedFrame(toFrame(publication)),
       publication.except,
     );
+    endDeliverySpan(span, publication, recipients);
   }
 
   /** Tells the channel's subscribers its stream continues from `position` (StreamResetNotice). */
@@ -141,15 +144,25 @@ export class ChannelRegistry {
     );
   }
 
-  private send(channel: string, entry: ChannelEntry, encoded: EncodedFrame, except?: string): void {
+  /** Hands `encoded` to the channel's subscribers; returns how many it reached (or holds for). */
+  private send(
+    channel: string,
+    entry: ChannelEntry,
+    encoded: EncodedFrame,
+    except?: string,
+  ): number {
     const held = this.held.size > 0 ? this.held.get(channel) : undefined;
     const floored = this.floors.size > 0 && this.floors.has(channel);
+    let reached = 0;
     for (const subscriber of entry.subscribers) {
       if (subscriber.id === except) continue;
       const keep = held?.get(subscriber);
       if (keep) keep(encoded);
-      else if (!floored || this.admits(channel, subscriber, encoded)) subscriber.deliver(encoded);
+      else if (floored && !this.admits(channel, subscriber, encoded)) continue;
+      else subscriber.deliver(encoded);
+      reached++;
     }
+    return reached;
   }
 
   /** Whether `frame` goes to a subscriber with a floor; drops the floor once the stream passes it. */

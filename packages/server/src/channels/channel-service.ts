@@ -22,6 +22,7 @@ import type { ResolvedChannelsOptions } from './policy-schema.js';
 import { PresenceTracker } from './presence.js';
 import { joinStream } from './recovery.js';
 import { SubscriptionTokenVerifier } from './subscription-token.js';
+import { withRemoteParent } from '../tracing/spans.js';
 
 /** What a channel's policy keeps: its publications (history) and who is in it (presence). */
 export interface ChannelKeeps {
@@ -96,9 +97,12 @@ export class ChannelService {
     const payload = publishSchema
       ? await validatePayload(publishSchema, frame.payload)
       : frame.payload;
-    const position = await this.broker.publish(
-      { channel: connection.internalChannel(channel.name), event: frame.event, payload },
-      history,
+    // The publish span joins the trace the client sent.
+    const position = await withRemoteParent(frame.meta, () =>
+      this.broker.publish(
+        { channel: connection.internalChannel(channel.name), event: frame.event, payload },
+        history,
+      ),
     );
     return position ?? {};
   }

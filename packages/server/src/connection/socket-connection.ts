@@ -7,7 +7,7 @@ import {
   ErrorCodes,
   PendingRequests,
   type Codec,
-  type EventFrame,
+  type ClientEventFrame,
   type FrameId,
   type ServerFrame,
 } from '@herald/protocol';
@@ -30,7 +30,7 @@ export interface NamespaceEndpoint {
   readonly pattern: { readonly source: string };
   readonly options: NamespaceOptions;
   /** Runs a client event through the namespace's guards, middleware and handler. */
-  handleEvent(connection: SocketConnection, frame: EventFrame): Promise<void>;
+  handleEvent(connection: SocketConnection, frame: ClientEventFrame): Promise<void>;
 }
 
 /** What a connection uses of its gateway (a part of the gateway's context). */

@@ -1,4 +1,5 @@
-import { ErrorCodes, type EventFrame } from '@herald/protocol';
+import { ErrorCodes, type ClientEventFrame } from '@herald/protocol';
+import type { Span } from '@opentelemetry/api';
 import type { ClusterControl } from '../cluster/cluster-control.js';
 import type { Connection, DisconnectReason } from '../connection/connection.js';
 import type { SocketConnection } from '../connection/socket-connection.js';
@@ -20,6 +21,15 @@ import {
   type StandardSchema,
 } from '../validation/payload-schema.js';
 import type { Broadcast, ConnectionInfo, Target } from '../cluster/targeting.js';
+import {
+  remoteParent,
+  runInSpan,
+  serverSpan,
+  setErrorCode,
+  SpanAttributes,
+  SpanNames,
+  tracer,
+} from '../tracing/spans.js';
 
 export type EventHandler<P = unknown> = (
   payload: P,
@@ -50,6 +60,11 @@ export function exceptField(options: BroadcastOptions): { except?: string } {
 interface HandlerEntry {
   schema: StandardSchema | undefined;
   handler: EventHandler;
+  /**
+   * `herald.event <name>`, made once. An event without a handler gets plain `herald.event`, so
+   * that clients cannot make up span names.
+   */
+  spanName: string;
 }
 
 /** An endpoint: a path pattern with its handlers, hooks, middleware and options. */
@@ -97,7 +112,7 @@ export class Namespace {
     if (this.handlers.has(event))
       throw new Error(`on('${event}'): a handler is already registered`);
     const schema = typeof optionsOrHandler === 'function' ? undefined : optionsOrHandler.schema;
-    this.handlers.set(event, { schema, handler });
+    this.handlers.set(event, { schema, handler, spanName: `${SpanNames.event} ${event}` });
     return this;
   }
 
@@ -179,8 +194,27 @@ export class Namespace {
     }
   }
 
-  /** @internal Runs a client event through middleware, schema and handler; answers by its id. */
-  async handleEvent(connection: SocketConnection, frame: EventFrame): Promise<void> {
+  /**
+   * @internal Runs a client event through middleware, schema and handler, within its span (a
+   * child of the trace context the client sent, if any); answers by its id.
+   */
+  handleEvent(connection: SocketConnection, frame: ClientEventFrame): Promise<void> {
+    const name = this.handlers.get(frame.event)?.spanName ?? SpanNames.event;
+    const parent = remoteParent(frame.meta);
+    const span = tracer.startSpan(name, serverSpan, parent);
+    if (span.isRecording()) {
+      span.setAttribute(SpanAttributes.event, frame.event);
+      span.setAttribute(SpanAttributes.namespace, this.pattern.source);
+      span.setAttribute(SpanAttributes.connectionId, connection.id);
+    }
+    return runInSpan(span, parent, () => this.runEvent(connection, frame, span));
+  }
+
+  private async runEvent(
+    connection: SocketConnection,
+    frame: ClientEventFrame,
+    span: Span,
+  ): Promise<void> {
     const ctx: MessageContext = {
       connection,
       event: frame.event,
@@ -199,6 +233,7 @@ export class Namespace {
       connection.reply(frame.id, ctx.result);
     } catch (error) {
       const answer = clientAnswer(error);
+      setErrorCode(span, answer?.code ?? ErrorCodes.WS_INTERNAL);
       if (answer) {
         connection.replyError(frame.id, answer);
         return;
@@ -213,6 +248,8 @@ export class Namespace {
         'event handler failed',
       );
       connection.replyError(frame.id, { code: ErrorCodes.WS_INTERNAL, message: 'internal error' });
+    } finally {
+      span.end();
     }
   }
 

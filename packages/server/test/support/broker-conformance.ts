@@ -51,10 +51,14 @@ export function brokerConformance(name: string, target: ConformanceTarget): void
       expect(a.delivered[0]).toMatchObject({ channel: ch, event: 'e' });
     });
 
-    it('carries except and kind unchanged and delivers nothing for unsubscribed channels', async () => {
+    it('carries except, kind and trace unchanged and delivers nothing for unsubscribed channels', async () => {
       const a = await node();
       const ch = channel('fields');
       const other = channel('other');
+      const trace = {
+        traceparent: '00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01',
+        tracestate: 'vendor=1',
+      };
       await a.broker.subscribe(ch);
       await a.broker.publish({ channel: other, event: 'nope', payload: null });
       await a.broker.publish({
@@ -63,17 +67,26 @@ export function brokerConformance(name: string, target: ConformanceTarget): void
         payload: { connectionId: 'c1' },
         except: 'c9',
         kind: 'join',
+        trace,
       });
       await until(() => a.delivered.length === 1);
       expect(a.delivered[0]).toMatchObject({
         except: 'c9',
         kind: 'join',
+        trace,
         payload: { connectionId: 'c1' },
       });
       await a.broker.unsubscribe(ch);
       await a.broker.publish({ channel: ch, event: 'late', payload: null });
       await sleep(100);
       expect(a.delivered).toHaveLength(1);
+      // History keeps it too, for a node that reads back what it missed.
+      await a.broker.publish(
+        { channel: other, event: 'kept', payload: 1, trace },
+        { size: 5, ttl: 0 },
+      );
+      const page = await a.broker.history(other, {});
+      expect(page.publications.at(-1)).toMatchObject({ event: 'kept', trace });
     });
 
     it('gives history strictly increasing offsets under one epoch, readable forward and reverse', async () => {
