@@ -32,7 +32,8 @@ import { ConnectionLifecycle } from './gateway/connection-lifecycle.js';
 import { createLogger } from './gateway/logger.js';
 import { drainConnections } from './gateway/shutdown.js';
 import { closeServer, createGatewayServer } from './http/gateway-server.js';
-import type { GatewayHealth } from './http/health.js';
+import { readiness, type GatewayHealth, type HealthReport } from './http/health.js';
+import { healthHandler } from './http/health-handler.js';
 import type { HttpHandler } from './http/http-handler.js';
 import { listenOn } from './http/listen.js';
 import type { RateLimitStatus } from './limits/rate-limiter.js';
@@ -47,8 +48,10 @@ import {
 } from './options.js';
 import { Codecs } from './admission/codecs.js';
 import { FlushScheduler } from './transport/flush-scheduler.js';
+import { createGatewayMetrics } from './metrics/gateway-metrics.js';
+import type { Registry } from 'prom-client';
 
-export type { GatewayHealth } from './http/health.js';
+export type { GatewayHealth, HealthReport } from './http/health.js';
 
 /** With tenant isolation on: act on this tenant's channel of that name. */
 export interface TenantOption {
@@ -73,6 +76,8 @@ export interface ListenOptions {
 /** Herald's entry point: namespaces, connections, channels and their lifecycle. */
 export class Gateway {
   readonly logger: Logger;
+  /** This gateway's Prometheus registry (metricsHandler serves it); see docs/observability.md. */
+  readonly metrics: Registry;
   private readonly counters = new StatsCounter();
   private readonly broker: GuardedBroker;
   private readonly registry: ChannelRegistry;
@@ -100,7 +105,7 @@ export class Gateway {
     const { maxPayloadDepth } = options;
     const broker = options.broker ?? new MemoryBroker();
     this.broker = new GuardedBroker(broker, this.logger, maxPayloadDepth);
-    this.registry = new ChannelRegistry(this.broker);
+    this.registry = new ChannelRegistry(this.broker, this.counters);
     this.continuity = new StreamContinuity(this.broker, this.registry, this.logger);
     this.channelService = new ChannelService(
       this.broker,
@@ -120,6 +125,11 @@ export class Gateway {
       tenantIsolation: options.tenancy !== undefined && options.tenancy.isolation,
       maxPayloadDepth,
     };
+    this.metrics = createGatewayMetrics(options.metrics, {
+      stats: this.counters,
+      namespaces: this.namespaceList,
+      broker: this.broker,
+    });
     this.security = new Security(options, this.context);
     const codecs = new Codecs(options.codecs);
     this.lifecycle = new ConnectionLifecycle(
@@ -293,6 +303,11 @@ export class Gateway {
     return { status, broker, connections: this.counters.active };
   }
 
+  /** `/health/ready`: unavailable while closing, or without the broker when it is required. */
+  readiness(): HealthReport {
+    return readiness(this.health(), this.options.health.readyRequiresBroker);
+  }
+
   /**
    * Starts an HTTP server of its own that serves WebSocket upgrades, `/health` and the
    * `handlers` given.
@@ -301,7 +316,7 @@ export class Gateway {
     await this.start();
     const server = createGatewayServer(
       this.options.handshakeTimeout,
-      () => this.health(),
+      healthHandler(this),
       options.handlers,
     );
     this.httpServer = server;

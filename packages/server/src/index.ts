@@ -2,6 +2,7 @@ export {
   createGateway,
   Gateway,
   type GatewayHealth,
+  type HealthReport,
   type ListenAddress,
   type ListenOptions,
   type PublishOptions,
@@ -90,3 +91,7 @@ export { ListenError, listenOn } from './http/listen.js';
 export type { HttpHandler } from './http/http-handler.js';
 export { createHttpApi, type HttpApiHandler, type HttpApiOptions } from './http/http-api.js';
 export { dashboardHtml, type DashboardOptions } from './http/dashboard.js';
+export { healthHandler, type HealthSource } from './http/health-handler.js';
+export type { HealthOptions } from './http/health-options.js';
+export { metricsHandler, type MetricsHandlerOptions } from './metrics/metrics-handler.js';
+export type { MetricsOptions } from './metrics/metrics-options.js';

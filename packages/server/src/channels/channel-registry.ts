@@ -9,6 +9,7 @@ import { ignoreUnavailable } from '../broker/guarded-broker.js';
 import { visibleChannel } from './channel-names.js';
 import { againstFloor } from './stream-floor.js';
 import { EncodedFrame } from '../transport/encoded-frame.js';
+import type { StatsCounter } from '../connection/stats.js';
 
 /** What the registry needs of a connection to deliver to it. */
 export interface Subscriber {
@@ -35,7 +36,10 @@ export class ChannelRegistry {
   /** Subscribers that joined a stream ahead of this node: their ack position, until passed. */
   private readonly floors = new Map<string, Map<Subscriber, StreamPosition>>();
 
-  constructor(private readonly broker: Broker) {}
+  constructor(
+    private readonly broker: Broker,
+    private readonly stats: StatsCounter,
+  ) {}
 
   /** Adds a subscriber; resolves once the node receives the channel's publications. */
   async add(channel: string, subscriber: Subscriber): Promise<void> {
@@ -120,6 +124,8 @@ export class ChannelRegistry {
       new EncodedFrame(toFrame(publication)),
       publication.except,
     );
+    this.stats.publications += 1;
+    this.stats.timings?.published(publication.meta.ts);
   }
 
   /** Tells the channel's subscribers its stream continues from `position` (StreamResetNotice). */

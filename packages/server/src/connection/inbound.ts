@@ -192,8 +192,10 @@ async function answer(
     refuseReserved(frame.channel);
     await action((payload) => connection.answer(frame.id, payload));
   } catch (error) {
-    const answer = clientAnswer(error);
-    connection.replyError(frame.id, answer ?? internalError());
+    const answer = clientAnswer(error) ;
+    const refusal = answer ?? internalError();
+    if (frame.type === 'subscribe') connection.counters.subscriptionFailed(refusal.code);
+    connection.replyError(frame.id, refusal);
     // Unexpected faults go on to the gateway, which logs them.
     if (!answer) throw error;
   }
