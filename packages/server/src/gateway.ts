@@ -351,13 +351,14 @@ export class Gateway {
 
   private async shutdown(): Promise<void> {
     for (const timer of this.heartbeats) clearInterval(timer);
-    const serverClosed = this.httpServer ? closeServer(this.httpServer) : Promise.resolve();
     for (const server of this.attachedTo) server.off('upgrade', this.handleUpgrade);
     const connections = this.namespaceList.flatMap((ns) => [...ns.connections]);
     const drained = await drainConnections(connections, {
       drainTimeout: this.options.drainTimeout,
       reconnectWithin: this.options.shutdownReconnectWithin,
     });
+    // The server answered while draining (upgrades 503, /health/ready 503); now it stops.
+    const serverClosed = this.httpServer ? closeServer(this.httpServer) : Promise.resolve();
     this.channelService.close();
     this.continuity.close();
     await this.broker.close();
