@@ -41,13 +41,11 @@ export function registerBrokerMetrics(
   });
   new Gauge({
     name: `${prefix}broker_rtt_seconds`,
-    help: 'Round-trip time of a ping to the broker backend (0 for the memory broker)',
+    help: 'Round-trip time of a ping to the broker backend (0 for the memory broker, NaN when down)',
     registers: [registry],
     async collect() {
-      const { rtt } = await probe();
-      // A broker that did not answer has no round-trip time: the sample is left out.
-      if (rtt === undefined) this.reset();
-      else this.set(rtt);
+      // A broker that did not answer has no round-trip time: NaN, which graphs show as a gap.
+      this.set((await probe()).rtt ?? Number.NaN);
     },
   });
 }
