@@ -11,6 +11,12 @@ import { validate } from './validation-messages.js';
 
 export const portSchema = z.number().int().min(0).max(65_535);
 
+/** `/metrics` on the gateway's port (docs/observability.md); on unless `enabled: false`. */
+export const serveMetricsSchema = z.strictObject({
+  enabled: z.boolean().default(true),
+  path: z.string().startsWith('/', "must start with '/'").default('/metrics'),
+});
+
 /**
  * The `--config` file. Strict at every level: an unknown (misspelled) key is refused rather
  * than ignored. A file cannot set what JSON cannot hold (`logger`, `codecs`); the broker is
@@ -28,6 +34,7 @@ const serveFileSchema = z.strictObject({
     .optional(),
   gateway: gatewayOptionsSchema.omit({ logger: true, broker: true, codecs: true }).optional(),
   namespaces: z.record(namespacePatternSchema, namespaceOptionsSchema).optional(),
+  metrics: serveMetricsSchema.optional(),
 });
 
 /** The file as written: the gateway fills in the defaults once the environment is merged over it. */

@@ -18,6 +18,8 @@ export interface ServeConfig {
   gateway: GatewayOptions;
   /** Namespace path pattern → its options. */
   namespaces: Record<string, NamespaceOptionsInput>;
+  /** Whether and where the gateway's metrics are served; absent: at `/metrics`. */
+  metrics?: { enabled?: boolean; path?: string };
 }
 
 /** `--port` and `--host` as typed on the command line. */
@@ -124,5 +126,6 @@ export async function loadServeConfig(
     broker: brokerSpec(file, path, env),
     gateway: gateway as GatewayOptions,
     namespaces: namespaces(file, env),
+    metrics: file.metrics ?? {},
   };
 }

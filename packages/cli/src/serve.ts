@@ -8,6 +8,7 @@ import {
 import { createBroker, describeBroker, type BrokerSpec } from './broker.js';
 import type { ServeConfig } from './config.js';
 import { BrokerUnavailableError } from './errors.js';
+import { httpHandlers } from './http-handlers.js';
 
 /**
  * Runs a standalone gateway. SIGTERM and SIGINT shut it down gracefully (clients get a
@@ -21,7 +22,9 @@ export async function serve(config: ServeConfig): Promise<Gateway> {
   for (const pattern of patterns) gateway.namespace(pattern, config.namespaces[pattern]);
   let address: ListenAddress;
   try {
-    address = await gateway.listen(config.port, config.host);
+    address = await gateway.listen(config.port, config.host, {
+      handlers: httpHandlers(gateway, config),
+    });
   } catch (error) {
     throw startFailure(error, config.broker);
   }
