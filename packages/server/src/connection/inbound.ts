@@ -192,7 +192,7 @@ async function answer(
     refuseReserved(frame.channel);
     await action((payload) => connection.answer(frame.id, payload));
   } catch (error) {
-    const answer = clientAnswer(error) ;
+    const answer = clientAnswer(error);
     const refusal = answer ?? internalError();
     if (frame.type === 'subscribe') connection.counters.subscriptionFailed(refusal.code);
     connection.replyError(frame.id, refusal);

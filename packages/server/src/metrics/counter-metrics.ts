@@ -13,7 +13,12 @@ interface PerNamespace {
 /** Metrics read from each namespace's counters, labelled `namespace`. */
 const perNamespace: PerNamespace[] = [
   { name: 'connections_active', help: 'Connections open', kind: 'gauge', read: (s) => s.active },
-  { name: 'connections_total', help: 'Connections accepted', kind: 'counter', read: (s) => s.total },
+  {
+    name: 'connections_total',
+    help: 'Connections accepted',
+    kind: 'counter',
+    read: (s) => s.total,
+  },
   {
     name: 'messages_received_total',
     help: 'WebSocket messages received from clients',
@@ -83,7 +88,8 @@ export function registerCounterMetrics(
       new Gauge({
         ...common,
         collect() {
-          for (const [namespace, counts] of each(stats, namespaces)) this.set({ namespace }, read(counts));
+          for (const [namespace, counts] of each(stats, namespaces))
+            this.set({ namespace }, read(counts));
         },
       });
     } else {
@@ -91,7 +97,8 @@ export function registerCounterMetrics(
         ...common,
         collect() {
           this.reset();
-          for (const [namespace, counts] of each(stats, namespaces)) this.inc({ namespace }, read(counts));
+          for (const [namespace, counts] of each(stats, namespaces))
+            this.inc({ namespace }, read(counts));
         },
       });
     }
