@@ -7,7 +7,7 @@ export class NamespaceStats {
   total = 0;
   messagesIn = 0;
   messagesOut = 0;
-  /** Publication frames queued for a subscriber. */
+  /** Publication frames handed to a subscriber's queue (dropped ones included). */
   deliveries = 0;
   /** Frames dropped under the `drop` backpressure strategy. */
   dropped = 0;

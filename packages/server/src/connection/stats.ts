@@ -38,11 +38,6 @@ export class StatsCounter {
     return stats;
   }
 
-  /** Every namespace's counters, by pattern. */
-  namespaces(): ReadonlyMap<string, NamespaceStats> {
-    return this.byNamespace;
-  }
-
   connectionOpened(namespace: NamespaceStats): void {
     namespace.active += 1;
     namespace.total += 1;

@@ -33,7 +33,7 @@ const perNamespace: PerNamespace[] = [
   },
   {
     name: 'deliveries_total',
-    help: 'Publication frames queued for a subscriber',
+    help: "Publication frames handed to a subscriber's queue, dropped ones included",
     kind: 'counter',
     read: (s) => s.deliveries,
   },
