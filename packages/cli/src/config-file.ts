@@ -42,6 +42,9 @@ const serveFileSchema = z.strictObject({
   dashboard: z
     .strictObject({ enabled: z.boolean().optional(), path: httpPath.optional() })
     .optional(),
+  metrics: z
+    .strictObject({ enabled: z.boolean().optional(), path: httpPath.optional() })
+    .optional(),
 });
 
 /** The file as written: the gateway fills in the defaults once the environment is merged over it. */

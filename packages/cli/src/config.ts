@@ -23,6 +23,8 @@ export interface ServeConfig {
   api: ApiConfig;
   /** The dashboard page, served only when the API is. */
   dashboard: { enabled: boolean; path: string };
+  /** The gateway's Prometheus metrics (docs/observability.md); on by default. */
+  metrics: { enabled: boolean; path: string };
 }
 
 export interface ApiConfig {
@@ -148,6 +150,10 @@ export async function loadServeConfig(
     dashboard: {
       enabled: file.dashboard?.enabled ?? true,
       path: file.dashboard?.path ?? '/dashboard',
+    },
+    metrics: {
+      enabled: file.metrics?.enabled ?? true,
+      path: file.metrics?.path ?? '/metrics',
     },
   };
 }

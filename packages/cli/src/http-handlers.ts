@@ -1,4 +1,10 @@
-import { createHttpApi, dashboardHandler, type Gateway, type HttpHandler } from '@herald/server';
+import {
+  createHttpApi,
+  dashboardHandler,
+  metricsHandler,
+  type Gateway,
+  type HttpHandler,
+} from '@herald/server';
 import type { ServeConfig } from './config.js';
 
 /** What `herald serve` answers beside WebSocket upgrades and `/health`, and what it says about it. */
@@ -12,7 +18,11 @@ export interface ServedHttp {
 export function httpHandlers(gateway: Gateway, config: ServeConfig): ServedHttp {
   const handlers: HttpHandler[] = [];
   const notes: string[] = [];
-  const { api, dashboard } = config;
+  const { api, dashboard, metrics } = config;
+  if (metrics.enabled) {
+    handlers.push(metricsHandler(gateway, { path: metrics.path }));
+    notes.push(`metrics at ${metrics.path}`);
+  }
   if (api.key === undefined && api.jwt === undefined) {
     notes.push('HTTP API and dashboard not served: set HERALD_API_KEY, api.key or api.jwt');
   } else {

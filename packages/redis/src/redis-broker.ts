@@ -109,6 +109,13 @@ export class RedisBroker implements Broker, BrokerPublisher {
     return { status: 'degraded', detail: `redis connection ${down[0]?.status ?? 'down'}` };
   }
 
+  /** A PING on the command connection; rejects at once while Redis is away (no offline queue). */
+  async ping(): Promise<number> {
+    const start = performance.now();
+    await this.commands.ping();
+    return performance.now() - start;
+  }
+
   async publish(
     input: PublicationInput,
     history?: HistoryRetention,

@@ -9,34 +9,25 @@ import type {
   StreamPosition,
 } from '@herald/protocol';
 import type { Logger } from 'pino';
-import { clientAddress, normalizeAddress } from './admission/client-address.js';
-import { Security } from './admission/security.js';
-import { createAuditLog, type AuditLog } from './audit/audit-log.js';
-import { logRedaction } from './audit/redaction.js';
-import { UpgradePipeline } from './admission/upgrade.js';
-import { GuardedBroker } from './broker/guarded-broker.js';
-import { MemoryBroker } from './broker/memory-broker.js';
+import { clientAddress } from './admission/client-address.js';
+import type { AuditLog } from './audit/audit-log.js';
 import { scopeChannel, tenantChannel } from './channels/channel-names.js';
 import type { ChannelPolicy } from './channels/channel-policy.js';
-import { ChannelRegistry } from './channels/channel-registry.js';
-import { ChannelService, type ChannelKeeps } from './channels/channel-service.js';
+import type { ChannelKeeps } from './channels/channel-service.js';
 import type { HistoryOptions } from './channels/history.js';
-import { StreamContinuity } from './channels/stream-continuity.js';
 import type { ChannelCount } from './cluster/cluster-command.js';
-import { ClusterControl, type ChannelFilter } from './cluster/cluster-control.js';
+import type { ChannelFilter } from './cluster/cluster-control.js';
 import { LocalNode } from './cluster/local-node.js';
 import { describeNode, type NodeInfo } from './cluster/node-info.js';
 import type { Broadcast, ConnectionInfo, Target } from './cluster/targeting.js';
 import type { Connection } from './connection/connection.js';
-import type { GatewayContext } from './namespace/gateway-context.js';
-import { PongFrames } from './connection/pong-frames.js';
 import type { SocketConnection } from './connection/socket-connection.js';
-import { StatsCounter, type GatewayStats } from './connection/stats.js';
-import { ConnectionLifecycle } from './gateway/connection-lifecycle.js';
-import { createLogger } from './gateway/logger.js';
+import type { GatewayStats } from './connection/stats.js';
+import { buildGatewayParts, type GatewayParts } from './gateway/gateway-parts.js';
 import { drainConnections } from './gateway/shutdown.js';
 import { closeServer, createGatewayServer } from './http/gateway-server.js';
-import type { GatewayHealth } from './http/health.js';
+import { readiness, type GatewayHealth, type HealthReport } from './http/health.js';
+import { healthHandler } from './http/health-handler.js';
 import type { HttpHandler } from './http/http-handler.js';
 import { listenOn } from './http/listen.js';
 import type { RateLimitStatus } from './limits/rate-limiter.js';
@@ -49,10 +40,9 @@ import {
   type ResolvedGatewayOptions,
   type NamespaceOptionsInput,
 } from './options.js';
-import { Codecs } from './admission/codecs.js';
-import { FlushScheduler } from './transport/flush-scheduler.js';
+import type { Registry } from 'prom-client';
 
-export type { GatewayHealth } from './http/health.js';
+export type { GatewayHealth, HealthReport } from './http/health.js';
 
 /** With tenant isolation on: act on this tenant's channel of that name. */
 export interface TenantOption {
@@ -79,22 +69,14 @@ export class Gateway {
   readonly logger: Logger;
   /** Where security events are recorded (the `audit` option; see docs/audit.md). */
   readonly audit: AuditLog;
-  private readonly counters = new StatsCounter();
-  private readonly broker: GuardedBroker;
-  private readonly registry: ChannelRegistry;
-  private readonly continuity: StreamContinuity;
-  private readonly channelService: ChannelService;
-  private readonly control: ClusterControl;
+  /** This gateway's Prometheus registry (metricsHandler serves it); see docs/observability.md. */
+  readonly metrics: Registry;
+  readonly #parts: GatewayParts;
   private readonly middlewares: Middleware[] = [];
-  private readonly context: GatewayContext;
-  private readonly security: Security;
-  private readonly lifecycle: ConnectionLifecycle;
-  private readonly upgrades: UpgradePipeline;
   private readonly namespaceList: Namespace[] = [];
   private readonly heartbeats: NodeJS.Timeout[] = [];
   private readonly options: ResolvedGatewayOptions;
   private readonly node = { id: randomUUID(), startedAt: Date.now() };
-  private readonly trustedProxies: ReadonlySet<string>;
   private httpServer: Server | undefined;
   private attachedTo: Server[] = [];
   private started: Promise<void> | undefined;
@@ -102,64 +84,14 @@ export class Gateway {
   private closing: Promise<void> | undefined;
 
   constructor(input: GatewayOptions = {}) {
-    const options = resolveGatewayOptions(input);
-    this.options = options;
-    const redaction = logRedaction(options.auth?.tokenSources.query);
-    this.logger = createLogger(options, redaction);
-    this.audit = createAuditLog(options.audit, redaction, (error) =>
-      this.logger.error({ err: error }, 'audit log write failed'),
-    );
-    this.trustedProxies = new Set(options.trustProxy.map(normalizeAddress));
-    const { maxPayloadDepth } = options;
-    const broker = options.broker ?? new MemoryBroker();
-    this.broker = new GuardedBroker(broker, this.logger, maxPayloadDepth);
-    this.registry = new ChannelRegistry(this.broker);
-    this.continuity = new StreamContinuity(this.broker, this.registry, this.logger);
-    this.channelService = new ChannelService(
-      this.broker,
-      this.registry,
-      options.channels,
-      this.logger,
-    );
-    this.control = new ClusterControl(this.broker, options.clusterTimeout, maxPayloadDepth);
-    this.context = {
-      logger: this.logger,
-      audit: this.audit,
-      stats: this.counters,
-      broker: this.broker,
-      registry: this.registry,
-      channels: this.channelService,
-      scheduler: new FlushScheduler(),
-      middlewares: this.middlewares,
-      tenantIsolation: options.tenancy !== undefined && options.tenancy.isolation,
-      maxPayloadDepth,
-    };
-    this.security = new Security(options, this.context);
-    const codecs = new Codecs(options.codecs);
-    this.lifecycle = new ConnectionLifecycle(
-      this.context,
-      this.security,
-      {
-        constants: new PongFrames(),
-        security: this.security,
-        channels: this.channelService,
-        audit: this.audit,
-        decode: { maxPayloadDepth },
-      },
-      codecs,
-    );
-    this.upgrades = new UpgradePipeline({
+    this.options = resolveGatewayOptions(input);
+    this.#parts = buildGatewayParts(this.options, {
       namespaces: this.namespaceList,
-      security: this.security,
-      stats: this.counters,
-      logger: this.logger,
-      codecs,
-      handshakeTimeout: options.handshakeTimeout,
-      trustedProxies: this.trustedProxies,
+      middlewares: this.middlewares,
       started: () => this.start(),
       isClosing: () => this.closing !== undefined,
-      accept: this.lifecycle.accept,
     });
+    ({ logger: this.logger, audit: this.audit, metrics: this.metrics } = this.#parts);
   }
 
   /** Declares an endpoint. Patterns are tried in the order they were declared. */
@@ -172,10 +104,10 @@ export class Gateway {
       options,
       `namespace ${pattern}`,
     );
-    const namespace = new Namespace(pattern, resolved, this.context, this.control);
-    this.security.register(namespace);
+    const namespace = new Namespace(pattern, resolved, this.#parts.context, this.#parts.control);
+    this.#parts.security.register(namespace);
     this.namespaceList.push(namespace);
-    const heartbeat = this.lifecycle.heartbeat(namespace);
+    const heartbeat = this.#parts.lifecycle.heartbeat(namespace);
     if (heartbeat) this.heartbeats.push(heartbeat);
     return namespace;
   }
@@ -193,7 +125,7 @@ export class Gateway {
 
   /** Declares a channel policy for names matching `pattern`, after those already declared. */
   channel(pattern: string, policy: ChannelPolicy): this {
-    this.channelService.policies.add(pattern, policy);
+    this.#parts.channels.policies.add(pattern, policy);
     return this;
   }
 
@@ -215,7 +147,7 @@ export class Gateway {
       payload,
       ...exceptField(options),
     };
-    return this.channelService.publish(input, channel);
+    return this.#parts.channels.publish(input, channel);
   }
 
   /** Reads a channel's history; see docs/channels.md for `since`, `limit` and `reverse`. */
@@ -224,111 +156,116 @@ export class Gateway {
     options: HistoryOptions & TenantOption = {},
   ): Promise<HistoryResult> {
     await this.start();
-    return this.channelService.history(this.scoped(channel, options.tenant), options);
+    return this.#parts.channels.history(this.scoped(channel, options.tenant), options);
   }
 
   /** Forgets a channel's history: clients recovering from before it get `recovered: false`. */
   async removeHistory(channel: string, options: TenantOption = {}): Promise<void> {
     await this.start();
-    await this.broker.removeHistory(this.scoped(channel, options.tenant));
+    await this.#parts.broker.removeHistory(this.scoped(channel, options.tenant));
   }
 
   /** Whether the gateway-wide policy of `channel` keeps its history and its presence. */
   channelKeeps(channel: string): ChannelKeeps {
-    return this.channelService.keeps(channel);
+    return this.#parts.channels.keeps(channel);
   }
 
   /** The connections in a channel's presence, on every node. */
   async presence(channel: string, options: TenantOption = {}): Promise<PresenceClient[]> {
     await this.start();
-    return this.broker.presence(this.scoped(channel, options.tenant));
+    return this.#parts.broker.presence(this.scoped(channel, options.tenant));
   }
 
   async presenceStats(channel: string, options: TenantOption = {}): Promise<PresenceStats> {
     await this.start();
-    return this.broker.presenceStats(this.scoped(channel, options.tenant));
+    return this.#parts.broker.presenceStats(this.scoped(channel, options.tenant));
   }
 
   /** Starts a targeted broadcast: `gateway.to({ role: 'admin' }).except(conn).emit('alert', data)`. */
   to(target: Target): Broadcast {
-    return this.control.to(target);
+    return this.#parts.control.to(target);
   }
 
   /** Connections matching `filter`, on every node. */
   fetchConnections(filter?: Target): Promise<ConnectionInfo[]> {
-    return this.control.fetchConnections(filter);
+    return this.#parts.control.fetchConnections(filter);
   }
 
   /** Closes matching connections on every node (default code 4011); resolves with their number. */
   disconnect(target: Target, code?: number, reason?: string): Promise<number> {
-    return this.control.disconnect(target, code, reason);
+    return this.#parts.control.disconnect(target, code, reason);
   }
 
   /** Ends matching connections' subscriptions to `channel`; resolves with their number. */
   unsubscribe(target: Target, channel: string): Promise<number> {
-    return this.control.unsubscribe(target, channel);
+    return this.#parts.control.unsubscribe(target, channel);
   }
 
   /** Subscribes matching connections on every node to `channel`; resolves with how many joined. */
   subscribe(target: Target, channel: string): Promise<number> {
-    return this.control.subscribe(target, channel);
+    return this.#parts.control.subscribe(target, channel);
   }
 
   /** Sets matching connections' credentials to expire at `expiresAt` (ms since epoch), as a refresh would. */
   refresh(target: Target, expiresAt: number): Promise<number> {
-    return this.control.refresh(target, expiresAt);
+    return this.#parts.control.refresh(target, expiresAt);
   }
 
   /** Every node of the cluster: its id, version, uptime, namespaces, stats and health. */
   async info(): Promise<NodeInfo[]> {
     await this.start();
-    return this.control.info();
+    return this.#parts.control.info();
   }
 
   /** Channels with subscribers on every node, their counts and `tenant`s; see ChannelFilter. */
   channels(filter?: ChannelFilter): Promise<ChannelCount[]> {
-    return this.control.channels(filter);
+    return this.#parts.control.channels(filter);
   }
 
   /** User ids with a connection, on `namespace` (a pattern) or anywhere. */
   online(namespace?: string): Promise<string[]> {
-    return this.control.online(namespace);
+    return this.#parts.control.online(namespace);
   }
 
   isOnline(userId: string): Promise<boolean> {
-    return this.control.isOnline(userId);
+    return this.#parts.control.isOnline(userId);
   }
 
   /** Sends an event to every connection of `tenant`, on every namespace and node, and to no one else. */
   async broadcastToTenant(tenant: string, event: string, payload?: unknown): Promise<void> {
     if (!this.isStarted) await this.start();
-    await this.broker.publish({ channel: tenantChannel(tenant), event, payload });
+    await this.#parts.broker.publish({ channel: tenantChannel(tenant), event, payload });
   }
 
   /** The internal name of a tenant's channel (unchanged without tenant isolation). */
   private scoped(channel: string, tenant: string | undefined): string {
-    return scopeChannel(channel, this.context.tenantIsolation ? tenant : undefined);
+    return scopeChannel(channel, this.#parts.context.tenantIsolation ? tenant : undefined);
   }
 
   /** A connection's current message-rate usage and limits. */
   rateLimitStatus(connection: Connection): RateLimitStatus {
-    return this.security.rateLimitStatus(connection as SocketConnection);
+    return this.#parts.security.rateLimitStatus(connection as SocketConnection);
   }
 
   /** @internal The address a request came from, through trusted proxies (see `trustProxy`). */
   clientAddress(req: IncomingMessage): string {
-    return clientAddress(req, this.trustedProxies);
+    return clientAddress(req, this.#parts.trustedProxies);
   }
 
   stats(): GatewayStats {
-    return this.counters.snapshot();
+    return this.#parts.counters.snapshot();
   }
 
   /** `ok`, `degraded` (the broker is unreachable: publications are refused) or `closing`. */
   health(): GatewayHealth {
-    const broker = this.broker.health();
+    const broker = this.#parts.broker.health();
     const status = this.closing ? 'closing' : broker.status;
-    return { status, broker, connections: this.counters.active };
+    return { status, broker, connections: this.#parts.counters.active };
+  }
+
+  /** `/health/ready`: unavailable while closing, or without the broker when it is required. */
+  readiness(): HealthReport {
+    return readiness(this.health(), this.options.health.readyRequiresBroker);
   }
 
   /**
@@ -339,7 +276,7 @@ export class Gateway {
     await this.start();
     const server = createGatewayServer(
       this.options.handshakeTimeout,
-      () => this.health(),
+      healthHandler(this),
       options.handlers,
     );
     this.httpServer = server;
@@ -360,7 +297,7 @@ export class Gateway {
 
   /** Handles one upgrade request; for servers that route upgrades themselves. */
   handleUpgrade = (req: IncomingMessage, socket: Duplex, head: Buffer): void => {
-    this.upgrades.handle(req, socket, head);
+    this.#parts.upgrades.handle(req, socket, head);
   };
 
   /**
@@ -374,16 +311,17 @@ export class Gateway {
 
   private async shutdown(): Promise<void> {
     for (const timer of this.heartbeats) clearInterval(timer);
-    const serverClosed = this.httpServer ? closeServer(this.httpServer) : Promise.resolve();
     for (const server of this.attachedTo) server.off('upgrade', this.handleUpgrade);
     const connections = this.namespaceList.flatMap((ns) => [...ns.connections]);
     const drained = await drainConnections(connections, {
       drainTimeout: this.options.drainTimeout,
       reconnectWithin: this.options.shutdownReconnectWithin,
     });
-    this.channelService.close();
-    this.continuity.close();
-    await this.broker.close();
+    // The server answered while draining (upgrades 503, /health/ready 503); now it stops.
+    const serverClosed = this.httpServer ? closeServer(this.httpServer) : Promise.resolve();
+    this.#parts.channels.close();
+    this.#parts.continuity.close();
+    await this.#parts.broker.close();
     await serverClosed;
     await this.audit.close();
     this.logger.info({ connections: connections.length, drained }, 'Herald closed');
@@ -396,15 +334,15 @@ export class Gateway {
   }
 
   private async connectBroker(): Promise<void> {
-    const node = new LocalNode(this.namespaceList, this.registry, {
+    const node = new LocalNode(this.namespaceList, this.#parts.registry, {
       audit: this.audit,
       info: () => describeNode(this.node, this.namespaceList, this.stats(), this.health()),
-      refresh: (connection, expiresAt) => this.security.extendSession(connection, expiresAt),
+      refresh: (connection, expiresAt) => this.#parts.security.extendSession(connection, expiresAt),
     });
-    await this.broker.start({
-      deliver: (publication) => this.continuity.deliver(publication),
+    await this.#parts.broker.start({
+      deliver: (publication) => this.#parts.continuity.deliver(publication),
       execute: (command) => node.execute(command),
-      resubscribed: () => this.continuity.resubscribed(),
+      resubscribed: () => this.#parts.continuity.resubscribed(),
     });
     this.isStarted = true;
   }

@@ -2,6 +2,7 @@ export {
   createGateway,
   Gateway,
   type GatewayHealth,
+  type HealthReport,
   type ListenAddress,
   type ListenOptions,
   type PublishOptions,
@@ -110,3 +111,7 @@ export {
   type DashboardOptions,
 } from './http/dashboard.js';
 export { adminJwtOptionsSchema, type AdminJwtOptions } from './http/admin-jwt-options.js';
+export { healthHandler, type HealthSource } from './http/health-handler.js';
+export type { HealthOptions } from './http/health-options.js';
+export { metricsHandler, type MetricsHandlerOptions } from './metrics/metrics-handler.js';
+export type { MetricsOptions } from './metrics/metrics-options.js';

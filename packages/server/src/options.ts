@@ -9,6 +9,8 @@ import type { Broker } from './broker/broker.js';
 import { channelsOptionsSchema } from './channels/policy-schema.js';
 import { connectionLimitsSchema, rateLimitOptionsSchema } from './limits/limit-options.js';
 import { logLevels } from './gateway/logger.js';
+import { healthOptionsSchema } from './http/health-options.js';
+import { metricsOptionsSchema } from './metrics/metrics-options.js';
 import {
   namespaceOptionsSchema,
   type NamespaceOptions,
@@ -33,6 +35,7 @@ import {
  * - connection limits and rate limits: limits/limit-options.ts
  * - channels (policies, subscription tokens): channels/policy-schema.ts
  * - audit (where security events are recorded): audit/audit-options.ts
+ * - metrics: metrics/metrics-options.ts; health checks: http/health-options.ts
  * - the shared pieces and the parse that names a bad field: option-schema.ts
  */
 
@@ -84,6 +87,10 @@ export const gatewayOptionsSchema = z.strictObject({
   clusterTimeout: positiveMilliseconds.default(5_000),
   /** Upper bound, in ms, suggested to clients for their random reconnect delay after shutdown. */
   shutdownReconnectWithin: milliseconds.default(5_000),
+  /** Prometheus metrics in `gateway.metrics`; see docs/observability.md. */
+  metrics: metricsOptionsSchema.prefault({}),
+  /** What `/health/ready` requires; see docs/observability.md. */
+  health: healthOptionsSchema.prefault({}),
   /** Defaults for every namespace; each namespace may override them. */
   namespaceDefaults: namespaceOptionsSchema.optional(),
 });

@@ -105,6 +105,13 @@ export interface Broker {
   /** Whether the broker reaches its backend. Optional: a broker without it counts as `ok`. */
   health?(): BrokerHealth;
 
+  /**
+   * Resolves with the round-trip time to the backend in milliseconds, or rejects when the
+   * backend does not answer. Read at each metrics scrape (`herald_broker_rtt_seconds`).
+   * Optional: a broker without a backend (the memory broker) leaves it out and reports 0.
+   */
+  ping?(): Promise<number>;
+
   close(): Promise<void>;
 }
 

@@ -58,6 +58,11 @@ export class GuardedBroker implements Broker {
     return this.inner.health?.() ?? { status: 'ok' };
   }
 
+  /** The backend's round-trip time in ms; 0 for a broker without one (see `Broker.ping`). */
+  ping(): Promise<number> {
+    return this.inner.ping ? this.inner.ping() : Promise.resolve(0);
+  }
+
   close(): Promise<void> {
     return this.inner.close();
   }

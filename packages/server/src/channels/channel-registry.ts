@@ -10,6 +10,7 @@ import { visibleChannel } from './channel-names.js';
 import { againstFloor } from './stream-floor.js';
 import { EncodedFrame } from '../transport/encoded-frame.js';
 import { endDeliverySpan, startDeliverySpan } from '../tracing/publication-spans.js';
+import type { StatsCounter } from '../connection/stats.js';
 
 /** What the registry needs of a connection to deliver to it. */
 export interface Subscriber {
@@ -36,7 +37,10 @@ export class ChannelRegistry {
   /** Subscribers that joined a stream ahead of this node: their ack position, until passed. */
   private readonly floors = new Map<string, Map<Subscriber, StreamPosition>>();
 
-  constructor(private readonly broker: Broker) {}
+  constructor(
+    private readonly broker: Broker,
+    private readonly stats: StatsCounter,
+  ) {}
 
   /** Adds a subscriber; resolves once the node receives the channel's publications. */
   async add(channel: string, subscriber: Subscriber): Promise<void> {
@@ -123,6 +127,8 @@ export class ChannelRegistry {
       publication.except,
     );
     endDeliverySpan(span, publication, recipients);
+    this.stats.publications += 1;
+    this.stats.timings?.published(publication.meta.ts);
   }
 
   /** Tells the channel's subscribers its stream continues from `position` (StreamResetNotice). */

@@ -198,8 +198,10 @@ async function answer(
     await action((payload) => connection.answer(frame.id, payload));
   } catch (error) {
     const answer = clientAnswer(error);
+    const refusal = answer ?? internalError();
     if (answer) recordChannelRefusal(audit, connection, frame, answer);
-    connection.replyError(frame.id, answer ?? internalError());
+    if (frame.type === 'subscribe') connection.counters.subscriptionFailed(refusal.code);
+    connection.replyError(frame.id, refusal);
     // Unexpected faults go on to the gateway, which logs them.
     if (!answer) throw error;
   }

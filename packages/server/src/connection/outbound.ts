@@ -11,7 +11,7 @@ import type { NamespaceOptions } from '../options.js';
 import { EncodedFrame } from '../transport/encoded-frame.js';
 import type { FlushScheduler } from '../transport/flush-scheduler.js';
 import { OutboundQueue } from '../transport/outbound-queue.js';
-import type { StatsCounter } from './stats.js';
+import type { NamespaceStats } from './namespace-stats.js';
 
 /** What an `error` frame says: its code, message and the fields at fault. */
 export type ErrorFields = Pick<ErrorFrame, 'code' | 'message' | 'details'>;
@@ -23,7 +23,8 @@ export interface OutboundInit {
   deflateFrom: number | undefined;
   backpressure: NamespaceOptions['backpressure'];
   scheduler: FlushScheduler;
-  stats: StatsCounter;
+  /** The counters of the connection's namespace. */
+  stats: NamespaceStats;
   logger: Logger;
   /** The client reads too slowly for the backpressure strategy: the connection must close. */
   onSlowConsumer: () => void;
@@ -39,6 +40,7 @@ export class Outbound {
   private readonly codec: Codec;
   private readonly deflateFrom: number | undefined;
   private readonly logger: Logger;
+  private readonly stats: NamespaceStats;
   #stopped = false;
 
   constructor(init: OutboundInit) {
@@ -46,6 +48,7 @@ export class Outbound {
     this.codec = init.codec;
     this.deflateFrom = init.deflateFrom;
     this.logger = init.logger;
+    this.stats = stats;
     this.queue = new OutboundQueue(init.socket, init.backpressure, init.scheduler, {
       onWritten: (frames) => {
         stats.messagesOut += frames;
@@ -92,6 +95,7 @@ export class Outbound {
     const frame: ErrorFrame = { type: 'error', code: error.code, message: error.message };
     if (id !== undefined) frame.id = id;
     if (error.details && error.details.length > 0) frame.details = error.details;
+    this.stats.errorSent(error.code);
     this.frame(frame, false);
   }
 

@@ -21,6 +21,7 @@ import type { FlushScheduler } from '../transport/flush-scheduler.js';
 import type { Connection, RequestOptions } from './connection.js';
 import { anonymousIdentity, type Identity } from './identity.js';
 import type { StatsCounter } from './stats.js';
+import type { NamespaceStats } from './namespace-stats.js';
 import { Outbound, type ErrorFields } from './outbound.js';
 import { OwedAnswers, type OwedAnswer } from './owed-answers.js';
 import { assertDeliverable } from '../validation/payload-guard.js';
@@ -102,6 +103,8 @@ export class SocketConnection implements Connection, Subscriber {
   private readonly context: ConnectionServices;
   /** What goes to the client: encoded, queued, and stopped once the close frame went out. */
   readonly out: Outbound;
+  /** The counters of this connection's namespace. */
+  readonly counters: NamespaceStats;
   private readonly joined = new Set<string>();
   private readonly pending = new PendingRequests({ idPrefix: 's' });
   private pongTimer: NodeJS.Timeout | undefined;
@@ -127,13 +130,14 @@ export class SocketConnection implements Connection, Subscriber {
     this.headers = init.headers;
     this.remoteAddress = init.remoteAddress;
     this.context = init.context;
+    this.counters = init.context.stats.namespace(init.endpoint.pattern.source);
     this.out = new Outbound({
       socket: init.socket,
       codec: init.codec,
       deflateFrom: init.deflateFrom,
       backpressure: init.endpoint.options.backpressure,
       scheduler: init.context.scheduler,
-      stats: init.context.stats,
+      stats: this.counters,
       logger: init.context.logger,
       onSlowConsumer: () => this.closeSlowConsumer(),
     });
@@ -207,6 +211,7 @@ export class SocketConnection implements Connection, Subscriber {
     assertDeliverable(info, this.context.maxPayloadDepth, 'info');
     if (this.closing || this.joined.has(channel)) return;
     this.joined.add(channel);
+    this.counters.subscriptions += 1;
     try {
       await this.context.registry.add(this.internalChannel(channel), this);
       await this.context.channels.joined(this, channel, info);
@@ -219,6 +224,7 @@ export class SocketConnection implements Connection, Subscriber {
 
   async leave(channel: string): Promise<void> {
     if (!this.joined.delete(channel)) return;
+    this.counters.subscriptions -= 1;
     await this.context.registry.remove(this.internalChannel(channel), this);
     await this.context.channels.left(this, channel);
   }
@@ -261,6 +267,7 @@ export class SocketConnection implements Connection, Subscriber {
 
   /** Delivers a publication encoded once for all its recipients. */
   deliver(frame: EncodedFrame): void {
+    this.counters.deliveries += 1;
     this.out.shared(frame, true);
   }
 

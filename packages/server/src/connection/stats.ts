@@ -1,3 +1,6 @@
+import { NamespaceStats } from './namespace-stats.js';
+import type { Timings } from './timings.js';
+
 /** Counters kept by the gateway; `gateway.stats()` returns a snapshot. */
 export interface GatewayStats {
   connections: { active: number; total: number; peak: number };
@@ -12,24 +15,39 @@ export interface GatewayStats {
   rejected: Record<string, number>;
 }
 
+/** The gateway's counters: per namespace (`NamespaceStats`), and those of the node as a whole. */
 export class StatsCounter {
   active = 0;
   total = 0;
   peak = 0;
-  messagesIn = 0;
-  messagesOut = 0;
   oversized = 0;
-  dropped = 0;
-  slowConsumers = 0;
+  /** Publications the broker delivered to this node for channels with local subscribers. */
+  publications = 0;
+  /** Set by the metrics when they are enabled. */
+  timings: Timings | undefined;
   private readonly rejectedBy = new Map<string, number>();
+  private readonly byNamespace = new Map<string, NamespaceStats>();
 
-  connectionOpened(): void {
+  /** The counters of the namespace whose pattern is `pattern`, made on first use. */
+  namespace(pattern: string): NamespaceStats {
+    let stats = this.byNamespace.get(pattern);
+    if (!stats) {
+      stats = new NamespaceStats();
+      this.byNamespace.set(pattern, stats);
+    }
+    return stats;
+  }
+
+  connectionOpened(namespace: NamespaceStats): void {
+    namespace.active += 1;
+    namespace.total += 1;
     this.active += 1;
     this.total += 1;
     if (this.active > this.peak) this.peak = this.active;
   }
 
-  connectionClosed(): void {
+  connectionClosed(namespace: NamespaceStats): void {
+    namespace.active -= 1;
     this.active -= 1;
   }
 
@@ -37,13 +55,28 @@ export class StatsCounter {
     this.rejectedBy.set(reason, (this.rejectedBy.get(reason) ?? 0) + 1);
   }
 
+  /** Connections refused, by reason. */
+  refusals(): ReadonlyMap<string, number> {
+    return this.rejectedBy;
+  }
+
   snapshot(): GatewayStats {
+    let messagesIn = 0;
+    let messagesOut = 0;
+    let dropped = 0;
+    let slowConsumers = 0;
+    for (const stats of this.byNamespace.values()) {
+      messagesIn += stats.messagesIn;
+      messagesOut += stats.messagesOut;
+      dropped += stats.dropped;
+      slowConsumers += stats.slowConsumers;
+    }
     return {
       connections: { active: this.active, total: this.total, peak: this.peak },
-      messages: { in: this.messagesIn, out: this.messagesOut },
+      messages: { in: messagesIn, out: messagesOut },
       oversized: this.oversized,
-      dropped: this.dropped,
-      slowConsumers: this.slowConsumers,
+      dropped,
+      slowConsumers,
       rejected: Object.fromEntries(this.rejectedBy),
     };
   }

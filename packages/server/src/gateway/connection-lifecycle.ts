@@ -47,19 +47,20 @@ export class ConnectionLifecycle {
       remoteAddress: handshake.remoteAddress,
       context: this.context,
     });
-    stats.connectionOpened();
+    const counters = connection.counters;
+    stats.connectionOpened(counters);
     ws.on('error', (error: Error & { code?: string }) => {
       if (refusedForSize.has(error.code ?? '')) stats.oversized += 1;
       logger.debug({ err: error, connectionId: connection.id }, 'websocket error');
     });
     ws.on('close', (code: number, reason: Buffer) => {
-      stats.connectionClosed();
+      stats.connectionClosed(counters);
       void this.dispose(namespace, connection, { code, reason: reason.toString() });
     });
     ws.on('pong', () => connection.pongReceived());
     connection.ready = this.open(namespace, connection, admission, handshake);
     ws.on('message', (data: Buffer, isBinary: boolean) => {
-      stats.messagesIn += 1;
+      counters.messagesIn += 1;
       receiveMessage(connection, data, isBinary, this.inbound)?.catch((error: unknown) => {
         logger.error({ err: error, connectionId: connection.id }, 'frame handling failed');
       });

@@ -1,14 +1,14 @@
 import { createServer, type Server } from 'node:http';
-import { writeHealth, type GatewayHealth } from './health.js';
 import type { HttpHandler } from './http-handler.js';
 
 /**
  * The HTTP server `gateway.listen()` starts: WebSocket upgrades (attached by the gateway), the
- * `handlers` given to `listen` in their order, `/health`, and 426 for anything else.
+ * `handlers` given to `listen` in their order, the health endpoints (`health`), and 426 for
+ * anything else.
  */
 export function createGatewayServer(
   handshakeTimeout: number,
-  health: () => GatewayHealth,
+  health: HttpHandler,
   handlers: readonly HttpHandler[] = [],
 ): Server {
   const server = createServer({
@@ -18,11 +18,7 @@ export function createGatewayServer(
     connectionsCheckingInterval: Math.min(1_000, handshakeTimeout),
   });
   server.on('request', (req, res) => {
-    if (handlers.some((handle) => handle(req, res))) return;
-    if (req.url === '/health') {
-      writeHealth(res, health());
-      return;
-    }
+    if (handlers.some((handle) => handle(req, res)) || health(req, res)) return;
     res
       .writeHead(426, { 'Content-Type': 'text/plain', Upgrade: 'websocket' })
       .end('WebSocket only\n');

@@ -257,7 +257,14 @@ export class Namespace {
     const entry = this.handlers.get(ctx.event);
     if (!entry)
       throw new HeraldError(ErrorCodes.WS_NOT_FOUND, `no handler for event '${ctx.event}'`);
-    const payload = entry.schema ? await validatePayload(entry.schema, ctx.payload) : ctx.payload;
-    ctx.result = await entry.handler(payload, ctx.connection, ctx);
+    const { timings } = this.context.stats;
+    const start = timings ? performance.now() : 0;
+    try {
+      const payload = entry.schema ? await validatePayload(entry.schema, ctx.payload) : ctx.payload;
+      ctx.result = await entry.handler(payload, ctx.connection, ctx);
+    } finally {
+      // Only events with a handler are timed: an unknown event name must not become a label.
+      timings?.handler(this.pattern.source, ctx.event, (performance.now() - start) / 1_000);
+    }
   };
 }

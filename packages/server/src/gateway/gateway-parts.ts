@@ -1,0 +1,129 @@
+import type { Logger } from 'pino';
+import type { Registry } from 'prom-client';
+import { normalizeAddress } from '../admission/client-address.js';
+import { Codecs } from '../admission/codecs.js';
+import { Security } from '../admission/security.js';
+import { UpgradePipeline } from '../admission/upgrade.js';
+import { createAuditLog, type AuditLog } from '../audit/audit-log.js';
+import { logRedaction } from '../audit/redaction.js';
+import { GuardedBroker } from '../broker/guarded-broker.js';
+import { MemoryBroker } from '../broker/memory-broker.js';
+import { ChannelRegistry } from '../channels/channel-registry.js';
+import { ChannelService } from '../channels/channel-service.js';
+import { StreamContinuity } from '../channels/stream-continuity.js';
+import { ClusterControl } from '../cluster/cluster-control.js';
+import { PongFrames } from '../connection/pong-frames.js';
+import { StatsCounter } from '../connection/stats.js';
+import { createGatewayMetrics } from '../metrics/gateway-metrics.js';
+import type { Middleware } from '../middleware/middleware.js';
+import type { GatewayContext } from '../namespace/gateway-context.js';
+import type { Namespace } from '../namespace/namespace.js';
+import type { ResolvedGatewayOptions } from '../options.js';
+import { FlushScheduler } from '../transport/flush-scheduler.js';
+import { ConnectionLifecycle } from './connection-lifecycle.js';
+import { createLogger } from './logger.js';
+
+/** What the parts share with the Gateway that owns them. */
+export interface GatewayShared {
+  namespaces: Namespace[];
+  middlewares: Middleware[];
+  /** Connects the broker, once. */
+  started(): Promise<void>;
+  isClosing(): boolean;
+}
+
+/** The parts a gateway is made of, wired together once from its resolved options. */
+export interface GatewayParts {
+  logger: Logger;
+  audit: AuditLog;
+  metrics: Registry;
+  counters: StatsCounter;
+  broker: GuardedBroker;
+  registry: ChannelRegistry;
+  continuity: StreamContinuity;
+  channels: ChannelService;
+  control: ClusterControl;
+  context: GatewayContext;
+  security: Security;
+  lifecycle: ConnectionLifecycle;
+  upgrades: UpgradePipeline;
+  trustedProxies: ReadonlySet<string>;
+}
+
+export function buildGatewayParts(
+  options: ResolvedGatewayOptions,
+  shared: GatewayShared,
+): GatewayParts {
+  const redaction = logRedaction(options.auth?.tokenSources.query);
+  const logger = createLogger(options, redaction);
+  const audit = createAuditLog(options.audit, redaction, (error) =>
+    logger.error({ err: error }, 'audit log write failed'),
+  );
+  const trustedProxies = new Set(options.trustProxy.map(normalizeAddress));
+  const { maxPayloadDepth } = options;
+  const counters = new StatsCounter();
+  const broker = new GuardedBroker(options.broker ?? new MemoryBroker(), logger, maxPayloadDepth);
+  const registry = new ChannelRegistry(broker, counters);
+  const continuity = new StreamContinuity(broker, registry, logger);
+  const channels = new ChannelService(broker, registry, options.channels, logger);
+  const control = new ClusterControl(broker, options.clusterTimeout, maxPayloadDepth);
+  const context: GatewayContext = {
+    logger,
+    audit,
+    stats: counters,
+    broker,
+    registry,
+    channels,
+    scheduler: new FlushScheduler(),
+    middlewares: shared.middlewares,
+    tenantIsolation: options.tenancy !== undefined && options.tenancy.isolation,
+    maxPayloadDepth,
+  };
+  const metrics = createGatewayMetrics(options.metrics, {
+    stats: counters,
+    namespaces: shared.namespaces,
+    broker,
+  });
+  const security = new Security(options, context);
+  const codecs = new Codecs(options.codecs);
+  const lifecycle = new ConnectionLifecycle(
+    context,
+    security,
+    {
+      constants: new PongFrames(),
+      security,
+      channels,
+      audit,
+      decode: { maxPayloadDepth },
+    },
+    codecs,
+  );
+  const upgrades = new UpgradePipeline({
+    namespaces: shared.namespaces,
+    security,
+    stats: counters,
+    logger,
+    codecs,
+    handshakeTimeout: options.handshakeTimeout,
+    trustedProxies,
+    started: shared.started,
+    isClosing: shared.isClosing,
+    accept: lifecycle.accept,
+  });
+  return {
+    logger,
+    audit,
+    metrics,
+    counters,
+    broker,
+    registry,
+    continuity,
+    channels,
+    control,
+    context,
+    security,
+    lifecycle,
+    upgrades,
+    trustedProxies,
+  };
+}
