@@ -89,4 +89,4 @@ export { gatewayOptionsFromEnv, listenAddressFromEnv, type Environment } from '.
 export { ListenError, listenOn } from './http/listen.js';
 export type { HttpHandler } from './http/http-handler.js';
 export { createHttpApi, type HttpApiHandler, type HttpApiOptions } from './http/http-api.js';
-export { dashboardHtml, type DashboardOptions } from './http/dashboard.js';
+export { dashboardHandler, type DashboardHandlerOptions } from './http/dashboard.js';
