@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { z } from 'zod';
 import {
+  adminJwtOptionsSchema,
   gatewayOptionsSchema,
   namespaceOptionsSchema,
   namespacePatternSchema,
@@ -10,6 +11,9 @@ import { ServeConfigError } from './errors.js';
 import { validate } from './validation-messages.js';
 
 export const portSchema = z.number().int().min(0).max(65_535);
+
+/** An HTTP path the server answers at (`/api`, `/dashboard`). */
+const httpPath = z.string().regex(/^\/[^?#\s]*$/, 'must be a path starting with /');
 
 /**
  * The `--config` file. Strict at every level: an unknown (misspelled) key is refused rather
@@ -28,6 +32,16 @@ const serveFileSchema = z.strictObject({
     .optional(),
   gateway: gatewayOptionsSchema.omit({ logger: true, broker: true, codecs: true }).optional(),
   namespaces: z.record(namespacePatternSchema, namespaceOptionsSchema).optional(),
+  api: z
+    .strictObject({
+      key: z.string().min(1).optional(),
+      path: httpPath.optional(),
+      jwt: adminJwtOptionsSchema.optional(),
+    })
+    .optional(),
+  dashboard: z
+    .strictObject({ enabled: z.boolean().optional(), path: httpPath.optional() })
+    .optional(),
 });
 
 /** The file as written: the gateway fills in the defaults once the environment is merged over it. */

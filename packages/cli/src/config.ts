@@ -3,6 +3,7 @@ import {
   gatewayOptionsFromEnv,
   listenAddressFromEnv,
   namespacePatternSchema,
+  type AdminJwtOptions,
   type GatewayOptions,
   type NamespaceOptionsInput,
 } from '@herald/server';
@@ -18,6 +19,17 @@ export interface ServeConfig {
   gateway: GatewayOptions;
   /** Namespace path pattern → its options. */
   namespaces: Record<string, NamespaceOptionsInput>;
+  /** The HTTP API: served only with a key or admin JWT settings. */
+  api: ApiConfig;
+  /** The dashboard page, served only when the API is. */
+  dashboard: { enabled: boolean; path: string };
+}
+
+export interface ApiConfig {
+  /** `HERALD_API_KEY`, else the file's `api.key`. */
+  key?: string;
+  path: string;
+  jwt?: AdminJwtOptions;
 }
 
 /** `--port` and `--host` as typed on the command line. */
@@ -104,9 +116,17 @@ function namespaces(file: ServeFile, env: Env): Record<string, NamespaceOptionsI
   return Object.fromEntries(entries) as Record<string, NamespaceOptionsInput>;
 }
 
+function apiConfig(file: ServeFile, env: Env): ApiConfig {
+  const api: ApiConfig = { path: file.api?.path ?? '/api' };
+  const key = variable(env, 'HERALD_API_KEY') ?? file.api?.key;
+  if (key !== undefined) api.key = key;
+  if (file.api?.jwt !== undefined) api.jwt = file.api.jwt;
+  return api;
+}
+
 /**
  * The config of `herald serve`. Flags win over environment variables, which win over the config
- * file: WS_HOST, WS_PORT, WS_PATH, WS_BROKER, REDIS_URL and NATS_URL here, and every gateway
+ * file: WS_HOST, WS_PORT, WS_PATH, WS_BROKER, REDIS_URL, NATS_URL and HERALD_API_KEY here, and every gateway
  * variable of docs/configuration.md through `gatewayOptionsFromEnv`. Every error is a
  * ServeConfigError whose message names where the bad value was read.
  */
@@ -124,5 +144,10 @@ export async function loadServeConfig(
     broker: brokerSpec(file, path, env),
     gateway: gateway as GatewayOptions,
     namespaces: namespaces(file, env),
+    api: apiConfig(file, env),
+    dashboard: {
+      enabled: file.dashboard?.enabled ?? true,
+      path: file.dashboard?.path ?? '/dashboard',
+    },
   };
 }

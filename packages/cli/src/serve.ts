@@ -8,6 +8,7 @@ import {
 import { createBroker, describeBroker, type BrokerSpec } from './broker.js';
 import type { ServeConfig } from './config.js';
 import { BrokerUnavailableError } from './errors.js';
+import { httpHandlers } from './http-handlers.js';
 
 /**
  * Runs a standalone gateway. SIGTERM and SIGINT shut it down gracefully (clients get a
@@ -19,12 +20,14 @@ export async function serve(config: ServeConfig): Promise<Gateway> {
   const gateway = createGateway({ ...config.gateway, ...(broker && { broker }) });
   const patterns = Object.keys(config.namespaces);
   for (const pattern of patterns) gateway.namespace(pattern, config.namespaces[pattern]);
+  const { handlers, notes } = httpHandlers(gateway, config);
   let address: ListenAddress;
   try {
-    address = await gateway.listen(config.port, config.host);
+    address = await gateway.listen(config.port, config.host, { handlers });
   } catch (error) {
     throw startFailure(error, config.broker);
   }
+  for (const note of notes) gateway.logger.info(note);
   gateway.logger.info(
     { broker: config.broker.type, namespaces: patterns },
     `serving ${patterns.join(', ')} on ${httpUrl(address)}`,

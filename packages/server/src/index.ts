@@ -90,3 +90,4 @@ export { ListenError, listenOn } from './http/listen.js';
 export type { HttpHandler } from './http/http-handler.js';
 export { createHttpApi, type HttpApiHandler, type HttpApiOptions } from './http/http-api.js';
 export { dashboardHandler, type DashboardHandlerOptions } from './http/dashboard.js';
+export { adminJwtOptionsSchema, type AdminJwtOptions } from './http/admin-jwt-options.js';

@@ -4,7 +4,8 @@ import type { Gateway } from '../gateway.js';
 import { requestTarget } from '../admission/request-target.js';
 import { isHeraldError, type HeraldError } from '../errors.js';
 import { httpStatusFor } from '../admission/refusal.js';
-import { apiKeyRefusal } from './api-key.js';
+import { adminCheck } from './admin-auth.js';
+import type { AdminJwtOptions } from './admin-jwt-options.js';
 import { HttpApiError } from './http-error.js';
 import type { HttpHandler } from './http-handler.js';
 import { readJsonBody } from './json-body.js';
@@ -13,6 +14,11 @@ import { routes } from './routes.js';
 export interface HttpApiOptions {
   /** When set, every request needs `Authorization: Bearer <apiKey>`. Without it, keep the API private. */
   apiKey?: string;
+  /**
+   * Admin tokens accepted beside (or instead of) the key: a JWT verified with these settings whose
+   * `claim` (default `admin`) is `true`. See docs/api.md.
+   */
+  jwt?: AdminJwtOptions;
   /** Where the API is mounted; default `/api`. */
   basePath?: string;
   /** Largest accepted request body in bytes; default 64 KiB. */
@@ -27,15 +33,15 @@ export type HttpApiHandler = HttpHandler;
  * request handler to mount on your own HTTP server; see docs/dashboard.md.
  */
 export function createHttpApi(gateway: Gateway, options: HttpApiOptions = {}): HttpApiHandler {
-  const { apiKey, basePath = '/api', maxBodySize = 64 * 1024 } = options;
-  if (apiKey === '') throw new Error('createHttpApi: apiKey must not be empty');
+  const { apiKey, jwt, basePath = '/api', maxBodySize = 64 * 1024 } = options;
+  const admitted = adminCheck(apiKey, jwt);
   const base = basePath.replace(/\/+$/, '');
   return (req, res) => {
     const { pathname, query } = requestTarget(req.url);
     if (pathname !== base && !pathname.startsWith(`${base}/`)) return false;
     const path = pathname.slice(base.length) || '/';
     answer(req, res, async () => {
-      const refusal = apiKey === undefined ? undefined : apiKeyRefusal(req, apiKey);
+      const refusal = await admitted(req);
       if (refusal) {
         // RFC 6750: a challenge alone when no key came, with `invalid_token` for a wrong one.
         res.setHeader(
