@@ -96,7 +96,7 @@ function renderHistory(channel, result) {
   const rows = publications.map((publication) =>
     row(
       cell(String(publication.offset), 'count'),
-      cell(clockTime(publication.time)),
+      cell(clockTime(publication.time), 'time'),
       cell(publication.event),
       cell(jsonText(publication.payload), 'payload'),
     ),

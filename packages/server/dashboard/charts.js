@@ -5,6 +5,8 @@ import uPlot from './uplot.js';
 import { $ } from './dom.js';
 
 const windowSeconds = 5 * 60;
+/** The time axis spans at least this much, so that the first samples read as seconds of a minute. */
+const shortestSpan = 60;
 const plotHeight = 170;
 const colors = { connections: '#1d4ed8', in: '#059669', out: '#d97706' };
 
@@ -17,12 +19,14 @@ function chart(element, series) {
       width: element.clientWidth || 300,
       height: plotHeight,
       scales: {
-        x: { time: true },
+        x: { time: true, range: (_plot, min, max) => [Math.min(min, max - shortestSpan), max] },
         // From zero, so that a flat line reads as its value and not as noise around it.
         y: { range: (_plot, _min, max) => [0, max > 0 ? max * 1.1 : 1] },
       },
       series: [{}, ...series.map(([label, stroke]) => ({ label, stroke, width: 1.5 }))],
       axes: [{}, { size: 50 }],
+      // The numbers above show the current values; the legend names the lines.
+      legend: { live: false },
     },
     [[], ...series.map(() => [])],
     element,

@@ -58,9 +58,9 @@ export function renderCluster(nodes, sample) {
   fillRows($('nodes'), rows, 7, 'no node answered');
 }
 
-/** Seconds as `3d 4h`, `2h 05m`, `7m 12s` or `40s`. */
-function duration(totalSeconds) {
-  const s = Math.floor(totalSeconds);
+/** Milliseconds as `3d 4h`, `2h 05m`, `7m 12s` or `40s`. */
+function duration(milliseconds) {
+  const s = Math.floor(milliseconds / 1000);
   const [days, hours, minutes, seconds] = [
     Math.floor(s / 86400),
     Math.floor(s / 3600) % 24,

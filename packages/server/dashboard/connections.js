@@ -48,7 +48,7 @@ function connectionRow(connection) {
     cell(connection.namespace),
     cell(connection.channels.join(', ') || '–'),
     cell(connection.remoteAddress),
-    cell(clockTime(connection.connectedAt)),
+    cell(clockTime(connection.connectedAt), 'time'),
     actions,
   );
   tr.dataset.connection = connection.id;

@@ -18,25 +18,29 @@ interface StaticFile {
 const pageFolder = new URL('../../dashboard/', import.meta.url);
 // uPlot has no `exports` map, so its dist files resolve by path from this package.
 const fromHere = createRequire(import.meta.url);
-const scriptType = 'text/javascript; charset=utf-8';
+const types: Record<string, string> = {
+  js: 'text/javascript; charset=utf-8',
+  css: 'text/css; charset=utf-8',
+};
+const typeOf = (name: string) => types[name.slice(name.lastIndexOf('.') + 1)];
 
 /**
- * The page's scripts (every `.js` in packages/server/dashboard/) and uPlot's, by the name the page
- * asks for. Only these names are served: a request never becomes a path on disk.
+ * The page's scripts and styles (the `.js` and `.css` files in packages/server/dashboard/) and
+ * uPlot's, by the name the page asks for. Only these names are served: a request never becomes a
+ * path on disk.
  */
 function pageFiles(): Map<string, StaticFile> {
-  const files = new Map<string, StaticFile>();
-  for (const name of readdirSync(pageFolder).filter((name) => name.endsWith('.js'))) {
-    files.set(name, { body: readFileSync(new URL(name, pageFolder)), type: scriptType });
+  const sources = new Map<string, string>([
+    ['uplot.js', fromHere.resolve('uplot/dist/uPlot.esm.js')],
+    ['uplot.css', fromHere.resolve('uplot/dist/uPlot.min.css')],
+  ]);
+  for (const name of readdirSync(pageFolder)) {
+    if (typeOf(name) !== undefined) sources.set(name, new URL(name, pageFolder).pathname);
   }
-  files.set('uplot.js', {
-    body: readFileSync(fromHere.resolve('uplot/dist/uPlot.esm.js')),
-    type: scriptType,
-  });
-  files.set('uplot.css', {
-    body: readFileSync(fromHere.resolve('uplot/dist/uPlot.min.css')),
-    type: 'text/css; charset=utf-8',
-  });
+  const files = new Map<string, StaticFile>();
+  for (const [name, file] of sources) {
+    files.set(name, { body: readFileSync(file), type: typeOf(name)! });
+  }
   return files;
 }
 
