@@ -231,6 +231,15 @@ export interface ConnectedNotice {
   expiresAt?: number;
 }
 
+/**
+ * The payload of the `system` `subscribed` frame: the server subscribed the connection to a
+ * channel; its publications follow.
+ */
+export interface SubscribedNotice {
+  channel: string;
+  reason: string;
+}
+
 /** The payload of the `system` `unsubscribed` frame: the server ended a subscription. */
 export interface UnsubscribedNotice {
   channel: string;

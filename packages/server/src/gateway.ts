@@ -1,4 +1,5 @@
 import type { IncomingMessage, Server } from 'node:http';
+import { randomUUID } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
 import type {
@@ -16,12 +17,13 @@ import { MemoryBroker } from './broker/memory-broker.js';
 import { scopeChannel, tenantChannel } from './channels/channel-names.js';
 import type { ChannelPolicy } from './channels/channel-policy.js';
 import { ChannelRegistry } from './channels/channel-registry.js';
-import { ChannelService } from './channels/channel-service.js';
+import { ChannelService, type ChannelKeeps } from './channels/channel-service.js';
 import type { HistoryOptions } from './channels/history.js';
 import { StreamContinuity } from './channels/stream-continuity.js';
 import type { ChannelCount } from './cluster/cluster-command.js';
-import { ClusterControl } from './cluster/cluster-control.js';
+import { ClusterControl, type ChannelFilter } from './cluster/cluster-control.js';
 import { LocalNode } from './cluster/local-node.js';
+import { describeNode, type NodeInfo } from './cluster/node-info.js';
 import type { Broadcast, ConnectionInfo, Target } from './cluster/targeting.js';
 import type { Connection } from './connection/connection.js';
 import type { GatewayContext } from './namespace/gateway-context.js';
@@ -87,6 +89,7 @@ export class Gateway {
   private readonly namespaceList: Namespace[] = [];
   private readonly heartbeats: NodeJS.Timeout[] = [];
   private readonly options: ResolvedGatewayOptions;
+  private readonly node = { id: randomUUID(), startedAt: Date.now() };
   private httpServer: Server | undefined;
   private attachedTo: Server[] = [];
   private started: Promise<void> | undefined;
@@ -218,6 +221,11 @@ export class Gateway {
     await this.broker.removeHistory(this.scoped(channel, options.tenant));
   }
 
+  /** Whether the gateway-wide policy of `channel` keeps its history and its presence. */
+  channelKeeps(channel: string): ChannelKeeps {
+    return this.channelService.keeps(channel);
+  }
+
   /** The connections in a channel's presence, on every node. */
   async presence(channel: string, options: TenantOption = {}): Promise<PresenceClient[]> {
     await this.start();
@@ -249,12 +257,25 @@ export class Gateway {
     return this.control.unsubscribe(target, channel);
   }
 
-  /**
-   * Channels with subscribers on every node and their subscriber counts, sorted by name. With
-   * tenant isolation, tenants' channels are internal and left out.
-   */
-  channels(): Promise<ChannelCount[]> {
-    return this.control.channels();
+  /** Subscribes matching connections on every node to `channel`; resolves with how many joined. */
+  subscribe(target: Target, channel: string): Promise<number> {
+    return this.control.subscribe(target, channel);
+  }
+
+  /** Sets matching connections' credentials to expire at `expiresAt` (ms since epoch), as a refresh would. */
+  refresh(target: Target, expiresAt: number): Promise<number> {
+    return this.control.refresh(target, expiresAt);
+  }
+
+  /** Every node of the cluster: its id, version, uptime, namespaces, stats and health. */
+  async info(): Promise<NodeInfo[]> {
+    await this.start();
+    return this.control.info();
+  }
+
+  /** Channels with subscribers on every node, their counts and `tenant`s; see ChannelFilter. */
+  channels(filter?: ChannelFilter): Promise<ChannelCount[]> {
+    return this.control.channels(filter);
   }
 
   /** User ids with a connection, on `namespace` (a pattern) or anywhere. */
@@ -357,7 +378,10 @@ export class Gateway {
   }
 
   private async connectBroker(): Promise<void> {
-    const node = new LocalNode(this.namespaceList, this.registry);
+    const node = new LocalNode(this.namespaceList, this.registry, {
+      info: () => describeNode(this.node, this.namespaceList, this.stats(), this.health()),
+      refresh: (connection, expiresAt) => this.security.extendSession(connection, expiresAt),
+    });
     await this.broker.start({
       deliver: (publication) => this.continuity.deliver(publication),
       execute: (command) => node.execute(command),

@@ -41,6 +41,8 @@ export type {
   PublicationInput,
 } from './broker/broker.js';
 export type { ChannelCount, ClusterCommand } from './cluster/cluster-command.js';
+export type { ChannelFilter } from './cluster/cluster-control.js';
+export type { NodeHealth, NodeInfo } from './cluster/node-info.js';
 export type {
   AccessCheck,
   AccessRequirements,
@@ -53,6 +55,7 @@ export type {
 } from './channels/policy-schema.js';
 export type { ChannelMatch } from './channels/channel-pattern.js';
 export type { HistoryOptions } from './channels/history.js';
+export type { ChannelKeeps } from './channels/channel-service.js';
 export type { Broadcast, ConnectionInfo, Excluded, Target } from './cluster/targeting.js';
 export { MemoryBroker } from './broker/memory-broker.js';
 export { ErrorCodes, CloseCodes } from '@herald/protocol';

@@ -209,7 +209,9 @@ describe('HTTP API', () => {
     expect(kick.body.details).toEqual([{ path: 'code', message: expect.any(String) }]);
 
     const nobody = await call('/api/disconnect', { json: {} });
-    expect(nobody.body.details).toEqual([{ path: 'user', message: 'give user or connection' }]);
+    expect(nobody.body.details).toEqual([
+      { path: 'user', message: 'give at least one of user, connection, tenant, role, namespace' },
+    ]);
 
     const presence = await call('/api/presence');
     expect(presence.status).toBe(400);

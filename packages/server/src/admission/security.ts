@@ -292,6 +292,15 @@ export class Security implements InboundSecurity {
     }
   }
 
+  /** Sets the credentials' expiry (ms since epoch) as a refresh would; false without a session. */
+  extendSession(connection: SocketConnection, expiresAt: number): boolean {
+    const session = this.sessions.get(connection);
+    if (!session) return false;
+    connection.setIdentity({ ...connection.identity, expiresAt });
+    session.scheduleExpiry(expiresAt, () => this.expire(connection));
+    return true;
+  }
+
   authorizeSubscribe(connection: SocketConnection, channel: string): Promise<void> {
     return authorizeSubscribe(connection, channel, (internal) =>
       this.context.registry.subscriberCount(internal),

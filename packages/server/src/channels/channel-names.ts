@@ -34,3 +34,18 @@ export function visibleChannel(internal: string): string | undefined {
   const name = internal.slice(internal.indexOf(':', tenantPrefix.length) + 1);
   return name.startsWith(reservedChannelPrefix) ? undefined : name;
 }
+
+/**
+ * An internal channel as the API lists it: its client-visible name and, under tenant isolation,
+ * its tenant; undefined for the gateway's own channels (namespace and tenant broadcast).
+ */
+export function describeChannel(
+  internal: string,
+): { channel: string; tenant?: string } | undefined {
+  if (!internal.startsWith(reservedChannelPrefix)) return { channel: internal };
+  if (!internal.startsWith(tenantPrefix)) return undefined;
+  const end = internal.indexOf(':', tenantPrefix.length);
+  const channel = internal.slice(end + 1);
+  if (channel.startsWith(reservedChannelPrefix)) return undefined;
+  return { channel, tenant: internal.slice(tenantPrefix.length, end) };
+}

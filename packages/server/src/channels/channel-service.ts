@@ -23,6 +23,12 @@ import { PresenceTracker } from './presence.js';
 import { joinStream } from './recovery.js';
 import { SubscriptionTokenVerifier } from './subscription-token.js';
 
+/** What a channel's policy keeps: its publications (history) and who is in it (presence). */
+export interface ChannelKeeps {
+  history: boolean;
+  presence: boolean;
+}
+
 /**
  * Channels as clients and the server use them: policies, subscriptions with recovery, client
  * publish, history, presence. Frame decoding and the reserved-name check happen before this.
@@ -149,6 +155,12 @@ export class ChannelService {
    */
   publish(input: PublicationInput, visible: string): Promise<StreamPosition | undefined> {
     return this.broker.publish(input, this.policies.resolve(visible)?.policy.history);
+  }
+
+  /** Whether the gateway-wide policy of `channel` (a client-visible name) keeps history and presence. */
+  keeps(channel: string): ChannelKeeps {
+    const policy = this.policies.resolve(channel)?.policy;
+    return { history: policy?.history !== undefined, presence: policy?.presence === true };
   }
 
   history(channel: string, options: HistoryOptions = {}): Promise<HistoryResult> {

@@ -7,10 +7,16 @@ export type ClusterCommand =
   | { type: 'users'; targets: Target[] }
   | { type: 'disconnect'; targets: Target[]; code: number; reason: string }
   | { type: 'unsubscribe'; targets: Target[]; channel: string }
-  | { type: 'channels' };
+  | { type: 'subscribe'; targets: Target[]; channel: string }
+  /** `expiresAt`: ms since epoch, the new expiry of the connections' credentials. */
+  | { type: 'refresh'; targets: Target[]; expiresAt: number }
+  | { type: 'channels' }
+  | { type: 'info' };
 
 /** A channel and how many connections are subscribed to it. */
 export interface ChannelCount {
   channel: string;
   subscribers: number;
+  /** Under tenant isolation: the tenant whose channel it is. */
+  tenant?: string;
 }

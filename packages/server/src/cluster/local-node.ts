@@ -1,28 +1,39 @@
-import type { UnsubscribedNotice } from '@herald/protocol';
-import { reservedChannelPrefix } from '../channels/channel-names.js';
+import type { SubscribedNotice, UnsubscribedNotice } from '@herald/protocol';
+import { describeChannel } from '../channels/channel-names.js';
 import type { ChannelRegistry } from '../channels/channel-registry.js';
 import type { SocketConnection } from '../connection/socket-connection.js';
 import { EncodedFrame } from '../transport/encoded-frame.js';
 import type { Namespace } from '../namespace/namespace.js';
 import type { ChannelCount, ClusterCommand } from './cluster-command.js';
+import type { NodeInfo } from './node-info.js';
 import { describeConnection, selects, type ConnectionInfo } from './targeting.js';
+
+/** What a node reads or changes beyond its connections and channels. */
+export interface NodeServices {
+  info(): NodeInfo;
+  /** Gives the connection's credentials a new expiry (ms since epoch), as a refresh would. */
+  refresh(connection: SocketConnection, expiresAt: number): boolean;
+}
+
+type Answer = number | ConnectionInfo[] | string[] | ChannelCount[] | NodeInfo;
+type TargetedCommand = Exclude<ClusterCommand, { type: 'channels' } | { type: 'info' }>;
 
 /** Runs cluster commands against this node's connections. */
 export class LocalNode {
   constructor(
     private readonly namespaces: readonly Namespace[],
     private readonly registry: ChannelRegistry,
+    private readonly services: NodeServices,
   ) {}
 
   /**
-   * emit, disconnect and unsubscribe answer how many connections they touched; fetch, which;
-   * users, the distinct user ids among them; channels, this node's subscribed channels with
-   * their local subscriber counts.
+   * emit, disconnect, subscribe, unsubscribe and refresh answer how many connections they
+   * touched; fetch, which; users, the distinct user ids among them; channels, this node's
+   * subscribed channels with their local subscriber counts; info, this node's description.
    */
-  async execute(
-    command: ClusterCommand,
-  ): Promise<number | ConnectionInfo[] | string[] | ChannelCount[]> {
+  async execute(command: ClusterCommand): Promise<Answer> {
     if (command.type === 'channels') return this.channels();
+    if (command.type === 'info') return this.services.info();
     const selected = this.select(command);
     switch (command.type) {
       case 'fetch':
@@ -41,6 +52,21 @@ export class LocalNode {
       case 'disconnect':
         for (const connection of selected) connection.close(command.code, command.reason);
         return selected.length;
+      case 'refresh':
+        return selected.filter((c) => this.services.refresh(c, command.expiresAt)).length;
+      case 'subscribe': {
+        const notice: SubscribedNotice = { channel: command.channel, reason: 'server' };
+        const frame = new EncodedFrame({ type: 'system', event: 'subscribed', payload: notice });
+        const joining = selected.filter((connection) => !connection.channels.has(command.channel));
+        await Promise.all(
+          joining.map(async (connection) => {
+            await connection.join(command.channel);
+            // Not droppable like a publication: the client must learn it is subscribed.
+            connection.out.shared(frame);
+          }),
+        );
+        return joining.length;
+      }
       case 'unsubscribe': {
         const notice: UnsubscribedNotice = { channel: command.channel, reason: 'server' };
         const frame = new EncodedFrame({ type: 'system', event: 'unsubscribed', payload: notice });
@@ -57,17 +83,18 @@ export class LocalNode {
     }
   }
 
-  /** The gateway's own `$` channels (namespaces, tenants) are left out. */
+  /** Clients' channels, tenants' with their tenant; the gateway's own `$` channels are left out. */
   private channels(): ChannelCount[] {
     const counts: ChannelCount[] = [];
-    for (const channel of this.registry.channels()) {
-      if (channel.startsWith(reservedChannelPrefix)) continue;
-      counts.push({ channel, subscribers: this.registry.subscriberCount(channel) });
+    for (const internal of this.registry.channels()) {
+      const described = describeChannel(internal);
+      if (described === undefined) continue;
+      counts.push({ ...described, subscribers: this.registry.subscriberCount(internal) });
     }
     return counts;
   }
 
-  private select(command: Exclude<ClusterCommand, { type: 'channels' }>): SocketConnection[] {
+  private select(command: TargetedCommand): SocketConnection[] {
     const except = command.type === 'emit' ? command.except : undefined;
     const selected: SocketConnection[] = [];
     for (const namespace of this.namespaces) {

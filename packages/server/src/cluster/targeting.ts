@@ -42,6 +42,8 @@ export interface ConnectionInfo {
   channels: string[];
   remoteAddress: string;
   connectedAt: number;
+  /** When its credentials expire (ms since epoch), when they do. */
+  expiresAt?: number;
 }
 
 function matchesTarget(connection: Connection, target: Target): boolean {
@@ -96,6 +98,7 @@ export function describeConnection(connection: Connection): ConnectionInfo {
   };
   if (identity.userId !== undefined) info.userId = identity.userId;
   if (identity.tenant !== undefined) info.tenant = identity.tenant;
+  if (identity.expiresAt !== undefined) info.expiresAt = identity.expiresAt;
   return info;
 }
 

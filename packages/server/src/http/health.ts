@@ -1,12 +1,7 @@
 import type { ServerResponse } from 'node:http';
-import type { BrokerHealth } from '../broker/broker.js';
+import type { NodeHealth } from '../cluster/node-info.js';
 
-export interface GatewayHealth {
-  status: 'ok' | 'degraded' | 'closing';
-  broker: BrokerHealth;
-  /** Connections open on this node. */
-  connections: number;
-}
+export type GatewayHealth = NodeHealth;
 
 /** `GET /health`: 200 while the node serves, 503 once it is closing. */
 export function writeHealth(res: ServerResponse, health: GatewayHealth): void {

@@ -2,14 +2,13 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { ErrorCodes } from '@herald/protocol';
 import type { Gateway } from '../gateway.js';
 import { requestTarget } from '../admission/request-target.js';
-import { isHeraldError, type HeraldError } from '../errors.js';
-import { httpStatusFor } from '../admission/refusal.js';
 import { adminCheck } from './admin-auth.js';
 import type { AdminJwtOptions } from './admin-jwt-options.js';
+import { errorAnswer } from './error-answer.js';
 import { HttpApiError } from './http-error.js';
 import type { HttpHandler } from './http-handler.js';
 import { readJsonBody } from './json-body.js';
-import { routes } from './routes.js';
+import { publicRoutes, routes } from './routes.js';
 
 export interface HttpApiOptions {
   /** When set, every request needs `Authorization: Bearer <apiKey>`. Without it, keep the API private. */
@@ -29,8 +28,8 @@ export interface HttpApiOptions {
 export type HttpApiHandler = HttpHandler;
 
 /**
- * The gateway's HTTP API (stats, connections, channels, presence, publish, disconnect) as a
- * request handler to mount on your own HTTP server; see docs/dashboard.md.
+ * The server API (publish, connections, channels, presence, history, batch …) as a
+ * request handler to mount on your own HTTP server; see docs/api.md.
  */
 export function createHttpApi(gateway: Gateway, options: HttpApiOptions = {}): HttpApiHandler {
   const { apiKey, jwt, basePath = '/api', maxBodySize = 64 * 1024 } = options;
@@ -41,16 +40,13 @@ export function createHttpApi(gateway: Gateway, options: HttpApiOptions = {}): H
     if (pathname !== base && !pathname.startsWith(`${base}/`)) return false;
     const path = pathname.slice(base.length) || '/';
     answer(req, res, async () => {
-      const refusal = await admitted(req);
+      const key = `${req.method ?? 'GET'} ${path}`;
+      const refusal = publicRoutes.has(key) ? undefined : await admitted(req);
       if (refusal) {
-        // RFC 6750: a challenge alone when no key came, with `invalid_token` for a wrong one.
-        res.setHeader(
-          'WWW-Authenticate',
-          refusal.code === ErrorCodes.WS_AUTH_FAILED ? 'Bearer error="invalid_token"' : 'Bearer',
-        );
+        res.setHeader('WWW-Authenticate', challenge(refusal.code));
         throw refusal;
       }
-      const route = routes[`${req.method ?? 'GET'} ${path}`];
+      const route = routes[key];
       if (!route) {
         throw new HttpApiError(
           404,
@@ -61,6 +57,7 @@ export function createHttpApi(gateway: Gateway, options: HttpApiOptions = {}): H
       return route(gateway, {
         query,
         body: () => readJsonBody(req, maxBodySize),
+        basePath: base,
       });
     }).catch((error: unknown) => {
       gateway.logger.error({ err: error }, 'HTTP API response failed');
@@ -78,17 +75,7 @@ export function createHttpApi(gateway: Gateway, options: HttpApiOptions = {}): H
     try {
       body = await run();
     } catch (error) {
-      if (error instanceof HttpApiError) {
-        status = error.status;
-        body = error.body;
-      } else if (isHeraldError(error)) {
-        status = heraldStatus(error.code);
-        body = { code: error.code, message: error.message, details: error.details };
-      } else {
-        gateway.logger.error({ err: error, method: req.method, url: req.url }, 'HTTP API failed');
-        status = 500;
-        body = { code: ErrorCodes.WS_INTERNAL, message: 'internal error' };
-      }
+      ({ status, body } = errorAnswer(error, gateway.logger, { method: req.method, url: req.url }));
     }
     const headers: Record<string, string> = {
       'Content-Type': 'application/json; charset=utf-8',
@@ -100,9 +87,9 @@ export function createHttpApi(gateway: Gateway, options: HttpApiOptions = {}): H
   }
 }
 
-/** The gateway's own refusals keep their code; those without an HTTP status of their own are 400. */
-function heraldStatus(code: HeraldError['code']): number {
-  if (code === ErrorCodes.WS_INTERNAL) return 500;
-  const status = httpStatusFor(code);
-  return status === 500 ? 400 : status;
+/** RFC 6750: a challenge alone when nothing came, with the reason for a wrong key or token. */
+function challenge(code: string): string {
+  if (code === ErrorCodes.WS_AUTH_FAILED) return 'Bearer error="invalid_token"';
+  if (code === ErrorCodes.WS_FORBIDDEN) return 'Bearer error="insufficient_scope"';
+  return 'Bearer';
 }

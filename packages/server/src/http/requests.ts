@@ -3,45 +3,63 @@ import { z } from 'zod';
 import { invalidRequest } from './http-error.js';
 
 /** Clients never name the gateway's own `$` channels; neither does the API. */
-const channel = z
+export const channel = z
   .string()
   .min(1)
   .max(255)
-  .refine((name) => !name.startsWith('$'), 'must not start with $');
+  .regex(/^[^$]/, 'must not start with $')
+  .describe('a channel name (not one of the gateway’s own `$` channels)');
 
 /** With tenant isolation on: the tenant whose channel is meant. */
-const tenant = z.string().min(1).max(255).optional();
+export const tenant = z.string().min(1).max(255).optional();
 
-export const presenceQuery = z.object({ channel, tenant });
+const name = z.string().min(1).max(255);
 
-export const publishRequest = z.object({
-  channel,
-  tenant,
-  event: z.string().min(1).max(255),
-  payload: z.unknown().optional(),
-});
+/** The fields that select connections; every one given must match. */
+export const targetFields = {
+  user: name.optional().describe('every connection of this user'),
+  connection: name.optional().describe('one connection, by id'),
+  tenant: tenant.describe('connections of this tenant'),
+  role: name.optional().describe('connections whose identity has this role'),
+  namespace: name.optional().describe('connections on the namespace declared with this pattern'),
+};
 
-export const disconnectRequest = z
-  .object({
-    user: z.string().min(1).optional(),
-    connection: z.string().min(1).optional(),
-    // 4000–4999 are the application's close codes; the gateway's default is 4011 (kicked).
-    code: z.number().int().min(4000).max(4999).optional(),
-    // A close reason must fit in a control frame.
-    reason: z.string().max(100).optional(),
-  })
-  .refine((body) => body.user !== undefined || body.connection !== undefined, {
-    message: 'give user or connection',
+export type TargetFields = { [K in keyof typeof targetFields]?: string };
+
+/** Actions on connections need at least one target field: none would mean everyone. */
+export const needsTarget = {
+  check: (body: TargetFields): boolean =>
+    Object.keys(targetFields).some((field) => body[field as keyof TargetFields] !== undefined),
+  message: {
+    message: `give at least one of ${Object.keys(targetFields).join(', ')}`,
     path: ['user'],
-  });
+  },
+};
+
+/** The target fields given, as a gateway Target. */
+export function targetOf(body: TargetFields): TargetFields {
+  const target: TargetFields = {};
+  for (const field of Object.keys(targetFields) as (keyof TargetFields)[]) {
+    if (body[field] !== undefined) target[field] = body[field];
+  }
+  return target;
+}
+
+/** `{ tenant }` when one is given, for the gateway's TenantOption. */
+export const tenantOption = (value: string | undefined): { tenant?: string } =>
+  value === undefined ? {} : { tenant: value };
 
 /** Parses `value`; on failure throws a 400 naming every bad field. */
 export function parseRequest<T>(schema: z.ZodType<T>, value: unknown): T {
   const result = schema.safeParse(value);
   if (result.success) return result.data;
-  const details: ErrorDetail[] = result.error.issues.map((issue) => ({
+  throw invalidRequest(issueDetails(result.error.issues));
+}
+
+/** Each problem as `{ path, message }`, the path dotted (`requests.2.params.event`). */
+export function issueDetails(issues: readonly z.core.$ZodIssue[]): ErrorDetail[] {
+  return issues.map((issue) => ({
     path: issue.path.length > 0 ? issue.path.map(String).join('.') : 'body',
     message: issue.message,
   }));
-  throw invalidRequest(details);
 }
