@@ -74,7 +74,7 @@ function renderPresence(channel, result) {
     false,
   );
   const rows = clients.map((client) =>
-    row(cell(client.connectionId), cell(client.userId ?? '–'), cell(jsonText(client.info))),
+    row(cell(client.connectionId, 'id'), cell(client.userId ?? '–'), cell(jsonText(client.info))),
   );
   fillRows($('presence'), rows, 3, 'nobody present');
 }

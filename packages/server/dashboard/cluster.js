@@ -44,7 +44,7 @@ export function renderCluster(nodes, sample) {
 
   const rows = nodes.map(({ node, version, uptime, stats, health }) => {
     const tr = row(
-      cell(node),
+      cell(node, 'id'),
       cell(version),
       cell(duration(uptime), 'count'),
       cell(String(stats.connections.active), 'count'),

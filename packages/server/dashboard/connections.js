@@ -44,7 +44,7 @@ function connectionRow(connection) {
   const actions = document.createElement('td');
   actions.append(kick);
   const tr = row(
-    cell(connection.id),
+    cell(connection.id, 'id'),
     cell(connection.namespace),
     cell(connection.channels.join(', ') || '–'),
     cell(connection.remoteAddress),
