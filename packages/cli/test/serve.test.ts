@@ -147,4 +147,34 @@ describe('herald serve', () => {
       'herald: cannot listen on 192.0.2.1:0: the address does not belong to this machine\n',
     );
   });
+
+  it('serves the HTTP API and the dashboard with HERALD_API_KEY, and says why not without', async () => {
+    const config = await configFile({ api: { path: '/admin' }, dashboard: { path: '/ui' } });
+    const { port, logs } = await startServe(['--config', config], { HERALD_API_KEY: 'k3y' });
+    expect(logs.map((log) => log.msg)).toContain('HTTP API at /admin');
+    const stats = await fetch(`http://127.0.0.1:${port}/admin/stats`, {
+      headers: { Authorization: 'Bearer k3y' },
+    });
+    expect(stats.status).toBe(200);
+    expect(await stats.json()).toMatchObject({ health: { status: 'ok' } });
+    const refused = await fetch(`http://127.0.0.1:${port}/admin/stats`);
+    expect(await refused.json()).toMatchObject({ code: 'WS_AUTH_REQUIRED' });
+    const page = await fetch(`http://127.0.0.1:${port}/ui`);
+    expect(await page.text()).toContain('<meta name="herald-api" content="/admin" />');
+
+    const bare = await startServe([], { HERALD_API_KEY: '' });
+    expect(bare.logs.map((log) => log.msg)).toContain(
+      'HTTP API and dashboard not served: set HERALD_API_KEY, api.key or api.jwt',
+    );
+    expect((await fetch(`http://127.0.0.1:${bare.port}/api/stats`)).status).toBe(426);
+  });
+
+  it('refuses an unknown key in the api section naming it', async () => {
+    const config = await configFile({ api: { kee: 'x' } });
+    const result = await runCli(['serve', '--config', config]);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toBe(
+      `herald: ${config}: api.kee: unknown key (known keys: key, path, jwt)\n`,
+    );
+  });
 });

@@ -52,7 +52,8 @@ async function connect(node: Node, query: string): Promise<TestClient> {
 
 interface Answer {
   status: number;
-  body: Record<string, any>;
+  /** The JSON answer as fetch reads it; tests check its shape with expect. */
+  body: Awaited<ReturnType<Response['json']>>;
 }
 
 /** A request to node `on`'s API, with the key unless `auth` says otherwise. */
@@ -72,7 +73,7 @@ async function api(
     headers,
     body,
   });
-  return { status: response.status, body: (await response.json()) as Record<string, any> };
+  return { status: response.status, body: await response.json() };
 }
 
 beforeEach(async () => {
