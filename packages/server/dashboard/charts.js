@@ -13,6 +13,14 @@ const colors = { connections: '#1d4ed8', in: '#059669', out: '#d97706' };
 const samples = { time: [], connections: [], rateIn: [], rateOut: [] };
 let charts;
 
+const tickFormat = new Intl.DateTimeFormat(undefined, {
+  hour: '2-digit',
+  minute: '2-digit',
+  second: '2-digit',
+  hourCycle: 'h23',
+});
+const clockTick = (seconds) => tickFormat.format(seconds * 1000);
+
 function chart(element, series) {
   const plot = new uPlot(
     {
@@ -24,7 +32,9 @@ function chart(element, series) {
         y: { range: (_plot, _min, max) => [0, max > 0 ? max * 1.1 : 1] },
       },
       series: [{}, ...series.map(([label, stroke]) => ({ label, stroke, width: 1.5 }))],
-      axes: [{}, { size: 50 }],
+      // One line per tick (uPlot's default adds the date on a second line, which collides when
+      // narrow); a window of minutes needs no date.
+      axes: [{ space: 80, size: 30, values: (_plot, ticks) => ticks.map(clockTick) }, { size: 50 }],
       // The numbers above show the current values; the legend names the lines.
       legend: { live: false },
     },
