@@ -38,6 +38,10 @@ describe('dashboardHandler', () => {
 
   it('serves its scripts, its styles and uPlot from node_modules below the path', async () => {
     const { base } = await serve();
+    // The defaults: the page at /dashboard, calling the API at /api.
+    const page = await (await fetch(`${base}/dashboard`)).text();
+    expect(page).toContain('<base href="/dashboard/" />');
+    expect(page).toContain('<meta name="herald-api" content="/api" />');
     const uplot = readFileSync(createRequire(import.meta.url).resolve('uplot/dist/uPlot.esm.js'));
     const script = await fetch(`${base}/dashboard/uplot.js`);
     expect(script.headers.get('content-type')).toBe('text/javascript; charset=utf-8');
