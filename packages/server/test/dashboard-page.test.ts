@@ -76,6 +76,9 @@ async function openDashboard(
   await prepare(page);
   const failures: string[] = [];
   page.on('pageerror', (error) => failures.push(error.message));
+  page.on('console', (message) => {
+    if (message.text().includes('Content Security Policy')) failures.push(message.text());
+  });
   // API refusals are the page's to show; a file of the page that is missing is a failure.
   page.on('response', (response) => {
     if (response.status() >= 400 && !new URL(response.url()).pathname.startsWith('/api/')) {
