@@ -14,6 +14,8 @@ export default tseslint.config(
         fetch: 'readonly',
         sessionStorage: 'readonly',
         setInterval: 'readonly',
+        ResizeObserver: 'readonly',
+        URLSearchParams: 'readonly',
       },
     },
   },

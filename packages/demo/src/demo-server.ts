@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net';
 import {
   createGateway,
   createHttpApi,
-  dashboardHtml,
+  dashboardHandler,
   listenOn,
   type Gateway,
   type GatewayOptions,
@@ -49,15 +49,11 @@ export async function startDemo(
   const gateway = createGateway(options);
   registerChat(gateway);
   const api = createHttpApi(gateway, { apiKey: demo.apiKey });
-  const dashboard = dashboardHtml();
+  const dashboard = dashboardHandler({ path: '/dashboard', apiPath: '/api' });
   const server = createServer((req, res) => {
-    if (api(req, res)) return;
+    if (api(req, res) || dashboard(req, res)) return;
     // The path as written: `//x` is a path here, and no target makes this throw.
     const path = (req.url ?? '/').split('?', 1)[0] ?? '/';
-    if (path === '/dashboard') {
-      res.writeHead(200, { 'Content-Type': 'text/html; charset=utf-8' }).end(dashboard);
-      return;
-    }
     const entry = staticFiles[path];
     if (!entry) {
       res.writeHead(404, { 'Content-Type': 'text/plain' }).end('not found\n');

@@ -104,12 +104,7 @@ export { gatewayOptionsFromEnv, listenAddressFromEnv, type Environment } from '.
 export { ListenError, listenOn } from './http/listen.js';
 export type { HttpHandler } from './http/http-handler.js';
 export { createHttpApi, type HttpApiHandler, type HttpApiOptions } from './http/http-api.js';
-export {
-  dashboardHandler,
-  dashboardHtml,
-  type DashboardHandlerOptions,
-  type DashboardOptions,
-} from './http/dashboard.js';
+export { dashboardHandler, type DashboardHandlerOptions } from './http/dashboard.js';
 export { adminJwtOptionsSchema, type AdminJwtOptions } from './http/admin-jwt-options.js';
 export { healthHandler, type HealthSource } from './http/health-handler.js';
 export type { HealthOptions } from './http/health-options.js';
