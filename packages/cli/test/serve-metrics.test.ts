@@ -49,7 +49,7 @@ describe('herald serve metrics', () => {
     const result = await runCli(['serve', '--config', 'herald.config.json'], {}, dir);
     expect(result.code).toBe(2);
     expect(result.stderr.trimEnd().split('\n')).toEqual([
-      "herald: herald.config.json: metrics.path: must start with '/'",
+      'herald: herald.config.json: metrics.path: must be a path starting with /',
       'herald: herald.config.json: metrics.enable: unknown key (known keys: enabled, path)',
     ]);
   });
