@@ -165,9 +165,10 @@ export class Gateway {
     await this.#parts.broker.removeHistory(this.scoped(channel, options.tenant));
   }
 
-  /** Whether the gateway-wide policy of `channel` keeps its history and its presence. */
+  /** Whether the policy of `channel`, gateway-wide or on any namespace, keeps history and presence. */
   channelKeeps(channel: string): ChannelKeeps {
-    return this.#parts.channels.keeps(channel);
+    const scopes = this.namespaceList.map((namespace) => namespace.options.channels);
+    return this.#parts.channels.keeps(channel, scopes);
   }
 
   /** The connections in a channel's presence, on every node. */

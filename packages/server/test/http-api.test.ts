@@ -89,6 +89,25 @@ describe('HTTP API', () => {
     expect(await httpStatus(Number(port), '/api/stats?x=1')).toBe(200);
   });
 
+  it("reads the history a namespace's default channel policy keeps", async () => {
+    const gateway = createGateway({ logLevel: 'silent' });
+    gateway.namespace('/feed', {
+      channels: { default: { history: { size: 10 }, publish: 'everyone' } },
+    });
+    const api = createHttpApi(gateway);
+    const server = createServer((req, res) => void api(req, res));
+    gateway.attach(server);
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const { port } = server.address() as AddressInfo;
+    running = { gateway, server, base: `http://127.0.0.1:${port}`, ws: () => Promise.reject() };
+    const client = await TestClient.connect(`ws://127.0.0.1:${port}/feed`);
+    await client.request({ type: 'publish', channel: 'prices', event: 'tick', payload: 1 });
+    const { status, body } = await call('/api/history?channel=prices');
+    expect(status).toBe(200);
+    expect(body.publications).toMatchObject([{ event: 'tick', payload: 1 }]);
+    await client.close();
+  });
+
   it('answers stats and health', async () => {
     const { ws } = await startApi();
     const { client } = await ws('user=ann');

@@ -18,7 +18,7 @@ import { validatePayload } from '../validation/payload-schema.js';
 import { authorizePublish, authorizeRead, authorizeSubscribe } from './access.js';
 import { ChannelPolicies, type ResolvedChannel } from './channel-policy.js';
 import { readHistory, readHistoryPage, type HistoryOptions } from './history.js';
-import type { ResolvedChannelsOptions } from './policy-schema.js';
+import type { ResolvedChannelsOptions, ResolvedNamespaceChannels } from './policy-schema.js';
 import { PresenceTracker } from './presence.js';
 import { joinStream } from './recovery.js';
 import { SubscriptionTokenVerifier } from './subscription-token.js';
@@ -161,10 +161,18 @@ export class ChannelService {
     return this.broker.publish(input, this.policies.resolve(visible)?.policy.history);
   }
 
-  /** Whether the gateway-wide policy of `channel` (a client-visible name) keeps history and presence. */
-  keeps(channel: string): ChannelKeeps {
-    const policy = this.policies.resolve(channel)?.policy;
-    return { history: policy?.history !== undefined, presence: policy?.presence === true };
+  /**
+   * Whether `channel` (a client-visible name) keeps history and presence under the gateway-wide
+   * policy or under the channel defaults of any of `scopes` (the namespaces').
+   */
+  keeps(channel: string, scopes: readonly ResolvedNamespaceChannels[] = []): ChannelKeeps {
+    const policies = [undefined, ...scopes].map((scope) => {
+      return this.policies.resolve(channel, scope)?.policy;
+    });
+    return {
+      history: policies.some((policy) => policy?.history !== undefined),
+      presence: policies.some((policy) => policy?.presence === true),
+    };
   }
 
   history(channel: string, options: HistoryOptions = {}): Promise<HistoryResult> {
