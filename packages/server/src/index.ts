@@ -106,6 +106,7 @@ export type { HttpHandler } from './http/http-handler.js';
 export { createHttpApi, type HttpApiHandler, type HttpApiOptions } from './http/http-api.js';
 export { dashboardHandler, type DashboardHandlerOptions } from './http/dashboard.js';
 export { adminJwtOptionsSchema, type AdminJwtOptions } from './http/admin-jwt-options.js';
+export type { BatchMethod } from './http/routes/api-route.js';
 export { healthHandler, type HealthSource } from './http/health-handler.js';
 export type { HealthOptions } from './http/health-options.js';
 export { metricsHandler, type MetricsHandlerOptions } from './metrics/metrics-handler.js';

@@ -1,4 +1,4 @@
-import type { GatewayHealth, GatewayStats } from '@herald/server';
+import type { BatchMethod, GatewayHealth, GatewayStats } from '@herald/server';
 
 /**
  * The answers of the server API (docs/api.md), as the admin commands read them. Only the fields
@@ -73,20 +73,6 @@ export interface ApiErrorBody {
   message: string;
   details?: { path: string; message: string }[];
 }
-
-export type BatchMethod =
-  | 'publish'
-  | 'broadcast'
-  | 'subscribe'
-  | 'unsubscribe'
-  | 'disconnect'
-  | 'refresh'
-  | 'history.remove'
-  | 'presence'
-  | 'presence.stats'
-  | 'history'
-  | 'channels'
-  | 'info';
 
 export interface BatchRequest {
   method: BatchMethod;
