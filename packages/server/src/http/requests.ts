@@ -1,6 +1,8 @@
-import type { ErrorDetail } from '@herald/protocol';
+import { ErrorCodes, type ErrorDetail } from '@herald/protocol';
 import { z } from 'zod';
-import { invalidRequest } from './http-error.js';
+import type { ChannelKeeps } from '../channels/channel-service.js';
+import type { Gateway } from '../gateway.js';
+import { HttpApiError, invalidRequest } from './http-error.js';
 
 /** Clients never name the gateway's own `$` channels; neither does the API. */
 export const channel = z
@@ -48,6 +50,14 @@ export function targetOf(body: TargetFields): TargetFields {
 /** `{ tenant }` when one is given, for the gateway's TenantOption. */
 export const tenantOption = (value: string | undefined): { tenant?: string } =>
   value === undefined ? {} : { tenant: value };
+
+/** A channel whose policy keeps no history (or presence) has none to read: 404 rather than nothing. */
+export function assertKeeps(gateway: Gateway, channel: string, what: keyof ChannelKeeps): void {
+  if (gateway.channelKeeps(channel)[what]) return;
+  throw new HttpApiError(404, ErrorCodes.WS_NOT_FOUND, `channel '${channel}' keeps no ${what}`, [
+    { path: 'channel', message: `its policy has no ${what}` },
+  ]);
+}
 
 /** Parses `value`; on failure throws a 400 naming every bad field. */
 export function parseRequest<T>(schema: z.ZodType<T>, value: unknown): T {

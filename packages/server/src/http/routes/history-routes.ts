@@ -1,7 +1,5 @@
-import { ErrorCodes } from '@herald/protocol';
 import { z } from 'zod';
-import { HttpApiError } from '../http-error.js';
-import { channel, tenant, tenantOption } from '../requests.js';
+import { assertKeeps, channel, tenant, tenantOption } from '../requests.js';
 import { apiRoute } from './api-route.js';
 
 /** A query string says `true` or `false`; a batch says true or false. */
@@ -38,14 +36,7 @@ export const historyRoutes = [
     summary: 'a channel’s stored publications, oldest first unless reverse',
     input: historyQuery,
     run: async (gateway, query) => {
-      if (!gateway.channelKeeps(query.channel).history) {
-        throw new HttpApiError(
-          404,
-          ErrorCodes.WS_NOT_FOUND,
-          `channel '${query.channel}' keeps no history`,
-          [{ path: 'channel', message: 'its policy has no history' }],
-        );
-      }
+      assertKeeps(gateway, query.channel, 'history');
       const result = await gateway.history(query.channel, {
         ...tenantOption(query.tenant),
         ...(query.limit !== undefined && { limit: query.limit }),

@@ -1,48 +1,49 @@
-import { ErrorCodes } from '@herald/protocol';
+import type { PresenceClient, PresenceStats } from '@herald/protocol';
 import { z } from 'zod';
-import type { Gateway } from '../../gateway.js';
-import { HttpApiError } from '../http-error.js';
-import { channel, tenant, tenantOption } from '../requests.js';
-import { apiRoute } from './api-route.js';
+import type { Gateway, TenantOption } from '../../gateway.js';
+import { assertKeeps, channel, tenant, tenantOption } from '../requests.js';
+import { apiRoute, type BatchMethod } from './api-route.js';
 
-const presenceQuery = z.object({ channel, tenant });
+type PresenceRead = (
+  gateway: Gateway,
+  channel: string,
+  options: TenantOption,
+) => Promise<{ clients?: PresenceClient[]; stats: PresenceStats }>;
 
-/** A channel whose policy keeps no presence has none to read: 404 rather than an empty list. */
-function assertPresence(gateway: Gateway, name: string): void {
-  if (gateway.channelKeeps(name).presence) return;
-  throw new HttpApiError(404, ErrorCodes.WS_NOT_FOUND, `channel '${name}' keeps no presence`, [
-    { path: 'channel', message: 'its policy has no presence' },
-  ]);
+/** A read of a channel's presence, answered with the channel it names; 404 on a channel without. */
+function presenceRoute(path: string, batch: BatchMethod, summary: string, read: PresenceRead) {
+  return apiRoute({
+    method: 'GET',
+    path,
+    batch,
+    summary,
+    input: z.object({ channel, tenant }),
+    run: async (gateway, query) => {
+      assertKeeps(gateway, query.channel, 'presence');
+      const answer = await read(gateway, query.channel, tenantOption(query.tenant));
+      return { channel: query.channel, ...answer };
+    },
+  });
 }
 
 /** Who is in a channel, on every node. */
 export const presenceRoutes = [
-  apiRoute({
-    method: 'GET',
-    path: '/presence',
-    batch: 'presence',
-    summary: 'the connections in a channel’s presence, and their counts',
-    input: presenceQuery,
-    run: async (gateway, query) => {
-      assertPresence(gateway, query.channel);
-      const options = tenantOption(query.tenant);
+  presenceRoute(
+    '/presence',
+    'presence',
+    'the connections in a channel’s presence, and their counts',
+    async (gateway, name, options) => {
       const [clients, stats] = await Promise.all([
-        gateway.presence(query.channel, options),
-        gateway.presenceStats(query.channel, options),
+        gateway.presence(name, options),
+        gateway.presenceStats(name, options),
       ]);
-      return { channel: query.channel, clients, stats };
+      return { clients, stats };
     },
-  }),
-  apiRoute({
-    method: 'GET',
-    path: '/presence/stats',
-    batch: 'presence.stats',
-    summary: 'how many connections and users are in a channel’s presence',
-    input: presenceQuery,
-    run: async (gateway, query) => {
-      assertPresence(gateway, query.channel);
-      const stats = await gateway.presenceStats(query.channel, tenantOption(query.tenant));
-      return { channel: query.channel, stats };
-    },
-  }),
+  ),
+  presenceRoute(
+    '/presence/stats',
+    'presence.stats',
+    'how many connections and users are in a channel’s presence',
+    async (gateway, name, options) => ({ stats: await gateway.presenceStats(name, options) }),
+  ),
 ];
