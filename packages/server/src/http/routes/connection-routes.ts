@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { channel, needsTarget, targetFields, targetOf } from '../requests.js';
+import { channel, needsTarget, targetFields, targetOf, type TargetFields } from '../requests.js';
 import { apiRoute } from './api-route.js';
 
 const subscribeRequest = z
@@ -27,6 +27,27 @@ const refreshRequest = z
   })
   .refine(needsTarget.check, needsTarget.message);
 
+/**
+ * `POST /subscribe` or `/unsubscribe`: the gateway method of that name on the target's
+ * connections, answered with how many it touched (`{ subscribed: n }`, `{ unsubscribed: n }`).
+ */
+function membershipRoute(
+  action: 'subscribe' | 'unsubscribe',
+  summary: string,
+  input: z.ZodType<TargetFields & { channel: string }>,
+) {
+  return apiRoute({
+    method: 'POST',
+    path: `/${action}`,
+    batch: action,
+    summary,
+    input,
+    run: async (gateway, body) => ({
+      [`${action}d`]: await gateway[action](targetOf(body), body.channel),
+    }),
+  });
+}
+
 /** Connections anywhere in the cluster: list them, subscribe, unsubscribe, close, refresh. */
 export const connectionRoutes = [
   apiRoute({
@@ -42,26 +63,16 @@ export const connectionRoutes = [
       return { connections: await gateway.fetchConnections(filter) };
     },
   }),
-  apiRoute({
-    method: 'POST',
-    path: '/subscribe',
-    batch: 'subscribe',
-    summary: 'subscribe matching connections to a channel; they get a system `subscribed`',
-    input: subscribeRequest,
-    run: async (gateway, body) => ({
-      subscribed: await gateway.subscribe(targetOf(body), body.channel),
-    }),
-  }),
-  apiRoute({
-    method: 'POST',
-    path: '/unsubscribe',
-    batch: 'unsubscribe',
-    summary: 'end matching connections’ subscriptions to a channel (all of them without a target)',
-    input: z.object({ channel, ...targetFields }),
-    run: async (gateway, body) => ({
-      unsubscribed: await gateway.unsubscribe(targetOf(body), body.channel),
-    }),
-  }),
+  membershipRoute(
+    'subscribe',
+    'subscribe matching connections to a channel; they get a system `subscribed`',
+    subscribeRequest,
+  ),
+  membershipRoute(
+    'unsubscribe',
+    'end matching connections’ subscriptions to a channel (all of them without a target)',
+    z.object({ channel, ...targetFields }),
+  ),
   apiRoute({
     method: 'POST',
     path: '/disconnect',
