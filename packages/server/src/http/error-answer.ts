@@ -1,14 +1,8 @@
-import { ErrorCodes, type ErrorDetail } from '@herald/protocol';
+import { ErrorCodes } from '@herald/protocol';
 import type { Logger } from 'pino';
 import { httpStatusFor } from '../admission/refusal.js';
 import { isHeraldError, type HeraldError } from '../errors.js';
-import { HttpApiError } from './http-error.js';
-
-export interface ErrorBody {
-  code: string;
-  message: string;
-  details?: ErrorDetail[];
-}
+import { errorBody, HttpApiError, type ErrorBody } from './http-error.js';
 
 /**
  * The status and body that answer `error`: refusals keep their code and say why; anything else
@@ -19,11 +13,9 @@ export function errorAnswer(
   logger: Logger,
   context: Record<string, unknown>,
 ): { status: number; body: ErrorBody } {
-  if (error instanceof HttpApiError) return { status: error.status, body: error.body };
   if (isHeraldError(error)) {
-    const body: ErrorBody = { code: error.code, message: error.message };
-    if (error.details) body.details = error.details;
-    return { status: heraldStatus(error.code), body };
+    const status = error instanceof HttpApiError ? error.status : heraldStatus(error.code);
+    return { status, body: errorBody(error) };
   }
   logger.error({ err: error, ...context }, 'HTTP API failed');
   return { status: 500, body: { code: ErrorCodes.WS_INTERNAL, message: 'internal error' } };

@@ -12,14 +12,21 @@ export class HttpApiError extends HeraldError {
   ) {
     super(code, message, details);
   }
+}
 
-  get body(): { code: string; message: string; details?: ErrorDetail[] } {
-    return {
-      code: this.code,
-      message: this.message,
-      ...(this.details && { details: this.details }),
-    };
-  }
+/** What the API answers for a refusal, as the gateway's error frames say it. */
+export interface ErrorBody {
+  code: string;
+  message: string;
+  details?: ErrorDetail[];
+}
+
+export function errorBody(error: HeraldError): ErrorBody {
+  return {
+    code: error.code,
+    message: error.message,
+    ...(error.details && { details: error.details }),
+  };
 }
 
 export const invalidRequest = (details: ErrorDetail[]): HttpApiError =>

@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { errorAnswer, type ErrorBody } from '../error-answer.js';
+import { errorAnswer } from '../error-answer.js';
+import type { ErrorBody } from '../http-error.js';
 import { apiRoute, type ApiRoute } from './api-route.js';
 
 type BatchResult = { result: unknown } | { error: ErrorBody };
