@@ -1,18 +1,19 @@
-import type { BatchMethod, GatewayHealth, GatewayStats } from '@herald/server';
+import type {
+  BatchMethod,
+  ChannelCount,
+  GatewayHealth,
+  GatewayStats,
+  NodeInfo,
+  Target as ClusterTarget,
+} from '@herald/server';
 
 /**
  * The answers of the server API (docs/api.md), as the admin commands read them. Only the fields
  * the commands show are typed; `--json` prints an answer whole, whatever else it holds.
  */
 
-/** Select connections: every field given must match. */
-export interface Target {
-  user?: string;
-  connection?: string;
-  tenant?: string;
-  role?: string;
-  namespace?: string;
-}
+/** Select connections: every field given must match (the fields the API takes). */
+export type Target = Pick<ClusterTarget, 'user' | 'connection' | 'tenant' | 'role' | 'namespace'>;
 
 export interface StreamPosition {
   offset: number;
@@ -24,22 +25,12 @@ export interface StatsAnswer {
   health: GatewayHealth;
 }
 
-export interface NodeInfo {
-  node: string;
-  version: string;
-  startedAt: number | string;
-  uptime: number;
-  namespaces: string[];
-  stats: GatewayStats;
-  health: GatewayHealth;
-}
-
 export interface InfoAnswer {
   nodes: NodeInfo[];
 }
 
 export interface ChannelsAnswer {
-  channels: { channel: string; subscribers: number; tenant?: string }[];
+  channels: ChannelCount[];
 }
 
 export interface PresenceAnswer {
