@@ -12,6 +12,7 @@ import type {
   StatsAnswer,
   Target,
 } from './api-types.js';
+import { parseJson } from './json.js';
 
 /** Where the server API is and the key (or admin JWT) that opens it. */
 export interface ApiEndpoint {
@@ -133,14 +134,6 @@ export class ApiClient {
       if (value !== undefined) url.searchParams.set(name, String(value));
     }
     return url;
-  }
-}
-
-function parseJson(text: string): unknown {
-  try {
-    return JSON.parse(text) as unknown;
-  } catch {
-    return undefined;
   }
 }
 

@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { SignJWT } from 'jose';
+import { parseJson } from '../admin/json.js';
 import { readServeFile } from '../config-file.js';
 import { UsageError } from '../errors.js';
 
@@ -127,11 +128,8 @@ function claims(pairs: string[]): Record<string, unknown> {
 }
 
 function jsonOrText(text: string): unknown {
-  try {
-    return JSON.parse(text) as unknown;
-  } catch {
-    return text;
-  }
+  const value = parseJson(text);
+  return value === undefined ? text : value;
 }
 
 /** The gateway accepts any of several issuers; a token names one. */
