@@ -17,7 +17,8 @@ export interface PrivateService {
   dispose(): Promise<void>;
 }
 
-async function sparePort(): Promise<number> {
+/** A loopback port nobody listens on: taken from the system, then given back. */
+export async function sparePort(): Promise<number> {
   const server = createServer();
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as { port: number };

@@ -1,30 +1,14 @@
 import { createInterface } from 'node:readline';
 import { decodeJwt } from 'jose';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import {
-  jwtSecret,
-  startAdminServer,
-  Watcher,
-  writeConfig,
-  type AdminServer,
-} from './support/admin.js';
-import { killStarted, runCli, spawnCli } from './support/run-cli.js';
+import { describe, expect, it } from 'vitest';
+import { jwtSecret, useAdminServer, writeConfig } from './support/admin.js';
+import { runCli, spawnCli } from './support/run-cli.js';
 
-let server: AdminServer;
-let watchers: Watcher[] = [];
-
-beforeAll(async () => {
-  server = await startAdminServer();
-});
-afterAll(killStarted);
-afterEach(() => {
-  for (const watcher of watchers) watcher.close();
-  watchers = [];
-});
+const admin = useAdminServer();
 
 /** `herald tail <args>` against the server, resolved once it says it is tailing. */
 async function startTail(args: string[]) {
-  const child = spawnCli(['tail', ...args, '--url', server.url]);
+  const child = spawnCli(['tail', ...args, '--url', admin.server.url]);
   const lines = createInterface({ input: child.stdout })[Symbol.asyncIterator]();
   const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
   let stderr = '';
@@ -43,9 +27,9 @@ describe('herald tail', () => {
   it('prints each publication made meanwhile on one line, and stops with exit 0 on Ctrl-C', async () => {
     const tail = await startTail(['room:tail']);
     expect(tail.stderr()).toBe(
-      `herald: tailing room:tail on ws://127.0.0.1:${server.port}/ws (Ctrl-C to stop)\n`,
+      `herald: tailing room:tail on ws://127.0.0.1:${admin.server.port}/ws (Ctrl-C to stop)\n`,
     );
-    await server.herald(['publish', 'room:tail', 'greet', '{"text":"hi"}']);
+    await admin.server.herald(['publish', 'room:tail', 'greet', '{"text":"hi"}']);
     expect(await tail.nextLine()).toMatch(
       /^\d{4}-\d\d-\d\dT\S+Z room:tail #1 greet \{"text":"hi"\}$/,
     );
@@ -63,8 +47,8 @@ describe('herald tail', () => {
       '--token',
       token,
     ]);
-    await server.herald(['publish', 'room:json', 'one', '[1]']);
-    await server.herald(['publish', 'room:json', 'two', '{"n":2}']);
+    await admin.server.herald(['publish', 'room:json', 'one', '[1]']);
+    await admin.server.herald(['publish', 'room:json', 'two', '{"n":2}']);
     const lines = [JSON.parse(await tail.nextLine()), JSON.parse(await tail.nextLine())] as unknown;
     expect(lines).toEqual([
       expect.objectContaining({ channel: 'room:json', event: 'one', payload: [1], offset: 1 }),
@@ -77,7 +61,7 @@ describe('herald tail', () => {
     const result = await runCli([
       'tail',
       'room:x',
-      ...['--namespace', '/private', '--token', forged.trim(), '--url', server.url],
+      ...['--namespace', '/private', '--token', forged.trim(), '--url', admin.server.url],
     ]);
     expect(result.code).toBe(5);
     expect(result.stderr).toMatch(/^herald: WS_AUTH_FAILED: .+\n$/);
@@ -107,10 +91,9 @@ describe('herald token', () => {
     expect(claims).toMatchObject({ sub: 'erin', roles: ['admin'], team: 'blue' });
     expect((claims.exp ?? 0) - (claims.iat ?? 0)).toBe(1_800);
 
-    const erin = await Watcher.connect(server, '/private', token);
-    watchers.push(erin);
+    const erin = await admin.watch('/private', token);
     await erin.subscribe('room:token');
-    const presence = await server.herald(['presence', 'room:token', '--json']);
+    const presence = await admin.server.herald(['presence', 'room:token', '--json']);
     expect(JSON.parse(presence.stdout)).toMatchObject({ clients: [{ userId: 'erin' }] });
   });
 

@@ -2,7 +2,8 @@ import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { HeraldClient, type DisconnectInfo, type Publication } from '@herald/client';
-import { runCli, startServe, type Finished, type Serving } from './run-cli.js';
+import { afterAll, afterEach, beforeAll } from 'vitest';
+import { killStarted, runCli, startServe, type Finished, type Serving } from './run-cli.js';
 
 export const apiKey = 'test-api-key-0123456789';
 export const jwtSecret = 'a-development-secret-of-32-bytes-or-more';
@@ -37,6 +38,41 @@ export async function startAdminServer(): Promise<AdminServer> {
   const url = `http://127.0.0.1:${serving.port}`;
   const env = { HERALD_URL: url, HERALD_API_KEY: apiKey };
   return { ...serving, url, config, herald: (args, input) => runCli(args, env, undefined, input) };
+}
+
+/** One admin server for a test file, and the watchers its tests connect to it. */
+export interface AdminFixture {
+  /** The server, once `beforeAll` has started it. */
+  readonly server: AdminServer;
+  /** A Watcher on `path` of the server, closed after the test. */
+  watch(path?: string, token?: string): Promise<Watcher>;
+}
+
+/**
+ * Registers a test file's hooks: an admin server started before all its tests and killed after
+ * them, and the watchers each test connected closed after it.
+ */
+export function useAdminServer(): AdminFixture {
+  let server: AdminServer | undefined;
+  const watchers: Watcher[] = [];
+  beforeAll(async () => {
+    server = await startAdminServer();
+  });
+  afterAll(killStarted);
+  afterEach(() => {
+    for (const watcher of watchers.splice(0)) watcher.close();
+  });
+  return {
+    get server() {
+      if (!server) throw new Error('the admin server starts in beforeAll');
+      return server;
+    },
+    async watch(path = '/ws', token) {
+      const watcher = await Watcher.connect(this.server, path, token);
+      watchers.push(watcher);
+      return watcher;
+    },
+  };
 }
 
 /** A Herald SDK client that records what it receives, for observing what a command did. */
