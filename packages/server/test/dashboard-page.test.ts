@@ -204,6 +204,10 @@ describe('dashboard in Chromium, embedded with createHttpApi and dashboardHandle
     const bob = await connect('bob');
     await first.client.request({ type: 'subscribe', channel: 'room:1' });
     const { page } = await openDashboard();
+    // Before a search, the table holds one notice across all its columns.
+    await expect
+      .poll(() => page.locator('#connections td.empty').getAttribute('colspan'))
+      .toBe('6');
 
     await page.fill('#user-form [name=user]', 'ann');
     await page.click('#user-form button');
