@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { TestClient } from '../../server/test/support/test-client.js';
 import { useChromium } from '../../../test/support/chromium.js';
+import { configFile } from './support/config-file.js';
 import { killStarted, startServe } from './support/run-cli.js';
 
 const chromium = useChromium();
@@ -36,5 +37,19 @@ describe('herald serve with HERALD_API_KEY: the dashboard in Chromium', () => {
       .poll(() => page.locator('#connections-chart').getAttribute('data-points'))
       .toMatch(/^([2-9]|\d\d+)$/);
     expect(await page.locator('#messages-chart canvas').count()).toBe(1);
+  });
+
+  it('serves the API but not the page with dashboard.enabled false', async () => {
+    const config = await configFile({ dashboard: { enabled: false } });
+    const { port, logs } = await startServe(['--config', config], { HERALD_API_KEY: 'serve-key' });
+    const notes = logs.map((log) => log.msg);
+    expect(notes).toContain('HTTP API at /api');
+    expect(notes).not.toContain('dashboard at /dashboard');
+    // Not served: the gateway's own answer for plain HTTP.
+    expect((await fetch(`http://127.0.0.1:${port}/dashboard`)).status).toBe(426);
+    const info = await fetch(`http://127.0.0.1:${port}/api/info`, {
+      headers: { Authorization: 'Bearer serve-key' },
+    });
+    expect(info.status).toBe(200);
   });
 });
