@@ -1,38 +1,24 @@
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { TestClient } from '../../server/test/support/test-client.js';
+import type { Page } from 'playwright-core';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { startDemo, type DemoServer } from '../src/index.js';
-import { launchChromium } from '../../../test/support/chromium.js';
+import { useChromium } from '../../../test/support/chromium.js';
+import { joinedClient, sendMessage } from './support/chat-client.js';
 
+const chromium = useChromium();
 let demo: DemoServer;
-let browser: Browser;
-let pages: Page[] = [];
-
-beforeAll(async () => {
-  browser = await launchChromium();
-}, 60_000);
-
-afterAll(() => browser?.close());
 
 beforeEach(async () => {
   demo = await startDemo(0, '127.0.0.1', { logLevel: 'silent' });
 });
 
 afterEach(async () => {
-  await Promise.all(pages.map((page) => page.close()));
-  pages = [];
+  await chromium.closePages();
   await demo.close();
 });
 
-async function newPage(): Promise<Page> {
-  const page = await browser.newPage();
-  pages.push(page);
-  return page;
-}
-
 /** Opens the chat, picks `name` (and `room`) and waits until the page has joined. */
 async function openChat(name: string, room = 'general', page?: Page): Promise<Page> {
-  page ??= await newPage();
+  page ??= await chromium.newPage();
   if (!page.url().startsWith('http')) await page.goto(`http://127.0.0.1:${demo.port}/`);
   await page.fill('#name', name);
   await page.fill('#room', room);
@@ -92,7 +78,7 @@ describe('demo chat page in Chromium', () => {
   });
 
   it("shows the server's reason when it refuses a name or a room", async () => {
-    const page = await newPage();
+    const page = await chromium.newPage();
     await page.goto(`http://127.0.0.1:${demo.port}/`);
     await page.fill('#name', '\u202Eevil');
     await page.click('#connect');
@@ -113,7 +99,7 @@ describe('demo chat page in Chromium', () => {
   });
 
   it('sends no whitespace-only message and says why', async () => {
-    const page = await newPage();
+    const page = await chromium.newPage();
     const sent: string[] = [];
     page.on('websocket', (ws) =>
       ws.on('framesent', ({ payload }) => {
@@ -172,17 +158,8 @@ describe('demo chat page in Chromium', () => {
     const page = await openChat('Heidi');
     await say(page, 'said in general');
     await expect.poll(() => messages(page).count()).toBe(1);
-    const other = await TestClient.connect(`ws://127.0.0.1:${demo.port}/chat/lobby`);
-    await other.request({
-      type: 'event',
-      event: 'room.join',
-      payload: { room: 'random', name: 'Ivan' },
-    });
-    await other.request({
-      type: 'event',
-      event: 'message.send',
-      payload: { room: 'random', text: 'said earlier in random' },
-    });
+    const other = await joinedClient(demo.port, 'random', 'Ivan');
+    await sendMessage(other, 'random', 'said earlier in random');
     await other.close();
 
     await openChat('Heidi', 'random', page);
@@ -197,7 +174,7 @@ describe('demo chat page in Chromium', () => {
 
   it('renders what the dashboard publishes, and unknown shapes as JSON', async () => {
     const chat = await openChat('Judy');
-    const dashboard = await newPage();
+    const dashboard = await chromium.newPage();
     await dashboard.goto(`http://127.0.0.1:${demo.port}/dashboard`);
     await dashboard.click('#channels button');
     await dashboard.click('#publish-form button'); // the form's default event and payload
@@ -216,7 +193,7 @@ describe('demo chat page in Chromium', () => {
   });
 
   it('loads the chat and the dashboard without a failed request, their icons included', async () => {
-    const page = await newPage();
+    const page = await chromium.newPage();
     const failed: string[] = [];
     page.on('response', (response) => {
       if (response.status() >= 400) failed.push(`${response.status()} ${response.url()}`);

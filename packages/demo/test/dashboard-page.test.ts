@@ -1,23 +1,15 @@
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { TestClient } from '../../server/test/support/test-client.js';
+import type { Page } from 'playwright-core';
+import { afterEach, describe, expect, it } from 'vitest';
 import { startDemo, type DemoOptions, type DemoServer } from '../src/index.js';
-import { launchChromium } from '../../../test/support/chromium.js';
+import { useChromium } from '../../../test/support/chromium.js';
+import { joinedClient, sendMessage } from './support/chat-client.js';
 
-let browser: Browser;
+const chromium = useChromium();
 let demo: DemoServer | undefined;
-let page: Page | undefined;
-
-beforeAll(async () => {
-  browser = await launchChromium();
-}, 60_000);
-
-afterAll(() => browser?.close());
 
 afterEach(async () => {
-  await page?.close();
+  await chromium.closePages();
   await demo?.close();
-  page = undefined;
   demo = undefined;
 });
 
@@ -30,9 +22,8 @@ async function dashboardWithClient(
   prepare: (page: Page) => Promise<void> = async () => {},
 ) {
   demo = await startDemo(0, '127.0.0.1', { logLevel: 'silent' }, options);
-  const client = await TestClient.connect(`ws://127.0.0.1:${demo.port}/chat/lobby`);
-  await client.request({ type: 'event', event: 'room.join', payload: { room: 'general' } });
-  page = await browser.newPage();
+  const client = await joinedClient(demo.port, 'general');
+  const page = await chromium.newPage();
   await prepare(page);
   await page.goto(`http://127.0.0.1:${demo.port}/dashboard`);
   return { client, page };
@@ -41,17 +32,8 @@ async function dashboardWithClient(
 describe('dashboard page against the demo chat in Chromium', () => {
   it('shows a chat room: who is present, by name, and its recent messages', async () => {
     const { client, page } = await dashboardWithClient();
-    const named = await TestClient.connect(`ws://127.0.0.1:${demo!.port}/chat/lobby`);
-    await named.request({
-      type: 'event',
-      event: 'room.join',
-      payload: { room: 'general', name: 'Ada' },
-    });
-    await named.request({
-      type: 'event',
-      event: 'message.send',
-      payload: { room: 'general', text: 'hi all' },
-    });
+    const named = await joinedClient(demo!.port, 'general', 'Ada');
+    await sendMessage(named, 'general', 'hi all');
     await expect.poll(() => page.locator('#active').textContent()).toBe('2');
     await expect
       .poll(() => page.locator('#channels').textContent())

@@ -1,11 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { Redis } from 'ioredis';
-import type { Browser, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createGateway, createHttpApi, dashboardHandler, type Gateway } from '@herald/server';
 import { RedisBroker } from '../src/index.js';
-import { launchChromium } from '../../../test/support/chromium.js';
+import { useChromium } from '../../../test/support/chromium.js';
 import { identityFromQuery } from '../../server/test/support/identity.js';
 import { TestClient } from '../../server/test/support/test-client.js';
 
@@ -14,18 +13,15 @@ const prefix = `herald-dashboard-${randomUUID()}`;
 const apiKey = 'cluster-key';
 const screenshots = new URL('../../../.test-artifacts/dashboard/', import.meta.url);
 
-let browser: Browser;
-let page: Page | undefined;
+const chromium = useChromium();
 let nodes: { gateway: Gateway; port: number }[] = [];
 const clients: TestClient[] = [];
 
-beforeAll(async () => {
-  browser = await launchChromium();
+beforeAll(() => {
   mkdirSync(screenshots, { recursive: true });
-}, 60_000);
+});
 
 afterAll(async () => {
-  await browser?.close();
   const redis = new Redis(url);
   const keys = await redis.keys(`${prefix}:*`);
   if (keys.length > 0) await redis.del(...keys);
@@ -33,8 +29,7 @@ afterAll(async () => {
 });
 
 afterEach(async () => {
-  await page?.close();
-  page = undefined;
+  await chromium.closePages();
   for (const client of clients.splice(0)) client.close();
   await Promise.all(nodes.map(({ gateway }) => gateway.close()));
   nodes = [];
@@ -64,11 +59,11 @@ describe('dashboard of a two-node cluster on Redis, in Chromium', () => {
     const there = await connect(b.port, 'ann');
     await connect(b.port, 'bob');
 
-    page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+    const page = await chromium.newPage({ viewport: { width: 1280, height: 800 } });
     await page.goto(`http://127.0.0.1:${a.port}/dashboard`);
     await page.fill('#key-form [name=key]', apiKey);
     await page.click('#key-form button');
-    await expect.poll(() => page!.locator('#node-count').textContent()).toBe('2');
+    await expect.poll(() => page.locator('#node-count').textContent()).toBe('2');
     expect(await page.locator('#active').textContent()).toBe('3');
     const perNode = await page
       .locator('#nodes tr[data-node]')
@@ -77,15 +72,15 @@ describe('dashboard of a two-node cluster on Redis, in Chromium', () => {
 
     await page.fill('#user-form [name=user]', 'ann');
     await page.click('#user-form button');
-    await expect.poll(() => page!.locator('#connections tr[data-connection]').count()).toBe(2);
+    await expect.poll(() => page.locator('#connections tr[data-connection]').count()).toBe(2);
     await page.screenshot({
       path: new URL('cluster-1280.png', screenshots).pathname,
       fullPage: true,
     });
     await page.locator(`#connections tr[data-connection="${there.id}"] button.kick`).click();
     expect((await there.client.closed).code).toBe(4011);
-    await expect.poll(() => page!.locator('#connections tr[data-connection]').count()).toBe(1);
+    await expect.poll(() => page.locator('#connections tr[data-connection]').count()).toBe(1);
     expect(await page.locator(`#connections tr[data-connection="${here.id}"]`).count()).toBe(1);
-    await expect.poll(() => page!.locator('#active').textContent()).toBe('2');
+    await expect.poll(() => page.locator('#active').textContent()).toBe('2');
   });
 });

@@ -1,7 +1,7 @@
 // The channels list, and one channel's presence and recent history: picked from the list or typed.
 
 import { api, isNotFound, isUnauthorized, query } from './api.js';
-import { $, cell, clockTime, fillRows, jsonText, row, showMessage } from './dom.js';
+import { $, cell, clearTable, clockTime, fillRows, jsonText, row, showMessage } from './dom.js';
 
 const historyLimit = 20;
 /** The channel shown: `{ channel, tenant }`, tenant '' for none; null until one is chosen. */
@@ -20,7 +20,7 @@ export function renderChannels(channels) {
     name.append(pick);
     return row(name, cell(tenant ?? '–'), cell(String(subscribers), 'count'));
   });
-  fillRows($('channels'), rows, 3, 'no channel has subscribers');
+  fillRows($('channels'), rows, 'no channel has subscribers');
 }
 
 function select(channel, tenant) {
@@ -39,10 +39,8 @@ function select(channel, tenant) {
 /** Refreshes the selected channel's panels; a 401 is the page's concern and is thrown. */
 export async function refreshChannel() {
   if (selected === null) {
-    showMessage($('presence-stats'), 'Choose a channel to see who is present.', false);
-    showMessage($('history-stats'), 'Choose a channel to see its recent messages.', false);
-    fillRows($('presence'), [], 3, '–');
-    fillRows($('history'), [], 4, '–');
+    clearTable($('presence'), $('presence-stats'), 'Choose a channel to see who is present.');
+    clearTable($('history'), $('history-stats'), 'Choose a channel to see its recent messages.');
     return;
   }
   const { channel, tenant } = selected;
@@ -59,12 +57,18 @@ export async function refreshChannel() {
   renderHistory(channel, history);
 }
 
+/**
+ * Empties table `name` (`presence`, `history`) on a refusal: a 404 is the channel not keeping
+ * what it lists (said as `notKept`), anything else an error.
+ */
+function showRefusal(name, reason, notKept) {
+  const isError = !isNotFound(reason);
+  clearTable($(name), $(`${name}-stats`), isError ? reason.message : notKept, isError);
+}
+
 function renderPresence(channel, result) {
   if (result.status === 'rejected') {
-    const { reason } = result;
-    const text = isNotFound(reason) ? `${channel} does not track presence` : reason.message;
-    showMessage($('presence-stats'), text, !isNotFound(reason));
-    fillRows($('presence'), [], 3, '–');
+    showRefusal('presence', result.reason, `${channel} does not track presence`);
     return;
   }
   const { clients, stats } = result.value;
@@ -76,15 +80,12 @@ function renderPresence(channel, result) {
   const rows = clients.map((client) =>
     row(cell(client.connectionId, 'id'), cell(client.userId ?? '–'), cell(jsonText(client.info))),
   );
-  fillRows($('presence'), rows, 3, 'nobody present');
+  fillRows($('presence'), rows, 'nobody present');
 }
 
 function renderHistory(channel, result) {
   if (result.status === 'rejected') {
-    const { reason } = result;
-    const text = isNotFound(reason) ? `${channel} keeps no history` : reason.message;
-    showMessage($('history-stats'), text, !isNotFound(reason));
-    fillRows($('history'), [], 4, '–');
+    showRefusal('history', result.reason, `${channel} keeps no history`);
     return;
   }
   const { publications, offset } = result.value;
@@ -101,7 +102,7 @@ function renderHistory(channel, result) {
       cell(jsonText(publication.payload), 'payload'),
     ),
   );
-  fillRows($('history'), rows, 4, 'no message kept');
+  fillRows($('history'), rows, 'no message kept');
 }
 
 /** Wires the channel form; `refresh` shows a new selection at once. */

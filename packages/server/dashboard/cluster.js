@@ -55,7 +55,7 @@ export function renderCluster(nodes, sample) {
     tr.dataset.node = node;
     return tr;
   });
-  fillRows($('nodes'), rows, 7, 'no node answered');
+  fillRows($('nodes'), rows, 'no node answered');
 }
 
 /** Milliseconds as `3d 4h`, `2h 05m`, `7m 12s` or `40s`. */

@@ -1,7 +1,7 @@
 // A user's connections on every node (`GET /connections?user=`), each with a kick button.
 
 import { api, isUnauthorized, query } from './api.js';
-import { $, cell, clockTime, fillRows, row, showMessage } from './dom.js';
+import { $, cell, clearTable, clockTime, fillRows, row, showMessage } from './dom.js';
 
 /** The user searched for; '' until one is. */
 let user = '';
@@ -10,8 +10,7 @@ let refresh = () => {};
 /** Refreshes the searched user's connections; a 401 is the page's concern and is thrown. */
 export async function refreshConnections() {
   if (user === '') {
-    showMessage($('user-stats'), 'Enter a user id to find their connections.', false);
-    fillRows($('connections'), [], 6, '–');
+    clearTable($('connections'), $('user-stats'), 'Enter a user id to find their connections.');
     return;
   }
   const searched = user;
@@ -20,13 +19,12 @@ export async function refreshConnections() {
     ({ connections } = await api(`/connections${query({ user: searched })}`));
   } catch (error) {
     if (isUnauthorized(error)) throw error;
-    showMessage($('user-stats'), error.message, true);
-    fillRows($('connections'), [], 6, '–');
+    clearTable($('connections'), $('user-stats'), error.message, true);
     return;
   }
   if (searched !== user) return;
   showMessage($('user-stats'), `${connections.length} connections of ${searched}`, false);
-  fillRows($('connections'), connections.map(connectionRow), 6, 'no connection');
+  fillRows($('connections'), connections.map(connectionRow), 'no connection');
 }
 
 function connectionRow(connection) {

@@ -15,11 +15,11 @@ export function row(...cells) {
   return tr;
 }
 
-/** Replaces a table body's rows; `columns` is how many an empty-table notice spans. */
-export function fillRows(tbody, rows, columns, emptyText) {
+/** Replaces a table body's rows; with none, one notice spanning the table's header row. */
+export function fillRows(tbody, rows, emptyText) {
   if (rows.length === 0) {
     const td = cell(emptyText, 'empty');
-    td.colSpan = columns;
+    td.colSpan = tbody.parentElement.tHead.rows[0].cells.length;
     rows = [row(td)];
   }
   tbody.replaceChildren(...rows);
@@ -28,6 +28,12 @@ export function fillRows(tbody, rows, columns, emptyText) {
 export function showMessage(element, text, isError) {
   element.textContent = text;
   element.classList.toggle('error', isError);
+}
+
+/** Empties a table to a '–' notice, and says why in `message` (as an error when `isError`). */
+export function clearTable(tbody, message, text, isError = false) {
+  showMessage(message, text, isError);
+  fillRows(tbody, [], '–');
 }
 
 /** A JSON value as one line of text, cut at `max` characters so that one payload cannot flood a table. */

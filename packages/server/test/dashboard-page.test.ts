@@ -1,31 +1,26 @@
 import { mkdirSync } from 'node:fs';
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createGateway, createHttpApi, dashboardHandler, type Gateway } from '../src/index.js';
-import { launchChromium } from '../../../test/support/chromium.js';
+import { useChromium } from '../../../test/support/chromium.js';
 import { identityFromQuery } from './support/identity.js';
 import { TestClient } from './support/test-client.js';
 
 const apiKey = 'ops-key';
 const screenshots = new URL('../../../.test-artifacts/dashboard/', import.meta.url);
 
-let browser: Browser;
+const chromium = useChromium();
 let running: { gateway: Gateway; base: string; apiRequests: () => number } | undefined;
-let page: Page | undefined;
 const clients: TestClient[] = [];
 
-beforeAll(async () => {
-  browser = await launchChromium();
+beforeAll(() => {
   mkdirSync(screenshots, { recursive: true });
-}, 60_000);
-
-afterAll(() => browser?.close());
+});
 
 afterEach(async () => {
-  await page?.close();
+  await chromium.closePages();
   for (const client of clients.splice(0)) client.close();
   await running?.gateway.close();
-  page = undefined;
   running = undefined;
 });
 
@@ -72,7 +67,7 @@ async function openDashboard(
   key = apiKey,
   prepare: (page: Page) => Promise<void> = async () => {},
 ) {
-  page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+  const page = await chromium.newPage({ viewport: { width: 1280, height: 800 } });
   await prepare(page);
   const failures: string[] = [];
   page.on('pageerror', (error) => failures.push(error.message));
@@ -86,7 +81,7 @@ async function openDashboard(
     }
   });
   await page.goto(`${running!.base}/dashboard`);
-  await expect.poll(() => page!.locator('#key-panel').isVisible()).toBe(true);
+  await expect.poll(() => page.locator('#key-panel').isVisible()).toBe(true);
   await page.fill('#key-form [name=key]', key);
   await page.click('#key-form button');
   return { page, failures };
@@ -204,6 +199,10 @@ describe('dashboard in Chromium, embedded with createHttpApi and dashboardHandle
     const bob = await connect('bob');
     await first.client.request({ type: 'subscribe', channel: 'room:1' });
     const { page } = await openDashboard();
+    // Before a search, the table holds one notice across all its columns.
+    await expect
+      .poll(() => page.locator('#connections td.empty').getAttribute('colspan'))
+      .toBe('6');
 
     await page.fill('#user-form [name=user]', 'ann');
     await page.click('#user-form button');
