@@ -1,15 +1,13 @@
-import { mkdtemp, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { configFile } from './support/config-file.js';
 import { killStarted, runCli } from './support/run-cli.js';
 
 afterEach(killStarted);
 
 /** Runs `herald serve --config herald.config.json` in a directory holding that file. */
-async function serveWithFile(content: unknown, env: Record<string, string> = {}) {
-  const dir = await mkdtemp(join(tmpdir(), 'herald-'));
-  await writeFile(join(dir, 'herald.config.json'), JSON.stringify(content));
+async function serveWithFile(content: object, env: Record<string, string> = {}) {
+  const dir = dirname(await configFile(content));
   return runCli(['serve', '--config', 'herald.config.json'], env, dir);
 }
 

@@ -1,22 +1,11 @@
-import { mkdtemp, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { metric, scrape } from '../../server/test/support/prometheus.js';
 import { TestClient } from '../../server/test/support/test-client.js';
+import { configFile } from './support/config-file.js';
 import { killStarted, runCli, startServe } from './support/run-cli.js';
 
 afterEach(killStarted);
-
-async function configDir(content: object): Promise<string> {
-  const dir = await mkdtemp(join(tmpdir(), 'herald-'));
-  await writeFile(join(dir, 'herald.config.json'), JSON.stringify(content));
-  return dir;
-}
-
-async function configFile(content: object): Promise<string> {
-  return join(await configDir(content), 'herald.config.json');
-}
 
 describe('herald serve metrics', () => {
   it('serves /metrics and the health checks by default', async () => {
@@ -45,7 +34,7 @@ describe('herald serve metrics', () => {
   });
 
   it('refuses a bad metrics key with exit 2, naming the field', async () => {
-    const dir = await configDir({ metrics: { path: 'metrics', enable: true } });
+    const dir = dirname(await configFile({ metrics: { path: 'metrics', enable: true } }));
     const result = await runCli(['serve', '--config', 'herald.config.json'], {}, dir);
     expect(result.code).toBe(2);
     expect(result.stderr.trimEnd().split('\n')).toEqual([

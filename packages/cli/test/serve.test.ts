@@ -1,7 +1,4 @@
-import { mkdtemp, writeFile } from 'node:fs/promises';
 import { createServer, type Server } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { TestClient } from '../../server/test/support/test-client.js';
 import {
@@ -9,6 +6,7 @@ import {
   startPrivateRedis,
   type PrivateService,
 } from '../../../test/support/private-services.js';
+import { configFile } from './support/config-file.js';
 import { killStarted, runCli, startServe } from './support/run-cli.js';
 
 let cleanup: (() => Promise<void>)[] = [];
@@ -17,13 +15,6 @@ afterEach(async () => {
   for (const step of cleanup) await step();
   cleanup = [];
 });
-
-async function configFile(content: object): Promise<string> {
-  const dir = await mkdtemp(join(tmpdir(), 'herald-'));
-  const path = join(dir, 'herald.config.json');
-  await writeFile(path, JSON.stringify(content));
-  return path;
-}
 
 /** A broker server that ran and is now stopped: its URL is a broker that is down. */
 async function stopped(start: () => Promise<PrivateService>): Promise<PrivateService> {
