@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { createGateway, metricsHandler, type Gateway } from '@herald/server';
+import { Redis } from 'ioredis';
+import { createGateway, metricsHandler, type Gateway, type MetricsOptions } from '@herald/server';
 import { RedisBroker } from '../src/index.js';
 import { startPrivateRedis, type PrivateService } from '../../../test/support/private-services.js';
 import { metric, scrape } from '../../server/test/support/prometheus.js';
@@ -11,11 +12,16 @@ afterEach(async () => {
 });
 
 /** A gateway on Redis at `url` serving /metrics; resolves with its port. */
-async function start(url: string, readyRequiresBroker: boolean): Promise<number> {
+async function start(
+  url: string,
+  readyRequiresBroker: boolean,
+  metrics: MetricsOptions = {},
+): Promise<number> {
   const gateway = createGateway({
     logLevel: 'silent',
     broker: new RedisBroker({ url, prefix: `metrics-${randomUUID().slice(0, 8)}` }),
     health: { readyRequiresBroker },
+    metrics,
   });
   gateway.namespace('/chat');
   gateways.push(gateway);
@@ -37,7 +43,7 @@ describe('broker metrics with Redis', () => {
   });
 });
 
-describe('when Redis goes away', () => {
+describe('when Redis goes away or answers late', () => {
   let redis: PrivateService;
   beforeAll(async () => {
     redis = await startPrivateRedis();
@@ -67,5 +73,22 @@ describe('when Redis goes away', () => {
     await redis.start();
     await expect.poll(() => status(strict, '/health/ready'), { timeout: 10_000 }).toBe(200);
     expect(metric((await scrape(strict)).text, 'herald_broker_up')).toBe(1);
+  });
+
+  it('waits for a late PING up to brokerPingTimeout, and reports the broker down past it', async () => {
+    const patient = await start(redis.url, false, { brokerPingTimeout: 10_000 });
+    const hasty = await start(redis.url, false, { brokerPingTimeout: 50 });
+    const pauser = new Redis(redis.url);
+    try {
+      // Redis holds every client's commands, PING included, for 1.5 s: connected but late.
+      await pauser.call('CLIENT', 'PAUSE', '1500', 'ALL');
+      const [late, given] = await Promise.all([scrape(patient), scrape(hasty)]);
+      expect(metric(late.text, 'herald_broker_up')).toBe(1);
+      expect(metric(late.text, 'herald_broker_rtt_seconds')).toBeGreaterThan(0);
+      expect(metric(given.text, 'herald_broker_up')).toBe(0);
+      expect(metric(given.text, 'herald_broker_rtt_seconds')).toBeNaN();
+    } finally {
+      pauser.disconnect();
+    }
   });
 });

@@ -7,7 +7,7 @@ import {
   type Gateway,
   type GatewayOptions,
 } from '../src/index.js';
-import type { RunningGateway } from './support/gateway-fixture.js';
+import { startGateway, type RunningGateway } from './support/gateway-fixture.js';
 import { metric, scrape } from './support/prometheus.js';
 import { rawWebSocket, sendText } from './support/raw-socket.js';
 import { TestClient } from './support/test-client.js';
@@ -17,15 +17,8 @@ let running: RunningGateway;
 afterEach(() => running.gateway.close());
 
 /** A gateway that serves its metrics at /metrics on the port it listens on. */
-async function start(
-  setup: (gateway: Gateway) => void,
-  options: GatewayOptions = {},
-): Promise<RunningGateway> {
-  const gateway = createGateway({ logLevel: 'silent', ...options });
-  setup(gateway);
-  const { port } = await gateway.listen(0, '127.0.0.1', { handlers: [metricsHandler(gateway)] });
-  running = { gateway, port, url: (path) => `ws://127.0.0.1:${port}${path}` };
-  return running;
+async function start(setup: (gateway: Gateway) => void, options: GatewayOptions = {}) {
+  running = await startGateway(setup, options, (gateway) => [metricsHandler(gateway)]);
 }
 
 /** One metric's value (summed over the samples matching `labels`) in a fresh scrape. */

@@ -17,8 +17,8 @@ export interface GatewayStats {
 
 /** The gateway's counters: per namespace (`NamespaceStats`), and those of the node as a whole. */
 export class StatsCounter {
+  /** Connections open on this node: the namespaces' sum, kept here too for `peak`. */
   active = 0;
-  total = 0;
   peak = 0;
   oversized = 0;
   /** Publications the broker delivered to this node for channels with local subscribers. */
@@ -42,7 +42,6 @@ export class StatsCounter {
     namespace.active += 1;
     namespace.total += 1;
     this.active += 1;
-    this.total += 1;
     if (this.active > this.peak) this.peak = this.active;
   }
 
@@ -61,18 +60,20 @@ export class StatsCounter {
   }
 
   snapshot(): GatewayStats {
+    let total = 0;
     let messagesIn = 0;
     let messagesOut = 0;
     let dropped = 0;
     let slowConsumers = 0;
     for (const stats of this.byNamespace.values()) {
+      total += stats.total;
       messagesIn += stats.messagesIn;
       messagesOut += stats.messagesOut;
       dropped += stats.dropped;
       slowConsumers += stats.slowConsumers;
     }
     return {
-      connections: { active: this.active, total: this.total, peak: this.peak },
+      connections: { active: this.active, total, peak: this.peak },
       messages: { in: messagesIn, out: messagesOut },
       oversized: this.oversized,
       dropped,

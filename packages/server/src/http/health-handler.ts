@@ -1,7 +1,7 @@
 import type { ServerResponse } from 'node:http';
+import { requestTarget } from '../admission/request-target.js';
 import type { GatewayHealth, HealthReport } from './health.js';
 import type { HttpHandler } from './http-handler.js';
-import { pathOf } from './request-path.js';
 
 /** What the health endpoints read of a gateway. */
 export interface HealthSource {
@@ -17,7 +17,7 @@ export interface HealthSource {
  */
 export function healthHandler(gateway: HealthSource): HttpHandler {
   return (req, res) => {
-    switch (pathOf(req.url)) {
+    switch (requestTarget(req.url).pathname) {
       case '/health': {
         const health = gateway.health();
         // A degraded node still serves its clients: only a closing one should leave the pool.

@@ -3,72 +3,141 @@ import type { NamespaceStats } from '../connection/namespace-stats.js';
 import type { StatsCounter } from '../connection/stats.js';
 import type { Namespace } from '../namespace/namespace.js';
 
-interface PerNamespace {
+/** What a metric's samples are read from at scrape time. */
+interface Counts {
+  stats: StatsCounter;
+  namespaces: readonly Namespace[];
+}
+
+type Sample = [labels: Partial<Record<string, string>>, value: number];
+
+interface CountedMetric {
   name: string;
   help: string;
   kind: 'counter' | 'gauge';
-  read: (stats: NamespaceStats) => number;
+  labelNames: string[];
+  samples: (counts: Counts) => Sample[];
 }
 
-/** Metrics read from each namespace's counters, labelled `namespace`. */
-const perNamespace: PerNamespace[] = [
-  { name: 'connections_active', help: 'Connections open', kind: 'gauge', read: (s) => s.active },
-  {
-    name: 'connections_total',
-    help: 'Connections accepted',
+/** A metric of the node as a whole. */
+function ofNode(name: string, help: string, read: (stats: StatsCounter) => number): CountedMetric {
+  return {
+    name,
+    help,
     kind: 'counter',
-    read: (s) => s.total,
-  },
-  {
-    name: 'messages_received_total',
-    help: 'WebSocket messages received from clients',
-    kind: 'counter',
-    read: (s) => s.messagesIn,
-  },
-  {
-    name: 'messages_sent_total',
-    help: 'Frames written to clients',
-    kind: 'counter',
-    read: (s) => s.messagesOut,
-  },
-  {
-    name: 'deliveries_total',
-    help: "Publication frames handed to a subscriber's queue, dropped ones included",
-    kind: 'counter',
-    read: (s) => s.deliveries,
-  },
-  {
-    name: 'deliveries_dropped_total',
-    help: 'Frames dropped under the drop backpressure strategy',
-    kind: 'counter',
-    read: (s) => s.dropped,
-  },
-  {
-    name: 'slow_consumers_total',
-    help: 'Connections closed with 4009 for reading too slowly',
-    kind: 'counter',
-    read: (s) => s.slowConsumers,
-  },
-  {
-    name: 'subscriptions_active',
-    help: 'Channel subscriptions held by connections',
-    kind: 'gauge',
-    read: (s) => s.subscriptions,
-  },
-];
+    labelNames: [],
+    samples: ({ stats }) => [[{}, read(stats)]],
+  };
+}
 
-/** Metrics read from each namespace's counts by error code, labelled `namespace` and `code`. */
-const perNamespaceAndCode: Array<{
-  name: string;
-  help: string;
-  read: (stats: NamespaceStats) => ReadonlyMap<string, number>;
-}> = [
-  { name: 'errors_sent_total', help: 'Error frames sent to clients', read: (s) => s.errors },
+/** A metric labelled `namespace`; every declared namespace reports, one without traffic yet 0. */
+function byNamespace(
+  name: string,
+  help: string,
+  kind: CountedMetric['kind'],
+  read: (stats: NamespaceStats, namespace: Namespace) => number,
+): CountedMetric {
+  return {
+    name,
+    help,
+    kind,
+    labelNames: ['namespace'],
+    samples: ({ stats, namespaces }) =>
+      namespaces.map((ns) => [
+        { namespace: ns.pattern.source },
+        read(stats.namespace(ns.pattern.source), ns),
+      ]),
+  };
+}
+
+/** A counter labelled `namespace` and `code`, read from a namespace's counts by error code. */
+function byNamespaceAndCode(
+  name: string,
+  help: string,
+  read: (stats: NamespaceStats) => ReadonlyMap<string, number>,
+): CountedMetric {
+  return {
+    name,
+    help,
+    kind: 'counter',
+    labelNames: ['namespace', 'code'],
+    samples: ({ stats, namespaces }) =>
+      namespaces.flatMap(({ pattern: { source: namespace } }) =>
+        [...read(stats.namespace(namespace))].map(([code, value]): Sample => [
+          { namespace, code },
+          value,
+        ]),
+      ),
+  };
+}
+
+const metrics: CountedMetric[] = [
+  byNamespace('connections_active', 'Connections open', 'gauge', (s) => s.active),
+  byNamespace('connections_total', 'Connections accepted', 'counter', (s) => s.total),
+  byNamespace(
+    'messages_received_total',
+    'WebSocket messages received from clients',
+    'counter',
+    (s) => s.messagesIn,
+  ),
+  byNamespace('messages_sent_total', 'Frames written to clients', 'counter', (s) => s.messagesOut),
+  byNamespace(
+    'deliveries_total',
+    "Publication frames handed to a subscriber's queue, dropped ones included",
+    'counter',
+    (s) => s.deliveries,
+  ),
+  byNamespace(
+    'deliveries_dropped_total',
+    'Frames dropped under the drop backpressure strategy',
+    'counter',
+    (s) => s.dropped,
+  ),
+  byNamespace(
+    'slow_consumers_total',
+    'Connections closed with 4009 for reading too slowly',
+    'counter',
+    (s) => s.slowConsumers,
+  ),
+  byNamespace(
+    'subscriptions_active',
+    'Channel subscriptions held by connections',
+    'gauge',
+    (s) => s.subscriptions,
+  ),
+  byNamespaceAndCode('errors_sent_total', 'Error frames sent to clients', (s) => s.errors),
+  byNamespaceAndCode(
+    'subscriptions_failed_total',
+    'Subscribe requests refused',
+    (s) => s.failedSubscriptions,
+  ),
   {
-    name: 'subscriptions_failed_total',
-    help: 'Subscribe requests refused',
-    read: (s) => s.failedSubscriptions,
+    name: 'connections_refused_total',
+    help: 'Connection attempts refused, by reason',
+    kind: 'counter',
+    labelNames: ['reason'],
+    samples: ({ stats }) => [...stats.refusals()].map(([reason, value]) => [{ reason }, value]),
   },
+  ofNode(
+    'publications_total',
+    'Publications the broker delivered to this node for channels with local subscribers',
+    (s) => s.publications,
+  ),
+  ofNode(
+    'messages_oversized_total',
+    'Messages refused for their size (close 1009) or fragment count (close 1008)',
+    (s) => s.oversized,
+  ),
+  byNamespace(
+    'outbound_queue_bytes',
+    'Bytes queued for clients and not yet written',
+    'gauge',
+    (_, namespace) => {
+      let bytes = 0;
+      for (const connection of namespace.connections) bytes += connection.bufferedBytes;
+      return bytes;
+    },
+  ),
 ];
 
 /**
@@ -81,89 +150,25 @@ export function registerCounterMetrics(
   stats: StatsCounter,
   namespaces: readonly Namespace[],
 ): void {
-  const registers = [registry];
-  for (const { name, help, kind, read } of perNamespace) {
-    const common = { name: prefix + name, help, labelNames: ['namespace'], registers };
+  const counts: Counts = { stats, namespaces };
+  for (const { name, help, kind, labelNames, samples } of metrics) {
+    const common = { name: prefix + name, help, labelNames, registers: [registry] };
     if (kind === 'gauge') {
       new Gauge({
         ...common,
         collect() {
-          for (const [namespace, counts] of each(stats, namespaces))
-            this.set({ namespace }, read(counts));
+          for (const [labels, value] of samples(counts)) this.set(labels, value);
         },
       });
     } else {
+      // A counter cannot be set: the scrape starts it again from the number counted so far.
       new Counter({
         ...common,
         collect() {
           this.reset();
-          for (const [namespace, counts] of each(stats, namespaces))
-            this.inc({ namespace }, read(counts));
+          for (const [labels, value] of samples(counts)) this.inc(labels, value);
         },
       });
     }
   }
-  for (const { name, help, read } of perNamespaceAndCode) {
-    new Counter({
-      name: prefix + name,
-      help,
-      labelNames: ['namespace', 'code'],
-      registers,
-      collect() {
-        this.reset();
-        for (const [namespace, counts] of each(stats, namespaces)) {
-          for (const [code, value] of read(counts)) this.inc({ namespace, code }, value);
-        }
-      },
-    });
-  }
-  new Counter({
-    name: `${prefix}connections_refused_total`,
-    help: 'Connection attempts refused, by reason',
-    labelNames: ['reason'],
-    registers,
-    collect() {
-      this.reset();
-      for (const [reason, value] of stats.refusals()) this.inc({ reason }, value);
-    },
-  });
-  new Counter({
-    name: `${prefix}publications_total`,
-    help: 'Publications the broker delivered to this node for channels with local subscribers',
-    registers,
-    collect() {
-      this.reset();
-      this.inc(stats.publications);
-    },
-  });
-  new Counter({
-    name: `${prefix}messages_oversized_total`,
-    help: 'Messages refused for their size (close 1009) or fragment count (close 1008)',
-    registers,
-    collect() {
-      this.reset();
-      this.inc(stats.oversized);
-    },
-  });
-  new Gauge({
-    name: `${prefix}outbound_queue_bytes`,
-    help: 'Bytes queued for clients and not yet written',
-    labelNames: ['namespace'],
-    registers,
-    collect() {
-      for (const namespace of namespaces) {
-        let bytes = 0;
-        for (const connection of namespace.connections) bytes += connection.bufferedBytes;
-        this.set({ namespace: namespace.pattern.source }, bytes);
-      }
-    },
-  });
-}
-
-/** Every declared namespace with its counters, so that one without traffic yet reports 0. */
-function each(
-  stats: StatsCounter,
-  namespaces: readonly Namespace[],
-): Array<[string, NamespaceStats]> {
-  return namespaces.map(({ pattern }) => [pattern.source, stats.namespace(pattern.source)]);
 }

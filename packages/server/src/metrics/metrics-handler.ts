@@ -1,6 +1,6 @@
 import type { Registry } from 'prom-client';
 import type { HttpHandler } from '../http/http-handler.js';
-import { pathOf } from '../http/request-path.js';
+import { requestTarget } from '../admission/request-target.js';
 
 export interface MetricsHandlerOptions {
   /** Where the metrics are served. Default `/metrics`. */
@@ -16,7 +16,7 @@ export function metricsHandler(
   { path = '/metrics' }: MetricsHandlerOptions = {},
 ): HttpHandler {
   return (req, res) => {
-    if (pathOf(req.url) !== path) return false;
+    if (requestTarget(req.url).pathname !== path) return false;
     if (req.method !== 'GET' && req.method !== 'HEAD') {
       res.writeHead(405, { Allow: 'GET, HEAD', 'Content-Type': 'text/plain' }).end();
       return true;

@@ -1,4 +1,9 @@
-import { createGateway, type Gateway, type GatewayOptions } from '../../src/index.js';
+import {
+  createGateway,
+  type Gateway,
+  type GatewayOptions,
+  type HttpHandler,
+} from '../../src/index.js';
 
 export interface RunningGateway {
   gateway: Gateway;
@@ -6,13 +11,17 @@ export interface RunningGateway {
   port: number;
 }
 
-/** A real gateway on an ephemeral loopback port. `setup` declares namespaces before it listens. */
+/**
+ * A real gateway on an ephemeral loopback port. `setup` declares namespaces before it listens;
+ * `handlers` are the HTTP handlers its server answers with (such as `metricsHandler(gateway)`).
+ */
 export async function startGateway(
   setup: (gateway: Gateway) => void,
   options: GatewayOptions = {},
+  handlers: (gateway: Gateway) => HttpHandler[] = () => [],
 ): Promise<RunningGateway> {
   const gateway = createGateway({ logLevel: 'silent', ...options });
   setup(gateway);
-  const { port } = await gateway.listen(0, '127.0.0.1');
+  const { port } = await gateway.listen(0, '127.0.0.1', { handlers: handlers(gateway) });
   return { gateway, port, url: (path) => `ws://127.0.0.1:${port}${path}` };
 }
