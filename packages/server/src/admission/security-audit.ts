@@ -30,17 +30,17 @@ export function handshakeFields(
 
 /**
  * Records a refusal under its code's action (see refusal.ts; outages and faults are not
- * recorded): `via` says at which step, `who` who was refused.
+ * recorded): `via` says at which step, `who` who was refused (built only when recorded).
  */
 export function recordRefusal(
   audit: AuditLog,
   error: HeraldError,
   via: 'handshake' | 'auth' | 'refresh',
-  who: AuditFields,
+  who: () => AuditFields,
 ): void {
   const action = auditActionFor(error.code);
   if (!action || !audit.enabled) return;
-  const fields: AuditFields = { ...who, code: error.code, reason: error.message, via };
+  const fields: AuditFields = { ...who(), code: error.code, reason: error.message, via };
   if (error.code === ErrorCodes.WS_CONNECTION_LIMIT) fields.limit = 'connections';
   audit.record(action, fields);
 }
