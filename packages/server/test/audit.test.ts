@@ -471,6 +471,12 @@ describe('audit destinations', () => {
     });
   });
 
+  it("takes an application's own records, under app. actions", async () => {
+    const { gateway, recorded } = await audited();
+    gateway.audit.record('app.export', { userId: 'ada' });
+    expect(await recorded(1)).toEqual([{ action: 'app.export', userId: 'ada' }]);
+  });
+
   it('records nothing without the audit option', () => {
     const gateway = createGateway({ logLevel: 'silent' });
     expect(gateway.audit.enabled).toBe(false);
