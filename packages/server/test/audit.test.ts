@@ -23,6 +23,13 @@ const client = {
   'User-Agent': 'audit-probe/1',
 };
 const from = { ip: '203.0.113.7', origin: 'https://app.example.com', userAgent: 'audit-probe/1' };
+/** Who ada's connection `connectionId` is, as its records name it. */
+const adaOn = (connectionId: string) => ({
+  namespace: '/ws',
+  connectionId,
+  userId: 'ada',
+  ...from,
+});
 
 interface Audited {
   gateway: Gateway;
@@ -31,6 +38,8 @@ interface Audited {
   url: (path: string) => string;
   /** The records written so far, without time, level and host. */
   records: () => AuditRecord[];
+  /** The records, once `count` have been written. */
+  recorded: (count: number) => Promise<AuditRecord[]>;
 }
 
 let running: Gateway | undefined;
@@ -72,7 +81,12 @@ async function audited(options: GatewayOptions = {}): Promise<Audited> {
             Object.entries(record).filter(([key]) => !written.has(key)),
           ) as unknown as AuditRecord,
       );
-  return { gateway, sink, port, url: (path) => `ws://127.0.0.1:${port}${path}`, records };
+  const recorded = async (count: number) => {
+    await expect.poll(() => records().length).toBe(count);
+    return records();
+  };
+  const url = (path: string) => `ws://127.0.0.1:${port}${path}`;
+  return { gateway, sink, port, url, records, recorded };
 }
 
 async function connect(url: string, token?: string): Promise<TestClient> {
@@ -99,15 +113,14 @@ describe('audit records', () => {
   });
 
   it('record handshake authentication failures with the client address through the proxy', async () => {
-    const { url, records } = await audited();
+    const { url, recorded } = await audited();
     const forged = (await sign({ sub: 'ada' })).slice(0, -4) + 'AAAA';
     for (const token of [forged, await sign({ sub: 'ada' }, { expiresIn: -60 })]) {
       await (
         await connect(url('/ws'), token)
       ).closed;
     }
-    await expect.poll(() => records().length).toBe(2);
-    expect(records()).toEqual([
+    expect(await recorded(2)).toEqual([
       {
         action: 'auth.failed',
         via: 'handshake',
@@ -128,7 +141,7 @@ describe('audit records', () => {
   });
 
   it('record refused origins, in-band auth failures, the auth timeout, refreshes and failed refreshes', async () => {
-    const { url, records } = await audited({ auth: { jwt: { secret }, authTimeout: 300 } });
+    const { url, recorded } = await audited({ auth: { jwt: { secret }, authTimeout: 300 } });
     const elsewhere = await TestClient.connect(url('/ws'), undefined, {
       headers: { ...client, Origin: 'https://evil.example' },
     });
@@ -156,8 +169,7 @@ describe('audit records', () => {
     });
     const expiresAt = (renewed.payload as { expiresAt: number }).expiresAt;
 
-    await expect.poll(() => records().length).toBe(6);
-    const [origin, badAuth, timeout, badRefresh, otherUser, refreshed] = records();
+    const [origin, badAuth, timeout, badRefresh, otherUser, refreshed] = await recorded(6);
     expect(origin).toEqual({
       action: 'origin.refused',
       via: 'handshake',
@@ -182,7 +194,7 @@ describe('audit records', () => {
       code: 'WS_AUTH_REQUIRED',
       reason: 'no auth frame within 300 ms',
     });
-    const ada = { namespace: '/ws', connectionId: id, userId: 'ada', ...from };
+    const ada = adaOn(id);
     expect(badRefresh).toEqual({
       action: 'auth.failed',
       via: 'refresh',
@@ -205,7 +217,7 @@ describe('audit records', () => {
   });
 
   it('record forbidden subscriptions and publishes, and nothing for allowed ones', async () => {
-    const { url, records } = await audited();
+    const { url, recorded } = await audited();
     const { ws, id } = await connectedAs(url('/ws'), await sign({ sub: 'ada' }));
     const ticket = (channel: string, key = secret) =>
       sign({ sub: 'ada', channel }, { key: new TextEncoder().encode(key) });
@@ -228,9 +240,8 @@ describe('audit records', () => {
       'WS_AUTH_FAILED',
       'WS_FORBIDDEN',
     ]);
-    const ada = { namespace: '/ws', connectionId: id, userId: 'ada', ...from };
-    await expect.poll(() => records().length).toBe(3);
-    expect(records()).toEqual([
+    const ada = adaOn(id);
+    expect(await recorded(3)).toEqual([
       {
         action: 'subscribe.forbidden',
         channel: 'vip:2',
@@ -256,7 +267,7 @@ describe('audit records', () => {
   });
 
   it('record connection-limit, subscription-limit and rate-limit refusals', async () => {
-    const { url, port, records } = await audited({
+    const { url, port, recorded } = await audited({
       limits: { maxConnectionsPerUser: 1 },
       rateLimit: {
         perConnection: { perSecond: 1, burst: 1 },
@@ -280,8 +291,7 @@ describe('audit records', () => {
     expect(await upgradeStatus(port, '/ws', client)).toBe(429);
 
     const ada = { namespace: '/ws', userId: 'ada', ...from };
-    await expect.poll(() => records().length).toBe(4);
-    expect(records()).toEqual([
+    expect(await recorded(4)).toEqual([
       {
         action: 'limit.refused',
         via: 'handshake',
@@ -311,14 +321,13 @@ describe('audit records', () => {
   });
 
   it('record a subscription limit with the channel', async () => {
-    const { url, records } = await audited({ namespaceDefaults: { maxSubscriptions: 1 } });
+    const { url, recorded } = await audited({ namespaceDefaults: { maxSubscriptions: 1 } });
     const { ws, id } = await connectedAs(url('/ws'), await sign({ sub: 'ada' }));
     expect((await ws.request({ type: 'subscribe', channel: 'open:1' })).type).toBe('ack');
     expect(await ws.request({ type: 'subscribe', channel: 'open:2' })).toMatchObject({
       code: 'WS_SUBSCRIPTION_LIMIT',
     });
-    await expect.poll(() => records().length).toBe(1);
-    expect(records()[0]).toEqual({
+    expect((await recorded(1))[0]).toEqual({
       action: 'limit.refused',
       limit: 'subscriptions',
       channel: 'open:2',
@@ -341,10 +350,7 @@ describe('audit records', () => {
         action: 'connection.kicked',
         closeCode: 4011,
         reason: 'policy violation',
-        namespace: '/ws',
-        connectionId: id,
-        userId: 'ada',
-        ...from,
+        ...adaOn(id),
       },
     ]);
   });
@@ -370,7 +376,7 @@ describe('audit records of the HTTP API', () => {
   }
 
   it('record every request that reaches an endpoint, and refused keys, with the actor', async () => {
-    const { port, url, records } = await audited();
+    const { port, url, recorded } = await audited();
     const { ws, id } = await connectedAs(url('/ws'), await sign({ sub: 'ada' }));
     expect(await call(port, '/api/stats', undefined)).toBe(401);
     expect(await call(port, '/api/stats', 'wrong-key')).toBe(401);
@@ -382,8 +388,7 @@ describe('audit records of the HTTP API', () => {
     expect((await ws.closed).code).toBe(4011);
 
     const api = { actor: 'api-key', ...from };
-    await expect.poll(() => records().length).toBe(7);
-    expect(records()).toEqual([
+    expect(await recorded(7)).toEqual([
       {
         action: 'auth.failed',
         via: 'api',
@@ -428,10 +433,7 @@ describe('audit records of the HTTP API', () => {
         action: 'connection.kicked',
         closeCode: 4011,
         reason: 'bye',
-        namespace: '/ws',
-        connectionId: id,
-        userId: 'ada',
-        ...from,
+        ...adaOn(id),
       },
       { action: 'api.disconnect', method: 'POST', path: '/disconnect', status: 200, ...api },
     ]);
@@ -467,6 +469,12 @@ describe('audit destinations', () => {
       via: 'handshake',
       ...from,
     });
+  });
+
+  it("takes an application's own records, under app. actions", async () => {
+    const { gateway, recorded } = await audited();
+    gateway.audit.record('app.export', { userId: 'ada' });
+    expect(await recorded(1)).toEqual([{ action: 'app.export', userId: 'ada' }]);
   });
 
   it('records nothing without the audit option', () => {

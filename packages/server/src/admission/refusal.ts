@@ -7,63 +7,53 @@ import {
   type ErrorFrame,
 } from '@herald/protocol';
 import type { Logger } from 'pino';
-import type { AuditAction } from '../audit/audit-record.js';
 import { clientAnswer, HeraldError, internalError } from '../errors.js';
 
 interface Entry {
   close: number;
   status: number;
   stat: string;
-  /** The audit record a refusal with this code makes; none for outages. */
-  audit?: AuditAction;
 }
 
 /**
- * Why a handshake or a live connection is refused, mapped once to close codes, statuses, stats
- * and audit actions.
+ * Why a handshake or a live connection is refused, mapped once to close codes, statuses and stats
+ * (the audit action: audit/refusal-record.ts).
  */
 const table: Partial<Record<ErrorCode, Entry>> = {
   [ErrorCodes.WS_AUTH_REQUIRED]: {
     close: CloseCodes.AUTH_FAILED,
     status: 401,
     stat: 'unauthenticated',
-    audit: 'auth.failed',
   },
   [ErrorCodes.WS_AUTH_FAILED]: {
     close: CloseCodes.AUTH_FAILED,
     status: 401,
     stat: 'unauthenticated',
-    audit: 'auth.failed',
   },
   [ErrorCodes.WS_TOKEN_EXPIRED]: {
     close: CloseCodes.TOKEN_EXPIRED,
     status: 401,
     stat: 'token_expired',
-    audit: 'auth.failed',
   },
   [ErrorCodes.WS_FORBIDDEN]: {
     close: CloseCodes.FORBIDDEN,
     status: 403,
     stat: 'forbidden',
-    audit: 'connection.forbidden',
   },
   [ErrorCodes.WS_ORIGIN_NOT_ALLOWED]: {
     close: CloseCodes.FORBIDDEN,
     status: 403,
     stat: 'origin',
-    audit: 'origin.refused',
   },
   [ErrorCodes.WS_CONNECTION_LIMIT]: {
     close: CloseCodes.LIMIT_EXCEEDED,
     status: 429,
     stat: 'limit',
-    audit: 'limit.refused',
   },
   [ErrorCodes.WS_RATE_LIMIT_EXCEEDED]: {
     close: CloseCodes.LIMIT_EXCEEDED,
     status: 429,
     stat: 'rate_limit',
-    audit: 'rate_limit.refused',
   },
   [ErrorCodes.WS_UNAVAILABLE]: {
     close: CloseCodes.TRY_AGAIN_LATER,
@@ -81,9 +71,6 @@ export const closeCodeFor = (code: HeraldError['code']): number => entryFor(code
 export const httpStatusFor = (code: HeraldError['code']): number => entryFor(code).status;
 /** The `stats().rejected` reason a refusal is counted under. */
 export const rejectionReason = (code: HeraldError['code']): string => entryFor(code).stat;
-/** The audit action a refusal is recorded under; undefined for outages and faults. */
-export const auditActionFor = (code: HeraldError['code']): AuditAction | undefined =>
-  entryFor(code).audit;
 
 /** A HeraldError as is; anything else is logged and becomes WS_INTERNAL, leaking nothing. */
 export function asRefusal(error: unknown, logger: Logger, what: string): HeraldError {

@@ -1,5 +1,4 @@
 import type { IncomingHttpHeaders } from 'node:http';
-import { ErrorCodes } from '@herald/protocol';
 import type { AuditLog } from '../audit/audit-log.js';
 import {
   sourceFields,
@@ -9,7 +8,7 @@ import {
 } from '../audit/audit-record.js';
 import type { Identity } from '../connection/identity.js';
 import type { HeraldError } from '../errors.js';
-import { auditActionFor } from './refusal.js';
+import { recordRefusal } from '../audit/refusal-record.js';
 
 // What `Security` records in the audit log: its refusals, rate limiting and token refreshes.
 
@@ -28,21 +27,14 @@ export function handshakeFields(
   return fields;
 }
 
-/**
- * Records a refusal under its code's action (see refusal.ts; outages and faults are not
- * recorded): `via` says at which step, `who` who was refused.
- */
-export function recordRefusal(
+/** A refusal at a step of admission (see audit/refusal-record.ts): `via` says which step. */
+export function recordAdmissionRefusal(
   audit: AuditLog,
   error: HeraldError,
   via: 'handshake' | 'auth' | 'refresh',
-  who: AuditFields,
+  who: () => AuditFields,
 ): void {
-  const action = auditActionFor(error.code);
-  if (!action || !audit.enabled) return;
-  const fields: AuditFields = { ...who, code: error.code, reason: error.message, via };
-  if (error.code === ErrorCodes.WS_CONNECTION_LIMIT) fields.limit = 'connections';
-  audit.record(action, fields);
+  recordRefusal(audit, error, () => ({ ...who(), via }));
 }
 
 /** A message refused by the rate limits. */
@@ -51,14 +43,7 @@ export function recordRateLimited(
   connection: AuditSubject,
   refusal: { code: string; message: string },
 ): void {
-  if (!audit.enabled) return;
-  const { code, message } = refusal;
-  audit.record('rate_limit.refused', {
-    ...subjectFields(connection),
-    code,
-    reason: message,
-    limit: 'messages',
-  });
+  recordRefusal(audit, refusal, () => ({ ...subjectFields(connection), limit: 'messages' }));
 }
 
 /** An `auth` frame renewed the connection's credentials (its identity is the new one). */

@@ -23,7 +23,7 @@ import {
   handshakeFields,
   recordRateLimited,
   recordRefresh,
-  recordRefusal,
+  recordAdmissionRefusal,
 } from './security-audit.js';
 import { withoutSecret } from '../audit/redaction.js';
 import { Session, type Credentials } from '../connection/session.js';
@@ -92,10 +92,10 @@ export class Security implements InboundSecurity {
       ErrorCodes.WS_RATE_LIMIT_EXCEEDED,
       'too many connection attempts',
     );
-    recordRefusal(this.context.audit, error, 'handshake', {
+    recordAdmissionRefusal(this.context.audit, error, 'handshake', () => ({
       ...handshakeFields(namespace, handshake, undefined),
       limit: 'connection_attempts',
-    });
+    }));
     return false;
   }
 
@@ -132,8 +132,8 @@ export class Security implements InboundSecurity {
       return { ok: true, identity, credentials, waiting: false };
     } catch (error) {
       const refusal = asRefusal(error, this.context.logger, 'handshake');
-      const who = handshakeFields(namespace, handshake, verified);
-      recordRefusal(this.context.audit, refusal, 'handshake', who);
+      const who = () => handshakeFields(namespace, handshake, verified);
+      recordAdmissionRefusal(this.context.audit, refusal, 'handshake', who);
       return { ok: false, error: refusal };
     }
   }
@@ -156,8 +156,8 @@ export class Security implements InboundSecurity {
       );
     } catch (error) {
       const refusal = asRefusal(error, this.context.logger, 'connection limits');
-      const who = handshakeFields(connection.endpoint, handshake, admission.identity);
-      recordRefusal(this.context.audit, refusal, 'handshake', who);
+      const who = () => handshakeFields(connection.endpoint, handshake, admission.identity);
+      recordAdmissionRefusal(this.context.audit, refusal, 'handshake', who);
       return refusal;
     }
     session.rate = this.rates?.open(connection.remoteAddress);
@@ -175,7 +175,7 @@ export class Security implements InboundSecurity {
           ErrorCodes.WS_AUTH_REQUIRED,
           `no auth frame within ${timeout} ms`,
         );
-        recordRefusal(this.context.audit, error, 'auth', subjectFields(connection));
+        recordAdmissionRefusal(this.context.audit, error, 'auth', () => subjectFields(connection));
         this.refuse(connection, error);
       });
       return undefined;
@@ -305,7 +305,7 @@ export class Security implements InboundSecurity {
     } catch (error) {
       const refusal = asRefusal(error, this.context.logger, 'in-band authentication');
       const via = refresh ? 'refresh' : 'auth';
-      recordRefusal(this.context.audit, refusal, via, subjectFields(connection));
+      recordAdmissionRefusal(this.context.audit, refusal, via, () => subjectFields(connection));
       if (!waiting) {
         // A live connection keeps its current credentials; only this attempt fails.
         connection.replyError(frame.id, refusal);

@@ -13,6 +13,7 @@ import type { IncomingHttpHeaders } from 'node:http';
  * - `token.refreshed`: an `auth` frame renewed a live connection's credentials
  * - `connection.kicked`: the server closed a connection (`gateway.disconnect`, the HTTP API)
  * - `api.<endpoint>`: a request to the HTTP API reached an endpoint (`api.publish`, `api.stats`)
+ * - `app.<name>`: an application's own record, written with `gateway.audit.record`
  */
 export type AuditAction =
   | 'auth.failed'
@@ -26,7 +27,8 @@ export type AuditAction =
   | 'presence.forbidden'
   | 'token.refreshed'
   | 'connection.kicked'
-  | `api.${string}`;
+  | `api.${string}`
+  | `app.${string}`;
 
 /** The fields of a record besides its action and time; each is present only when known. */
 export interface AuditFields {
@@ -48,7 +50,7 @@ export interface AuditFields {
   closeCode?: number;
   /** When refreshed credentials end (ISO time). */
   expiresAt?: string;
-  /** Who called the HTTP API: `api-key`, or `anonymous` when it has no key. */
+  /** Who called the HTTP API: `api-key`, `jwt:<sub>` for an admin token, or `anonymous` on an open API. */
   actor?: string;
   method?: string;
   path?: string;

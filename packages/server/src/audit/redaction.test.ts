@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { scrubText, scrubUrl, withoutSecret } from './redaction.js';
+import { logRedaction, scrubText, scrubUrl, withoutSecret } from './redaction.js';
 
 const jwt = 'eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJhZGEifQ.c2lnbmF0dXJl';
 const parameters = new Set(['token', 'access_token', 'sid']);
@@ -11,6 +11,15 @@ describe('redaction', () => {
     );
     expect(scrubUrl('/ws?tokens=keep&token', parameters)).toBe('/ws?tokens=keep&token');
     expect(scrubUrl('/ws', parameters)).toBe('/ws');
+  });
+
+  it('adds the configured auth.tokenSources.query parameter to the ones redacted in URLs', () => {
+    const url = (queryToken: string | false) =>
+      logRedaction(queryToken).serializers?.url as (value: unknown) => unknown;
+    expect(url('session')('/ws?session=abc&token=x&room=1')).toBe(
+      '/ws?session=[REDACTED]&token=[REDACTED]&room=1',
+    );
+    expect(url(false)('/ws?session=abc')).toBe('/ws?session=abc');
   });
 
   it('replaces JWT-shaped strings anywhere in a text or URL', () => {

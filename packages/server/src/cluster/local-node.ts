@@ -52,17 +52,21 @@ export class LocalNode {
         for (const connection of selected) connection.deliver(frame);
         return selected.length;
       }
-      case 'disconnect':
+      case 'disconnect': {
+        const { audit } = this.services;
         for (const connection of selected) {
           // Recorded on the node that held the connection, which knows who it was.
-          this.services.audit.record('connection.kicked', {
-            ...subjectFields(connection),
-            closeCode: command.code,
-            reason: command.reason,
-          });
+          if (audit.enabled) {
+            audit.record('connection.kicked', {
+              ...subjectFields(connection),
+              closeCode: command.code,
+              reason: command.reason,
+            });
+          }
           connection.close(command.code, command.reason);
         }
         return selected.length;
+      }
       case 'refresh':
         return selected.filter((c) => this.services.refresh(c, command.expiresAt)).length;
       case 'subscribe': {

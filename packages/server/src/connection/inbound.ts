@@ -9,11 +9,12 @@ import {
   type FrameId,
 } from '@herald/protocol';
 import type { AuditLog } from '../audit/audit-log.js';
+import { subjectFields } from '../audit/audit-record.js';
+import { recordRefusal } from '../audit/refusal-record.js';
 import type { ChannelService } from '../channels/channel-service.js';
 import type { SocketConnection } from './socket-connection.js';
 import { ClientRejection, clientAnswer, HeraldError, internalError } from '../errors.js';
 import { reservedChannelPrefix } from '../channels/channel-names.js';
-import { recordChannelRefusal } from './request-audit.js';
 
 /** Pre-encoded answers sent often enough to be worth encoding once per codec. */
 export interface ConstantFrames {
@@ -199,7 +200,10 @@ async function answer(
   } catch (error) {
     const answer = clientAnswer(error);
     const refusal = answer ?? internalError();
-    if (answer) recordChannelRefusal(audit, connection, frame, answer);
+    if (answer) {
+      const who = () => ({ ...subjectFields(connection), channel: frame.channel });
+      recordRefusal(audit, answer, who, frame.type);
+    }
     if (frame.type === 'subscribe') connection.counters.subscriptionFailed(refusal.code);
     connection.replyError(frame.id, refusal);
     // Unexpected faults go on to the gateway, which logs them.
