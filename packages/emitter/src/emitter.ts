@@ -1,5 +1,6 @@
 import { ErrorCodes, HeraldError, type StreamPosition } from '@herald/protocol';
 import {
+  assertDeliverable,
   Broadcast,
   scopeChannel,
   tenantChannel,
@@ -16,7 +17,6 @@ import {
   checkExclusion,
   checkHistory,
   checkName,
-  checkPayloadDepth,
   checkTargets,
   checkTenant,
 } from './input-checks.js';
@@ -68,7 +68,7 @@ export class Emitter {
   ): Promise<StreamPosition | undefined> {
     checkChannel(channel);
     checkEvent(event);
-    checkPayloadDepth(payload, this.#maxPayloadDepth);
+    assertDeliverable(payload, this.#maxPayloadDepth);
     const { tenant, history, except } = options;
     if (tenant !== undefined) checkTenant(tenant);
     if (history !== undefined) checkHistory(history);
@@ -92,7 +92,7 @@ export class Emitter {
         checkTargets(targets);
         checkExclusion(except);
         checkEvent(event);
-        checkPayloadDepth(payload, this.#maxPayloadDepth);
+        assertDeliverable(payload, this.#maxPayloadDepth);
         const command: ClusterCommand = { type: 'emit', targets, except, event, payload };
         const broker = await this.#connect();
         await this.#unavailableOnFailure('the event was not sent', () => broker.send(command));
@@ -105,7 +105,7 @@ export class Emitter {
   async broadcastToTenant(tenant: string, event: string, payload?: unknown): Promise<void> {
     checkTenant(tenant);
     checkEvent(event);
-    checkPayloadDepth(payload, this.#maxPayloadDepth);
+    assertDeliverable(payload, this.#maxPayloadDepth);
     const broker = await this.#connect();
     await this.#unavailableOnFailure('the event was not sent', () =>
       broker.publish({ channel: tenantChannel(tenant), event, payload }),

@@ -65,6 +65,7 @@ export {
   type Target,
 } from './cluster/targeting.js';
 export { scopeChannel, tenantChannel, tenantIdPattern } from './channels/channel-names.js';
+export { assertDeliverable } from './validation/payload-guard.js';
 export type { ChannelKeeps } from './channels/channel-service.js';
 export { MemoryBroker } from './broker/memory-broker.js';
 export { ErrorCodes, CloseCodes } from '@herald/protocol';
