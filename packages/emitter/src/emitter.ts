@@ -2,6 +2,7 @@ import { ErrorCodes, HeraldError, type StreamPosition } from '@herald/protocol';
 import {
   assertDeliverable,
   Broadcast,
+  exceptField,
   scopeChannel,
   tenantChannel,
   type BrokerPublisher,
@@ -73,8 +74,12 @@ export class Emitter {
     if (tenant !== undefined) checkTenant(tenant);
     if (history !== undefined) checkHistory(history);
     if (except !== undefined) checkName(except, 'except');
-    const input: PublicationInput = { channel: scopeChannel(channel, tenant), event, payload };
-    if (except !== undefined) input.except = except;
+    const input: PublicationInput = {
+      channel: scopeChannel(channel, tenant),
+      event,
+      payload,
+      ...exceptField(options),
+    };
     const broker = await this.#connect();
     return this.#unavailableOnFailure('the publication was not taken', () =>
       broker.publish(input, history),

@@ -8,6 +8,7 @@ export {
   type PublishOptions,
 } from './gateway.js';
 export {
+  exceptField,
   Namespace,
   type BroadcastOptions,
   type ConnectHook,
