@@ -1,6 +1,8 @@
 import { ErrorCodes, HeraldError, type StreamPosition } from '@herald/protocol';
 import {
+  assertDeliverable,
   Broadcast,
+  exceptField,
   scopeChannel,
   tenantChannel,
   type BrokerPublisher,
@@ -16,7 +18,6 @@ import {
   checkExclusion,
   checkHistory,
   checkName,
-  checkPayloadDepth,
   checkTargets,
   checkTenant,
 } from './input-checks.js';
@@ -68,13 +69,17 @@ export class Emitter {
   ): Promise<StreamPosition | undefined> {
     checkChannel(channel);
     checkEvent(event);
-    checkPayloadDepth(payload, this.#maxPayloadDepth);
+    assertDeliverable(payload, this.#maxPayloadDepth);
     const { tenant, history, except } = options;
     if (tenant !== undefined) checkTenant(tenant);
     if (history !== undefined) checkHistory(history);
     if (except !== undefined) checkName(except, 'except');
-    const input: PublicationInput = { channel: scopeChannel(channel, tenant), event, payload };
-    if (except !== undefined) input.except = except;
+    const input: PublicationInput = {
+      channel: scopeChannel(channel, tenant),
+      event,
+      payload,
+      ...exceptField(options),
+    };
     const broker = await this.#connect();
     return this.#unavailableOnFailure('the publication was not taken', () =>
       broker.publish(input, history),
@@ -92,7 +97,7 @@ export class Emitter {
         checkTargets(targets);
         checkExclusion(except);
         checkEvent(event);
-        checkPayloadDepth(payload, this.#maxPayloadDepth);
+        assertDeliverable(payload, this.#maxPayloadDepth);
         const command: ClusterCommand = { type: 'emit', targets, except, event, payload };
         const broker = await this.#connect();
         await this.#unavailableOnFailure('the event was not sent', () => broker.send(command));
@@ -105,7 +110,7 @@ export class Emitter {
   async broadcastToTenant(tenant: string, event: string, payload?: unknown): Promise<void> {
     checkTenant(tenant);
     checkEvent(event);
-    checkPayloadDepth(payload, this.#maxPayloadDepth);
+    assertDeliverable(payload, this.#maxPayloadDepth);
     const broker = await this.#connect();
     await this.#unavailableOnFailure('the event was not sent', () =>
       broker.publish({ channel: tenantChannel(tenant), event, payload }),

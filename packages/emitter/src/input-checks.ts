@@ -1,6 +1,5 @@
 import {
   channelNamePattern,
-  checkPayload,
   ErrorCodes,
   FieldLimits,
   HeraldError,
@@ -60,11 +59,6 @@ export function checkTenant(tenant: unknown, path = 'tenant'): asserts tenant is
   if (typeof tenant !== 'string' || !tenantIdPattern.test(tenant)) {
     refuse(path, 'must be 1 to 64 letters, digits, "_", "." or "-"');
   }
-}
-
-export function checkPayloadDepth(payload: unknown, maxDepth: number): void {
-  const problem = checkPayload(payload, maxDepth, 'payload');
-  if (problem) refuse(problem.path, problem.message);
 }
 
 export function checkHistory(history: unknown): asserts history is HistoryRetention {

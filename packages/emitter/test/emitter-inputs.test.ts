@@ -72,6 +72,18 @@ describe('emitter inputs', () => {
     expect(await refusal(e.broadcastToTenant('', 'x'))).toEqual(invalid('tenant'));
   });
 
+  it('refuses payloads nested deeper than its maxPayloadDepth option', async () => {
+    emitter = createEmitter({ url: unreachable, maxPayloadDepth: 2 });
+    expect(await refusal(emitter.publish('news', 'x', nested(3)))).toEqual({
+      code: ErrorCodes.WS_MESSAGE_INVALID,
+      path: 'payload.a.a',
+    });
+    // Two levels pass the check: the call goes on to the (unreachable) broker.
+    await expect(emitter.publish('news', 'x', nested(2))).rejects.toMatchObject({
+      code: ErrorCodes.WS_UNAVAILABLE,
+    });
+  });
+
   it('answers WS_UNAVAILABLE, retryable, when the broker cannot be reached', async () => {
     emitter = createEmitter({ url: unreachable });
     const error = await emitter.publish('news', 'x', 1).catch((e: unknown) => e);

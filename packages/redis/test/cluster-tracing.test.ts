@@ -1,39 +1,28 @@
 import { randomBytes, randomUUID } from 'node:crypto';
-import { context, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
-import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
-import {
-  BasicTracerProvider,
-  InMemorySpanExporter,
-  SimpleSpanProcessor,
-  type ReadableSpan,
-} from '@opentelemetry/sdk-trace-base';
+import { SpanKind, SpanStatusCode } from '@opentelemetry/api';
+import type { ReadableSpan } from '@opentelemetry/sdk-trace-base';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RedisBroker } from '../src/index.js';
 import { startGateway, type RunningGateway } from '../../server/test/support/gateway-fixture.js';
 import { TestClient } from '../../server/test/support/test-client.js';
+import { SpanRecorder } from '../../server/test/support/span-recorder.js';
 import { secret, sign } from '../../server/test/support/tokens.js';
 
 const url = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 const prefix = `herald-test-${randomUUID()}`;
 
-const exporter = new InMemorySpanExporter();
-const provider = new BasicTracerProvider({ spanProcessors: [new SimpleSpanProcessor(exporter)] });
-const contextManager = new AsyncLocalStorageContextManager();
+const recorder = new SpanRecorder();
+const { exporter } = recorder;
 const nodes: RunningGateway[] = [];
 const clients: TestClient[] = [];
 
-beforeAll(() => {
-  context.setGlobalContextManager(contextManager.enable());
-  trace.setGlobalTracerProvider(provider);
-});
+beforeAll(() => recorder.register());
 
 afterAll(async () => {
   for (const client of clients) client.ws.terminate();
   await Promise.all(nodes.map((node) => node.gateway.close()));
-  trace.disable();
-  context.disable();
-  await provider.shutdown();
+  await recorder.unregister();
   const redis = new Redis(url);
   const keys = await redis.keys(`${prefix}:*`);
   if (keys.length > 0) await redis.del(...keys);

@@ -8,6 +8,7 @@ export {
   type PublishOptions,
 } from './gateway.js';
 export {
+  exceptField,
   Namespace,
   type BroadcastOptions,
   type ConnectHook,
@@ -65,6 +66,7 @@ export {
   type Target,
 } from './cluster/targeting.js';
 export { scopeChannel, tenantChannel, tenantIdPattern } from './channels/channel-names.js';
+export { assertDeliverable } from './validation/payload-guard.js';
 export type { ChannelKeeps } from './channels/channel-service.js';
 export { MemoryBroker } from './broker/memory-broker.js';
 export { ErrorCodes, CloseCodes } from '@herald/protocol';

@@ -1,11 +1,5 @@
-import { context, SpanStatusCode, trace } from '@opentelemetry/api';
-import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
-import {
-  BasicTracerProvider,
-  InMemorySpanExporter,
-  SimpleSpanProcessor,
-  type ReadableSpan,
-} from '@opentelemetry/sdk-trace-base';
+import { SpanStatusCode } from '@opentelemetry/api';
+import type { ReadableSpan } from '@opentelemetry/sdk-trace-base';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import {
   ErrorCodes,
@@ -15,6 +9,7 @@ import {
   type PublicationInput,
 } from '../src/index.js';
 import { startGateway, type RunningGateway } from './support/gateway-fixture.js';
+import { SpanRecorder } from './support/span-recorder.js';
 import { TestClient } from './support/test-client.js';
 import { secret } from './support/tokens.js';
 
@@ -100,18 +95,11 @@ describe('without an OpenTelemetry SDK', () => {
 });
 
 describe('with an OpenTelemetry SDK', () => {
-  const exporter = new InMemorySpanExporter();
-  const provider = new BasicTracerProvider({ spanProcessors: [new SimpleSpanProcessor(exporter)] });
-  beforeAll(() => {
-    context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());
-    trace.setGlobalTracerProvider(provider);
-  });
+  const recorder = new SpanRecorder();
+  const { exporter } = recorder;
+  beforeAll(() => recorder.register());
   afterEach(() => exporter.reset());
-  afterAll(async () => {
-    trace.disable();
-    context.disable();
-    await provider.shutdown();
-  });
+  afterAll(() => recorder.unregister());
 
   const spans = (name: string) => exporter.getFinishedSpans().filter((s) => s.name === name);
   const settled = (name: string, count: number) =>

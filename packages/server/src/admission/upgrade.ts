@@ -18,6 +18,7 @@ import {
   remoteParent,
   runInSpan,
   serverSpan,
+  setErrorCode,
   SpanAttributes,
   SpanNames,
   tracer,
@@ -194,8 +195,8 @@ function finishHandshake(
     span.setAttribute(SpanAttributes.outcome, outcome);
     if (refusal !== undefined) {
       span.setAttribute(SpanAttributes.refusal, refusal);
-      if (code !== undefined) span.setAttribute(SpanAttributes.errorCode, code);
-      span.setStatus({ code: SpanStatusCode.ERROR, message: code ?? refusal });
+      if (code !== undefined) setErrorCode(span, code);
+      else span.setStatus({ code: SpanStatusCode.ERROR, message: refusal });
     }
   }
   span.end();

@@ -121,21 +121,15 @@ export interface Broker {
  * brokers implement it beside `Broker`; one instance is either started as a node (`start`) or
  * connected as a publisher (`connect`), never both.
  */
-export interface BrokerPublisher {
+export interface BrokerPublisher extends Pick<Broker, 'publish' | 'close'> {
   /** Connects to the backend for sending only; called once, instead of `start`. */
   connect(): Promise<void>;
-  /** As `Broker.publish`: the nodes subscribed to the channel deliver it. */
-  publish(
-    publication: PublicationInput,
-    history?: HistoryRetention,
-  ): Promise<StreamPosition | undefined>;
   /**
    * Hands `command` to every live node, which runs it as it runs `Broker.command`'s, without
    * waiting for their answers (none is sent). Resolves once the backend took it; rejects when it
    * did not.
    */
   send(command: ClusterCommand): Promise<void>;
-  close(): Promise<void>;
 }
 
 /**
