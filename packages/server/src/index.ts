@@ -45,7 +45,7 @@ export type {
 } from './broker/broker.js';
 export type { ChannelCount, ClusterCommand } from './cluster/cluster-command.js';
 export type { ChannelFilter } from './cluster/cluster-control.js';
-export type { NodeHealth, NodeInfo } from './cluster/node-info.js';
+export type { NodeInfo } from './cluster/node-info.js';
 export type {
   AccessCheck,
   AccessRequirements,

@@ -3,7 +3,7 @@ import type { BrokerHealth } from '../broker/broker.js';
 import type { GatewayStats } from '../connection/stats.js';
 
 /** `gateway.health()`: whether a node serves, and its broker. */
-export interface NodeHealth {
+export interface GatewayHealth {
   status: 'ok' | 'degraded' | 'closing';
   broker: BrokerHealth;
   /** Connections open on this node. */
@@ -23,7 +23,7 @@ export interface NodeInfo {
   /** Its namespaces' patterns, in declaration order. */
   namespaces: string[];
   stats: GatewayStats;
-  health: NodeHealth;
+  health: GatewayHealth;
 }
 
 export const serverVersion = (
@@ -37,7 +37,7 @@ export function describeNode(
   node: { id: string; startedAt: number },
   namespaces: readonly { pattern: { source: string } }[],
   stats: GatewayStats,
-  health: NodeHealth,
+  health: GatewayHealth,
 ): NodeInfo {
   return {
     node: node.id,

@@ -1,7 +1,7 @@
 import type { BrokerHealth } from '../broker/broker.js';
-import type { NodeHealth } from '../cluster/node-info.js';
+import type { GatewayHealth } from '../cluster/node-info.js';
 
-export type GatewayHealth = NodeHealth;
+export type { GatewayHealth };
 
 /** `/health/live` and `/health/ready`: a verdict and the state of each part it is made of. */
 export interface HealthReport {
