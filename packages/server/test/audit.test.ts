@@ -9,6 +9,7 @@ import {
   type AuditRecord,
   type Gateway,
   type GatewayOptions,
+  type HttpApiOptions,
 } from '../src/index.js';
 import { LineSink } from './support/line-sink.js';
 import { TestClient } from './support/test-client.js';
@@ -48,7 +49,10 @@ afterEach(async () => {
   running = undefined;
 });
 
-async function audited(options: GatewayOptions = {}): Promise<Audited> {
+async function audited(
+  options: GatewayOptions = {},
+  api: HttpApiOptions = { apiKey },
+): Promise<Audited> {
   const sink = new LineSink();
   const gateway = createGateway({
     logLevel: 'silent',
@@ -68,7 +72,7 @@ async function audited(options: GatewayOptions = {}): Promise<Audited> {
   running = gateway;
   gateway.namespace('/ws', { origins: ['https://app.example.com'] }).on('ping', () => 'pong');
   const { port } = await gateway.listen(0, '127.0.0.1', {
-    handlers: [createHttpApi(gateway, { apiKey })],
+    handlers: [createHttpApi(gateway, api)],
   });
   // Time, level and host are asserted once, in their own test; the rest is compared whole.
   const written = new Set(['time', 'level', 'hostname']);
@@ -436,6 +440,34 @@ describe('audit records of the HTTP API', () => {
         ...adaOn(id),
       },
       { action: 'api.disconnect', method: 'POST', path: '/disconnect', status: 200, ...api },
+    ]);
+  });
+
+  it('name an admin JWT by its subject, and record one without the admin claim as forbidden', async () => {
+    const { port, recorded } = await audited({}, { jwt: { secret } });
+    const admin = await sign({ sub: 'ops', admin: true });
+    const notAdmin = await sign({ sub: 'eve' });
+    expect(await call(port, '/api/stats', admin)).toBe(200);
+    expect(await call(port, '/api/stats', notAdmin)).toBe(403);
+    expect(await recorded(2)).toEqual([
+      {
+        action: 'api.stats',
+        method: 'GET',
+        path: '/stats',
+        status: 200,
+        actor: 'jwt:ops',
+        ...from,
+      },
+      {
+        action: 'connection.forbidden',
+        via: 'api',
+        method: 'GET',
+        path: '/stats',
+        status: 403,
+        code: 'WS_FORBIDDEN',
+        reason: "the token's 'admin' claim is not true",
+        ...from,
+      },
     ]);
   });
 });

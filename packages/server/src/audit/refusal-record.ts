@@ -27,11 +27,16 @@ const forbidden: Partial<Record<ChannelRequestFrame['type'], AuditAction>> = {
   presenceStats: 'presence.forbidden',
 };
 
+/** The action a refusal with `code` is recorded as; none for what is no security event. */
+export function refusalAction(code: string): AuditAction | undefined {
+  return recorded[code]?.action;
+}
+
 function actionFor(
   code: string,
   request: ChannelRequestFrame['type'] | undefined,
 ): AuditAction | undefined {
-  const action = recorded[code]?.action;
+  const action = refusalAction(code);
   if (request === undefined || action === 'limit.refused') return action;
   return action === 'auth.failed' || action === 'connection.forbidden'
     ? forbidden[request]

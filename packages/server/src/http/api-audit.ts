@@ -9,7 +9,7 @@ export function apiAction(path: string): AuditAction {
 }
 
 export interface ApiRequestRecord {
-  /** `api.<endpoint>`, or `auth.failed` for a request refused for its key. */
+  /** `api.<endpoint>`, or the refusal's action for a request refused for its credentials. */
   action: AuditAction;
   /** Who asked: `api-key`, `jwt:<sub>` for an admin token, or `anonymous` for an open API. */
   actor: string;
@@ -33,7 +33,7 @@ export function recordApiRequest(
   const { audit } = gateway;
   if (!audit.enabled) return;
   const fields: AuditFields = {
-    ...(action === 'auth.failed' ? { via: 'api' } : { actor }),
+    ...(action.startsWith('api.') ? { actor } : { via: 'api' }),
     method: req.method ?? 'GET',
     path,
     status,

@@ -10,6 +10,7 @@ import type { HttpHandler } from './http-handler.js';
 import { readJsonBody } from './json-body.js';
 import { publicRoutes, routes } from './routes.js';
 import type { AuditAction } from '../audit/audit-record.js';
+import { refusalAction } from '../audit/refusal-record.js';
 import { apiAction, recordApiRequest } from './api-audit.js';
 
 export interface HttpApiOptions {
@@ -51,7 +52,8 @@ export function createHttpApi(gateway: Gateway, options: HttpApiOptions = {}): H
       if (!publicRoutes.has(key)) {
         const admission = await admitted(req);
         if (admission.refusal) {
-          action = 'auth.failed';
+          // A key server that is down (503) is an outage, not a security event.
+          action = refusalAction(admission.refusal.code);
           res.setHeader('WWW-Authenticate', challenge(admission.refusal.code));
           throw admission.refusal;
         }
