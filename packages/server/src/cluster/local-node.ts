@@ -69,32 +69,10 @@ export class LocalNode {
       }
       case 'refresh':
         return selected.filter((c) => this.services.refresh(c, command.expiresAt)).length;
-      case 'subscribe': {
-        const notice: SubscribedNotice = { channel: command.channel, reason: 'server' };
-        const frame = new EncodedFrame({ type: 'system', event: 'subscribed', payload: notice });
-        const joining = selected.filter((connection) => !connection.channels.has(command.channel));
-        await Promise.all(
-          joining.map(async (connection) => {
-            await connection.join(command.channel);
-            // Not droppable like a publication: the client must learn it is subscribed.
-            connection.out.shared(frame);
-          }),
-        );
-        return joining.length;
-      }
-      case 'unsubscribe': {
-        const notice: UnsubscribedNotice = { channel: command.channel, reason: 'server' };
-        const frame = new EncodedFrame({ type: 'system', event: 'unsubscribed', payload: notice });
-        const leaving = selected.filter((connection) => connection.channels.has(command.channel));
-        await Promise.all(
-          leaving.map(async (connection) => {
-            await connection.leave(command.channel);
-            // Not droppable like a publication: the client must learn its subscription ended.
-            connection.out.shared(frame);
-          }),
-        );
-        return leaving.length;
-      }
+      case 'subscribe':
+        return this.changeMembership(selected, command.channel, 'subscribed');
+      case 'unsubscribe':
+        return this.changeMembership(selected, command.channel, 'unsubscribed');
     }
   }
 
@@ -107,6 +85,29 @@ export class LocalNode {
       counts.push({ ...described, subscribers: this.registry.subscriberCount(internal) });
     }
     return counts;
+  }
+
+  /**
+   * Subscribes (or unsubscribes) the selected connections that are not (or are) in `channel`, and
+   * tells each with a `system` frame; answers how many changed.
+   */
+  private async changeMembership(
+    selected: SocketConnection[],
+    channel: string,
+    event: 'subscribed' | 'unsubscribed',
+  ): Promise<number> {
+    const joining = event === 'subscribed';
+    const notice: SubscribedNotice | UnsubscribedNotice = { channel, reason: 'server' };
+    const frame = new EncodedFrame({ type: 'system', event, payload: notice });
+    const changing = selected.filter((connection) => connection.channels.has(channel) !== joining);
+    await Promise.all(
+      changing.map(async (connection) => {
+        await (joining ? connection.join(channel) : connection.leave(channel));
+        // Not droppable like a publication: the client must learn its subscriptions changed.
+        connection.out.shared(frame);
+      }),
+    );
+    return changing.length;
   }
 
   private select(command: TargetedCommand): SocketConnection[] {
