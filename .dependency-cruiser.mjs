@@ -123,7 +123,7 @@ export default {
         'docs/architecture.md).',
       from: { path: `${SERVER}(connection|channels|auth|limits)/` },
       to: {
-        path: `${SERVER}(admission|namespace|cluster|guards|middleware|gateway|http|metrics)/|${SERVER}(gateway|index)\\.ts$`,
+        path: `${SERVER}(admission|namespace|cluster|guards|middleware|gateway|http|metrics|controllers)/|${SERVER}(gateway|index)\\.ts$`,
       },
     },
     {
@@ -131,9 +131,9 @@ export default {
       severity: 'error',
       comment:
         'admission/, namespace/, cluster/, guards/ and middleware/ never import the front: ' +
-        'gateway.ts, index.ts, gateway/, http/, metrics/ (see docs/architecture.md).',
+        'gateway.ts, index.ts, gateway/, http/, metrics/, controllers/ (see docs/architecture.md).',
       from: { path: `${SERVER}(admission|namespace|cluster|guards|middleware)/` },
-      to: { path: `${SERVER}(gateway|http|metrics)/|${SERVER}(gateway|index)\\.ts$` },
+      to: { path: `${SERVER}(gateway|http|metrics|controllers)/|${SERVER}(gateway|index)\\.ts$` },
     },
     {
       name: 'not-to-unresolvable',

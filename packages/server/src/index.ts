@@ -113,3 +113,63 @@ export { healthHandler, type HealthSource } from './http/health-handler.js';
 export type { HealthOptions } from './http/health-options.js';
 export { metricsHandler, type MetricsHandlerOptions } from './metrics/metrics-handler.js';
 export type { MetricsOptions } from './metrics/metrics-options.js';
+export {
+  Emits,
+  Event,
+  Guard,
+  OnConnect,
+  OnDisconnect,
+  Socket,
+  Subscribe,
+  Unsubscribe,
+  type EventDecoratorOptions,
+  type GuardDecoratorOptions,
+} from './controllers/decorators.js';
+export {
+  controllerMetadata,
+  isController,
+  type ChannelHandlerRecord,
+  type ControllerClass,
+  type ControllerMetadata,
+  type EmittedRecord,
+  type EventRecord,
+  type GuardRecord,
+  type SocketOptions,
+} from './controllers/metadata.js';
+export {
+  createToken,
+  InjectionToken,
+  tokenName,
+  type Token,
+  type TokenValue,
+  type TokenValues,
+} from './controllers/tokens.js';
+export {
+  CurrentConnection,
+  perConnection,
+  singleton,
+  value,
+  type ClassOptions,
+  type FactoryOptions,
+  type Lifetime,
+  type Provider,
+} from './controllers/providers.js';
+export {
+  buildManifest,
+  toJsonSchema,
+  type ExportedController,
+  type ManifestInput,
+  type ManifestProblem,
+} from './controllers/manifest.js';
+export {
+  manifestJsonSchema,
+  manifestSchema,
+  manifestVersion,
+  type Manifest,
+  type ManifestChannelHandler,
+  type ManifestEmitted,
+  type ManifestEvent,
+  type ManifestGuard,
+  type ManifestNamespace,
+  type ManifestProvider,
+} from './controllers/manifest-schema.js';

@@ -39,6 +39,11 @@ export class ChannelPattern {
     this.regex = new RegExp(`^${body}$`);
   }
 
+  /** The names of its `{...}` and `#{...}` captures, in order. */
+  get paramNames(): string[] {
+    return this.names.map(({ name }) => name);
+  }
+
   match(channel: string): ChannelMatch | undefined {
     const found = this.regex.exec(channel);
     if (!found) return undefined;

@@ -36,23 +36,30 @@ export type Match = 'any' | 'all';
 const identityOf = (subject: GuardSubject): Identity =>
   'identity' in subject ? subject.identity : subject.connection.identity;
 
-function holds(field: 'roles' | 'permissions' | 'scopes', wanted: readonly string[], match: Match) {
-  return (subject: GuardSubject): boolean => {
+function holds(
+  helper: string,
+  field: 'roles' | 'permissions' | 'scopes',
+  wanted: readonly string[],
+  match: Match,
+) {
+  const guard = (subject: GuardSubject): boolean => {
     const held = identityOf(subject)[field];
     return match === 'any'
       ? wanted.some((w) => held.includes(w))
       : wanted.every((w) => held.includes(w));
   };
+  // The name says what it requires where guards are listed (the manifest, `herald inspect`).
+  return Object.defineProperty(guard, 'name', { value: `${helper}(${wanted.join(', ')})` });
 }
 
 /** A guard (handshake or message) passing identities with any (default) or all of `roles`. */
 export const requireRoles = (roles: readonly string[], match: Match = 'any') =>
-  holds('roles', roles, match);
+  holds('requireRoles', 'roles', roles, match);
 
 /** A guard passing identities with all (default) or any of `permissions`. */
 export const requirePermissions = (permissions: readonly string[], match: Match = 'all') =>
-  holds('permissions', permissions, match);
+  holds('requirePermissions', 'permissions', permissions, match);
 
 /** A guard passing identities with all (default) or any of `scopes`. */
 export const requireScopes = (scopes: readonly string[], match: Match = 'all') =>
-  holds('scopes', scopes, match);
+  holds('requireScopes', 'scopes', scopes, match);

@@ -36,6 +36,11 @@ export class PathPattern {
     this.regex = new RegExp(`^/${segments.join('/')}/?$`);
   }
 
+  /** The names of its `:param`s, in order. */
+  get paramNames(): string[] {
+    return [...this.names];
+  }
+
   /** The parameters of `path`, or undefined when it does not match (or is badly escaped). */
   match(path: string): Record<string, string> | undefined {
     const found = this.regex.exec(path);
