@@ -19,7 +19,9 @@ const standardDecorators: Plugin = {
       target: 'es2022',
       sourcefile: id,
       sourcemap: true,
-      tsconfigRaw: { compilerOptions: { verbatimModuleSyntax: true, useDefineForClassFields: true } },
+      tsconfigRaw: {
+        compilerOptions: { verbatimModuleSyntax: true, useDefineForClassFields: true },
+      },
     });
     return { code: lowered.code, map: lowered.map };
   },
