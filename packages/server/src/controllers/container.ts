@@ -96,7 +96,7 @@ export class ControllerContainer {
       try {
         await disposeInstance(instance);
       } catch (error) {
-        this.logger.error({ err: error, token: name }, `${name} failed to dispose`);
+        this.logger.error({ err: error, instance: name }, `${name} failed to dispose`);
       }
     };
   }

@@ -87,7 +87,7 @@ function checkDependencies(
     }
     if (singleton && lifetime === 'connection') {
       throw new ConfigError(
-        `${chain(path)}: ${tokenName(singleton)} is a singleton, made once for every ` +
+        `${chain(path)}: ${tokenName(singleton)} is a singleton, shared by every ` +
           `connection, so it cannot inject ${name}, which is per connection`,
       );
     }
