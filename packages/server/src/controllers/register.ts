@@ -1,6 +1,4 @@
-import { ErrorCodes } from '@herald/protocol';
 import type { Connection } from '../connection/connection.js';
-import { HeraldError } from '../errors.js';
 import type { Namespace } from '../namespace/namespace.js';
 import type { NamespaceOptionsInput } from '../options.js';
 import type { ConnectionScope, ControllerContainer } from './container.js';
@@ -45,8 +43,9 @@ export function compileController(
   const instances = new WeakMap<Connection, object>();
   const instanceOf = (connection: Connection): object => {
     const instance = instances.get(connection);
-    // Events and channel requests wait for the connection's onConnect, which makes it.
-    if (!instance) throw new HeraldError(ErrorCodes.WS_INTERNAL, 'internal error');
+    // Events and channel requests wait for the connection's onConnect, which makes it: a fault
+    // if missing, logged and answered WS_INTERNAL.
+    if (!instance) throw new Error(`${meta.name} has no instance for connection ${connection.id}`);
     return instance;
   };
 

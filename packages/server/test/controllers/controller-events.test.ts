@@ -14,8 +14,10 @@ import {
   type DisconnectReason,
 } from '../../src/index.js';
 import { startGateway, type RunningGateway } from '../support/gateway-fixture.js';
-import { stillServes } from '../support/probes.js';
+import { refusal, stillServes } from '../support/probes.js';
 import { TestClient } from '../support/test-client.js';
+import { secret, sign } from '../support/tokens.js';
+import { ChatSocket, providers } from './fixtures/chat-controllers.js';
 
 let running: RunningGateway;
 afterEach(() => running.gateway.close());
@@ -237,5 +239,38 @@ describe('SocketController', () => {
           'register the class with gateway.register(SoloSocket) and let the gateway construct it',
       ),
     );
+  });
+});
+
+describe('the ChatSocket of docs/controllers.md', () => {
+  it('welcomes members, refuses others, delivers messages to subscribers of the room', async () => {
+    running = await startGateway((gw) => gw.provide(...providers).register(ChatSocket), {
+      auth: { jwt: { secret } },
+    });
+    const url = async (claims: Record<string, unknown>) =>
+      running.url(`/chat/general?token=${await sign(claims)}`);
+    expect(await refusal(await url({ sub: 'guest', roles: [] }))).toMatchObject({
+      close: 4003,
+      code: 'WS_FORBIDDEN',
+    });
+    const writer = await TestClient.connect(await url({ sub: 'ann', roles: ['member', 'writer'] }));
+    const reader = await TestClient.connect(await url({ sub: 'bob', roles: ['member'] }));
+    expect((await writer.waitFor((f) => f.event === 'system.welcome')).payload).toEqual({
+      msg: 'Welcome ann',
+    });
+    expect(await reader.request({ type: 'subscribe', channel: 'room:secret' })).toMatchObject({
+      code: 'WS_FORBIDDEN',
+    });
+    await reader.request({ type: 'subscribe', channel: 'room:general' });
+    const send = { type: 'event', event: 'message.send', payload: { room: 'general', text: 'hi' } };
+    expect(await reader.request(send)).toMatchObject({ code: 'WS_FORBIDDEN' });
+    expect(await writer.request(send)).toMatchObject({
+      type: 'ack',
+      payload: { delivered: true },
+    });
+    expect((await reader.waitFor((f) => f.event === 'message.receive')).payload).toEqual({
+      from: 'ann',
+      text: 'hi',
+    });
   });
 });
