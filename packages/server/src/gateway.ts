@@ -23,6 +23,10 @@ import type { Broadcast, ConnectionInfo, Target } from './cluster/targeting.js';
 import type { Connection } from './connection/connection.js';
 import type { SocketConnection } from './connection/socket-connection.js';
 import type { GatewayStats } from './connection/stats.js';
+import { GatewayControllers } from './controllers/gateway-controllers.js';
+import type { Manifest } from './controllers/manifest-schema.js';
+import type { ControllerClass } from './controllers/metadata.js';
+import type { Provider } from './controllers/providers.js';
 import { buildGatewayParts, type GatewayParts } from './gateway/gateway-parts.js';
 import { drainConnections } from './gateway/shutdown.js';
 import { closeServer, createGatewayServer } from './http/gateway-server.js';
@@ -72,6 +76,7 @@ export class Gateway {
   /** This gateway's Prometheus registry (metricsHandler serves it); see docs/observability.md. */
   readonly metrics: Registry;
   readonly #parts: GatewayParts;
+  readonly #controllers: GatewayControllers;
   private readonly middlewares: Middleware[] = [];
   private readonly namespaceList: Namespace[] = [];
   private readonly heartbeats: NodeJS.Timeout[] = [];
@@ -92,6 +97,30 @@ export class Gateway {
       isClosing: () => this.closing !== undefined,
     });
     ({ logger: this.logger, audit: this.audit, metrics: this.metrics } = this.#parts);
+    this.#controllers = new GatewayControllers(this);
+  }
+
+  /**
+   * Gives the DI container providers (`singleton`, `perConnection`, `value`) for the controllers
+   * registered after; see docs/controllers.md.
+   */
+  provide(...providers: Provider[]): this {
+    this.#controllers.provide(providers);
+    return this;
+  }
+
+  /**
+   * Declares `@Socket` controller classes, each as a namespace. Checks them at once: a missing
+   * provider, a duplicate event and the like throw a ConfigError naming the controller.
+   */
+  register(...controllers: ControllerClass[]): this {
+    this.#controllers.register(controllers);
+    return this;
+  }
+
+  /** This gateway's namespaces in the `herald.manifest.json` format (`GET /api/manifest`). */
+  manifest(module = ''): Manifest {
+    return this.#controllers.manifest(module);
   }
 
   /** Declares an endpoint. Patterns are tried in the order they were declared. */
@@ -318,6 +347,8 @@ export class Gateway {
       drainTimeout: this.options.drainTimeout,
       reconnectWithin: this.options.shutdownReconnectWithin,
     });
+    // Connection scopes were disposed as their connections closed; the singletons go last.
+    await this.#controllers.close();
     // The server answered while draining (upgrades 503, /health/ready 503); now it stops.
     const serverClosed = this.httpServer ? closeServer(this.httpServer) : Promise.resolve();
     this.#parts.channels.close();

@@ -16,6 +16,7 @@ export {
   type EventHandler,
   type EventOptions,
 } from './namespace/namespace.js';
+export type { ChannelHook } from './namespace/channel-hooks.js';
 export type { Connection, DisconnectReason, RequestOptions } from './connection/connection.js';
 export { HeraldError, ClientRejection, ConfigError, isHeraldError } from './errors.js';
 export type { Middleware, MessageContext } from './middleware/middleware.js';
@@ -125,6 +126,7 @@ export {
   type EventDecoratorOptions,
   type GuardDecoratorOptions,
 } from './controllers/decorators.js';
+export { SocketController } from './controllers/socket-controller.js';
 export {
   controllerMetadata,
   isController,

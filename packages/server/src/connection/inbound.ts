@@ -153,11 +153,18 @@ function dispatch(
         // A connection about to close would not keep the subscription.
         if (!connection.isOpen) throw new HeraldError(closing.code, closing.message);
         await security.authorizeSubscribe(connection, frame.channel);
+        // Hooks see a join, not a repeated subscribe to a channel the connection is already in.
+        if (!connection.channels.has(frame.channel)) {
+          await connection.endpoint.subscribing(connection, frame.channel);
+        }
         await channels.subscribe(connection, frame, reply);
       });
     case 'unsubscribe':
       return answer(connection, frame, audit, async (reply) => {
+        const subscribed = connection.channels.has(frame.channel);
         await connection.leave(frame.channel);
+        // Before the ack, so that a client knows its hooks have run once it is answered.
+        if (subscribed) await connection.endpoint.unsubscribed(connection, frame.channel);
         await reply({});
       });
     case 'publish':

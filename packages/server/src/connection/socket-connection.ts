@@ -32,6 +32,10 @@ export interface NamespaceEndpoint {
   readonly options: NamespaceOptions;
   /** Runs a client event through the namespace's guards, middleware and handler. */
   handleEvent(connection: SocketConnection, frame: ClientEventFrame): Promise<void>;
+  /** Runs the subscribe hooks of a client's subscribe request; throws its refusal. */
+  subscribing(connection: SocketConnection, channel: string): Promise<void>;
+  /** Runs the unsubscribe hooks after a client's unsubscribe request left `channel`. */
+  unsubscribed(connection: SocketConnection, channel: string): Promise<void>;
 }
 
 /** What a connection uses of its gateway (a part of the gateway's context). */

@@ -68,7 +68,7 @@ const guardEntries = (guards: readonly GuardRecord[]): ManifestGuard[] =>
   guards.map(({ guard, priority }) => ({ name: guard.name || 'anonymous', priority }));
 
 /** A JSON copy of the options that are plain data; functions (guards, authorizers) are left out. */
-function plainOptions(options: object): Record<string, unknown> {
+export function plainOptions(options: object): Record<string, unknown> {
   return JSON.parse(
     JSON.stringify(options, (_key, value: unknown) =>
       typeof value === 'function' ? undefined : value,

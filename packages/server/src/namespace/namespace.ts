@@ -15,6 +15,7 @@ import {
 } from '../middleware/middleware.js';
 import type { NamespaceOptions } from '../options.js';
 import { PathPattern } from './path-pattern.js';
+import { ChannelHooks, type ChannelHook, type ChannelHookOutline } from './channel-hooks.js';
 import {
   validatePayload,
   type InferOutput,
@@ -40,6 +41,11 @@ export type EventHandler<P = unknown> = (
 export interface EventOptions<S extends StandardSchema | undefined = StandardSchema | undefined> {
   /** Validates the payload before the handler runs (zod v4 or any Standard Schema). */
   schema?: S;
+  /**
+   * Acknowledged: a frame without `id` is refused with WS_MESSAGE_INVALID and the handler does
+   * not run, so that no client sends it without waiting for its answer.
+   */
+  ack?: boolean;
 }
 
 export type ConnectHook = (connection: Connection) => unknown;
@@ -59,12 +65,28 @@ export function exceptField(options: BroadcastOptions): { except?: string } {
 
 interface HandlerEntry {
   schema: StandardSchema | undefined;
+  ack: boolean;
   handler: EventHandler;
   /**
    * `herald.event <name>`, made once. An event without a handler gets plain `herald.event`, so
    * that clients cannot make up span names.
    */
   spanName: string;
+}
+
+/** What a namespace knows of its handlers and hooks (functions by name). */
+export interface NamespaceOutline {
+  events: {
+    name: string;
+    /** The handler function's name. */
+    handler: string;
+    schema: StandardSchema | undefined;
+    ack: boolean;
+    guards: { name: string; priority: number }[];
+  }[];
+  connect: string[];
+  disconnect: string[];
+  channels: ChannelHookOutline[];
 }
 
 /** An endpoint: a path pattern with its handlers, hooks, middleware and options. */
@@ -79,6 +101,7 @@ export class Namespace {
   private readonly disconnectHooks: DisconnectHook[] = [];
   private readonly middlewares: Middleware[] = [];
   private readonly guards = new MessageGuards();
+  private readonly channelHooks = new ChannelHooks();
   private chain: ((ctx: MessageContext) => Promise<void>) | undefined;
 
   constructor(
@@ -111,8 +134,13 @@ export class Namespace {
     if (!handler) throw new TypeError(`on('${event}'): a handler function is required`);
     if (this.handlers.has(event))
       throw new Error(`on('${event}'): a handler is already registered`);
-    const schema = typeof optionsOrHandler === 'function' ? undefined : optionsOrHandler.schema;
-    this.handlers.set(event, { schema, handler, spanName: `${SpanNames.event} ${event}` });
+    const options = typeof optionsOrHandler === 'function' ? {} : optionsOrHandler;
+    this.handlers.set(event, {
+      schema: options.schema,
+      ack: options.ack ?? false,
+      handler,
+      spanName: `${SpanNames.event} ${event}`,
+    });
     return this;
   }
 
@@ -123,6 +151,22 @@ export class Namespace {
 
   onDisconnect(hook: DisconnectHook): this {
     this.disconnectHooks.push(hook);
+    return this;
+  }
+
+  /**
+   * Runs `hook(connection, channel, params)` on a client's subscribe request to a channel matching
+   * `pattern` (`room:{room}`), after `authorizeSubscribe` and the limits, before the channel's
+   * policy: returning false refuses it with WS_FORBIDDEN, a thrown HeraldError with its code.
+   */
+  onSubscribe(pattern: string, hook: ChannelHook): this {
+    this.channelHooks.add('subscribe', pattern, hook);
+    return this;
+  }
+
+  /** Runs `hook(connection, channel, params)` after a client's unsubscribe request left a matching channel. */
+  onUnsubscribe(pattern: string, hook: ChannelHook): this {
+    this.channelHooks.add('unsubscribe', pattern, hook);
     return this;
   }
 
@@ -194,6 +238,38 @@ export class Namespace {
     }
   }
 
+  /** @internal A client's subscribe request, admitted by the namespace's checks: runs the subscribe hooks. */
+  subscribing(connection: SocketConnection, channel: string): Promise<void> {
+    return this.channelHooks.subscribing(connection, channel);
+  }
+
+  /** @internal A client's unsubscribe request left `channel`: runs the unsubscribe hooks, logging failures. */
+  unsubscribed(connection: SocketConnection, channel: string): Promise<void> {
+    return this.channelHooks.unsubscribed(connection, channel, (error) =>
+      this.context.logger.error(
+        { err: error, namespace: this.pattern.source, connectionId: connection.id, channel },
+        'onUnsubscribe hook failed',
+      ),
+    );
+  }
+
+  /** @internal What this namespace knows of its handlers and hooks, for `gateway.manifest()`. */
+  outline(): NamespaceOutline {
+    const names = (hooks: readonly { name: string }[]) => hooks.map((h) => h.name || 'anonymous');
+    return {
+      events: [...this.handlers].map(([name, { handler, schema, ack }]) => ({
+        name,
+        handler: handler.name || 'anonymous',
+        schema,
+        ack,
+        guards: this.guards.entriesFor(name),
+      })),
+      connect: names(this.connectHooks),
+      disconnect: names(this.disconnectHooks),
+      channels: this.channelHooks.outline(),
+    };
+  }
+
   /**
    * @internal Runs a client event through middleware, schema and handler, within its span (a
    * child of the trace context the client sent, if any); answers by its id.
@@ -224,6 +300,13 @@ export class Namespace {
       result: undefined,
     };
     try {
+      if (frame.id === undefined && this.handlers.get(frame.event)?.ack) {
+        throw new HeraldError(
+          ErrorCodes.WS_MESSAGE_INVALID,
+          `event '${frame.event}' must be sent with an id: it is acknowledged`,
+          [{ path: 'id', message: 'required for an acknowledged event' }],
+        );
+      }
       if (this.guards.size > 0) await this.guards.check(ctx);
       this.chain ??= composeMiddleware(
         [...this.context.middlewares, ...this.middlewares],
