@@ -42,3 +42,19 @@ export function isRoomOf(conn: Connection, channel: string): boolean {
   const prefix = `chat:${chat}:`;
   return channel.startsWith(prefix) && roomName.safeParse(channel.slice(prefix.length)).success;
 }
+// What the chat sends: its events' payloads and its acks, so that generated clients are typed.
+export const welcomeNotice = z.object({ msg: z.string() });
+export const roomNotice = z.object({ room: z.string() });
+export const chatMessage = z.object({
+  from: z.string(),
+  name: z.string().optional(),
+  text: z.string(),
+  room: z.string(),
+});
+export const joinReply = z.object({
+  room: z.string(),
+  channel: z.string(),
+  from: z.string(),
+  name: z.string().optional(),
+});
+export const sentReply = z.object({ delivered: z.boolean() });

@@ -1,2 +1,2 @@
-export { registerChat } from './chat.js';
+export { ChatSocket, registerChat } from './chat.js';
 export { startDemo, type DemoOptions, type DemoServer } from './demo-server.js';
