@@ -37,7 +37,9 @@ export function registerInspectCommand(program: Command): void {
 }
 
 const guardsText = (guards: readonly ManifestGuard[]): string =>
-  guards.map(({ name, priority }) => (priority === 0 ? name : `${name} (${priority})`)).join(', ');
+  guards
+    .map(({ name, priority }) => (priority === 0 ? name : `${name} (priority ${priority})`))
+    .join(', ');
 
 function namespaceText(namespace: ManifestNamespace): string {
   const heading = [`${namespace.path}  ${namespace.controller}`];

@@ -4,6 +4,10 @@ type JsonSchema = Record<string, unknown>;
 const isSchema = (value: unknown): value is JsonSchema =>
   typeof value === 'object' && value !== null && !Array.isArray(value);
 
+/** A bound, unless it only says "a safe integer" (as `z.number().int()` writes it). */
+const bound = (value: unknown): number | undefined =>
+  typeof value === 'number' && Math.abs(value) < Number.MAX_SAFE_INTEGER ? value : undefined;
+
 /** `1..1000`, `≤1000`, `≥1`, `>0` or undefined: a range from its bounds. */
 function range(
   min: unknown,
@@ -11,8 +15,8 @@ function range(
   exclusiveMin?: unknown,
   exclusiveMax?: unknown,
 ): string | undefined {
-  const low = typeof min === 'number' ? min : undefined;
-  const high = typeof max === 'number' ? max : undefined;
+  const low = bound(min);
+  const high = bound(max);
   if (low !== undefined && high !== undefined) return low === high ? `=${low}` : `${low}..${high}`;
   const parts: string[] = [];
   if (low !== undefined) parts.push(`≥${low}`);
