@@ -53,15 +53,15 @@ describe('herald compile', () => {
   });
 
   it('names the module relative to the folder of --out, and writes the schema there', async () => {
-    const dir = await project({ 'app/controllers.ts': await fixture('chat.ts') });
+    const dir = await project({ 'src/controllers.ts': await fixture('chat.ts') });
     const result = await runCli(
-      ['compile', 'app/controllers.ts', '--out', 'build/herald.manifest.json'],
+      ['compile', 'src/controllers.ts', '--out', 'build/herald.manifest.json'],
       {},
       dir,
     );
     expect(result.code).toBe(0);
     expect(await readJson(dir, 'build/herald.manifest.json')).toMatchObject({
-      module: '../app/controllers.ts',
+      module: '../src/controllers.ts',
     });
     expect(existsSync(join(dir, 'build/herald.manifest.schema.json'))).toBe(true);
   });
