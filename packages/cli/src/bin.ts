@@ -3,13 +3,14 @@ import { readFileSync } from 'node:fs';
 import { Command, CommanderError } from 'commander';
 import { ConfigError, ListenError } from '@herald/server';
 import { registerChannelReadCommands } from './commands/channel-reads.js';
+import { registerControllerCommands } from './commands/controllers.js';
 import { registerKickCommand } from './commands/kick.js';
 import { registerPublishCommands } from './commands/publish.js';
 import { registerPurgeRoomCommand } from './commands/purge-room.js';
 import { registerStatsCommand } from './commands/stats.js';
 import { registerTailCommand } from './commands/tail.js';
 import { registerTokenCommand } from './commands/token.js';
-import { loadServeConfig } from './config.js';
+import { loadServeConfig, type ServeFlags } from './config.js';
 import { CliError, ExitCode } from './errors.js';
 import { serve } from './serve.js';
 
@@ -29,7 +30,9 @@ program
   .option('-c, --config <file>', 'JSON config file')
   .option('-p, --port <port>', 'port to listen on (overrides WS_PORT)')
   .option('-H, --host <host>', 'address to listen on (overrides WS_HOST)')
-  .action(async (options: { config?: string; port?: string; host?: string }) => {
+  .option('--controllers <module>', 'register the controllers this module exports')
+  .option('--manifest <file>', 'check the controllers against this herald.manifest.json')
+  .action(async (options: ServeFlags & { config?: string }) => {
     const { config, ...flags } = options;
     await serve(await loadServeConfig(config, process.env, flags));
   });
@@ -42,6 +45,7 @@ registerChannelReadCommands(program);
 registerStatsCommand(program);
 registerTailCommand(program);
 registerTokenCommand(program);
+registerControllerCommands(program);
 
 program.parseAsync().catch((error: unknown) => {
   process.exit(report(error));

@@ -1,4 +1,3 @@
-import { readFile } from 'node:fs/promises';
 import { z } from 'zod';
 import {
   adminJwtOptionsSchema,
@@ -7,8 +6,7 @@ import {
   namespacePatternSchema,
 } from '@herald/server';
 import { brokerTypes } from './broker.js';
-import { ServeConfigError } from './errors.js';
-import { validate } from './validation-messages.js';
+import { readJsonFile } from './json-file.js';
 
 export const portSchema = z.number().int().min(0).max(65_535);
 
@@ -45,6 +43,10 @@ const serveFileSchema = z.strictObject({
   metrics: z
     .strictObject({ enabled: z.boolean().optional(), path: httpPath.optional() })
     .optional(),
+  /** The controllers module (docs/manifest.md), relative to this file's folder. */
+  controllers: z.string().min(1).optional(),
+  /** The manifest `herald compile` writes and `herald serve` checks, relative to this file. */
+  manifest: z.string().min(1).optional(),
 });
 
 /** The file as written: the gateway fills in the defaults once the environment is merged over it. */
@@ -52,21 +54,5 @@ export type ServeFile = z.input<typeof serveFileSchema>;
 
 /** Reads and validates the config file; every error starts with its path. */
 export async function readServeFile(path: string): Promise<ServeFile> {
-  let text: string;
-  try {
-    text = await readFile(path, 'utf8');
-  } catch (error) {
-    const reason =
-      (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : 'unreadable';
-    throw new ServeConfigError(`${path}: cannot read the config file (${reason})`);
-  }
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch (error) {
-    throw new ServeConfigError(`${path}: not valid JSON: ${(error as Error).message}`);
-  }
-  const result = validate(serveFileSchema, json, path);
-  if (!result.ok) throw new ServeConfigError(result.problems.join('\n'));
-  return json as ServeFile;
+  return readJsonFile(path, serveFileSchema, 'the config file');
 }

@@ -7,8 +7,10 @@ import {
   type GatewayOptions,
   type NamespaceOptionsInput,
 } from '@herald/server';
+import { dirname, join, relative } from 'node:path';
 import { brokerTypes, type BrokerSpec } from './broker.js';
 import { portSchema, readServeFile, type ServeFile } from './config-file.js';
+import type { ServedControllers } from './controllers/served-controllers.js';
 import { ServeConfigError } from './errors.js';
 
 /** What `herald serve` runs: where to listen, the broker, gateway options and namespaces. */
@@ -25,6 +27,8 @@ export interface ServeConfig {
   dashboard: { enabled: boolean; path: string };
   /** The gateway's Prometheus metrics (docs/observability.md); on by default. */
   metrics: { enabled: boolean; path: string };
+  /** Controllers to register (docs/manifest.md), with the manifest they are checked against. */
+  controllers: ServedControllers;
 }
 
 export interface ApiConfig {
@@ -34,10 +38,12 @@ export interface ApiConfig {
   jwt?: AdminJwtOptions;
 }
 
-/** `--port` and `--host` as typed on the command line. */
+/** `--port`, `--host`, `--controllers` and `--manifest` as typed on the command line. */
 export interface ServeFlags {
   port?: string;
   host?: string;
+  controllers?: string;
+  manifest?: string;
 }
 
 type Env = Record<string, string | undefined>;
@@ -104,8 +110,13 @@ function brokerSpec(file: ServeFile, path: string | undefined, env: Env): Broker
   return spec;
 }
 
-function namespaces(file: ServeFile, env: Env): Record<string, NamespaceOptionsInput> {
-  const entries = Object.entries(file.namespaces ?? { '/ws': {} });
+function namespaces(
+  file: ServeFile,
+  env: Env,
+  withControllers: boolean,
+): Record<string, NamespaceOptionsInput> {
+  // Controllers bring their namespaces: `/ws` is served by default only without them.
+  const entries = Object.entries(file.namespaces ?? (withControllers ? {} : { '/ws': {} }));
   // WS_PATH renames the first namespace, keeping its options.
   const path = variable(env, 'WS_PATH');
   if (path !== undefined && entries[0]) {
@@ -126,6 +137,19 @@ function apiConfig(file: ServeFile, env: Env): ApiConfig {
   return api;
 }
 
+/** Flags are relative to the working directory, the file's keys to the file's folder. */
+function servedControllers(
+  file: ServeFile,
+  path: string | undefined,
+  flags: ServeFlags,
+): ServedControllers {
+  const fromFile = (value: string | undefined) =>
+    value === undefined ? undefined : relative('.', join(dirname(path ?? '.'), value));
+  const module = flags.controllers ?? fromFile(file.controllers);
+  const manifest = flags.manifest ?? fromFile(file.manifest);
+  return { ...(module !== undefined && { module }), ...(manifest !== undefined && { manifest }) };
+}
+
 /**
  * The config of `herald serve`. Flags win over environment variables, which win over the config
  * file: WS_HOST, WS_PORT, WS_PATH, WS_BROKER, REDIS_URL, NATS_URL and HERALD_API_KEY here, and every gateway
@@ -140,12 +164,17 @@ export async function loadServeConfig(
   const file = path === undefined ? {} : await readServeFile(path);
   const listen = fromEnv(() => listenAddressFromEnv(env));
   const gateway = merge(file.gateway ?? {}, fromEnv(() => gatewayOptionsFromEnv(env)) as Json);
+  const controllers = servedControllers(file, path, flags);
   return {
     host: flags.host !== undefined ? flagHost(flags.host) : (listen.host ?? file.host ?? '0.0.0.0'),
     port: flags.port !== undefined ? flagPort(flags.port) : (listen.port ?? file.port ?? 8080),
     broker: brokerSpec(file, path, env),
     gateway: gateway as GatewayOptions,
-    namespaces: namespaces(file, env),
+    namespaces: namespaces(
+      file,
+      env,
+      controllers.module !== undefined || controllers.manifest !== undefined,
+    ),
     api: apiConfig(file, env),
     dashboard: {
       enabled: file.dashboard?.enabled ?? true,
@@ -155,5 +184,6 @@ export async function loadServeConfig(
       enabled: file.metrics?.enabled ?? true,
       path: file.metrics?.path ?? '/metrics',
     },
+    controllers,
   };
 }

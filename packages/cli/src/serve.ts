@@ -1,4 +1,5 @@
 import {
+  controllerMetadata,
   createGateway,
   ErrorCodes,
   isHeraldError,
@@ -7,6 +8,7 @@ import {
 } from '@herald/server';
 import { createBroker, describeBroker, type BrokerSpec } from './broker.js';
 import type { ServeConfig } from './config.js';
+import { loadServedControllers, registerControllers } from './controllers/served-controllers.js';
 import { BrokerUnavailableError } from './errors.js';
 import { httpHandlers } from './http-handlers.js';
 
@@ -16,10 +18,18 @@ import { httpHandlers } from './http-handlers.js';
  * Fails with a BrokerUnavailableError or the server's ListenError when it cannot start.
  */
 export async function serve(config: ServeConfig): Promise<Gateway> {
+  // Before the broker: a module that does not load or a stale manifest is reported at once.
+  const controllers = await loadServedControllers(config.controllers);
   const broker = await createBroker(config.broker);
   const gateway = createGateway({ ...config.gateway, ...(broker && { broker }) });
   const patterns = Object.keys(config.namespaces);
   for (const pattern of patterns) gateway.namespace(pattern, config.namespaces[pattern]);
+  if (controllers) {
+    registerControllers(gateway, controllers);
+    for (const { controller } of controllers.controllers) {
+      patterns.push(controllerMetadata(controller).path);
+    }
+  }
   const { handlers, notes } = httpHandlers(gateway, config);
   let address: ListenAddress;
   try {

@@ -1,4 +1,6 @@
+import { manifestSchema, type Manifest } from '@herald/server';
 import { ApiError, CliError, ExitCode, ServerUnreachableError } from '../errors.js';
+import { validate } from '../validation-messages.js';
 import type {
   ApiErrorBody,
   BatchAnswer,
@@ -86,6 +88,17 @@ export class ApiClient {
 
   removeHistory(body: { channel: string; tenant?: string }): Promise<{ removed: true }> {
     return this.call('POST', '/history/remove', { body });
+  }
+
+  /** The gateway described in the manifest format (docs/manifest.md); checked against it. */
+  async manifest(): Promise<Manifest> {
+    const answer = await this.call<unknown>('GET', '/manifest');
+    const checked = validate(manifestSchema, answer, `GET ${this.endpoint.path}/manifest`);
+    if (checked.ok) return checked.value;
+    throw new CliError(
+      [`the server's answer is not a manifest of this version:`, ...checked.problems].join('\n'),
+      ExitCode.apiRefused,
+    );
   }
 
   /** Runs `requests` in order; each answers on its own, so one refusal does not throw. */

@@ -57,9 +57,13 @@ export interface Serving {
   logs: { msg: string; [field: string]: unknown }[];
 }
 
-/** Starts `herald serve <args>` and resolves once it listens. */
-export function startServe(args: string[], env: Record<string, string> = {}): Promise<Serving> {
-  const proc = spawnCli(['serve', ...args], env);
+/** Starts `herald serve <args>` (in `cwd`) and resolves once it listens. */
+export function startServe(
+  args: string[],
+  env: Record<string, string> = {},
+  cwd?: string,
+): Promise<Serving> {
+  const proc = spawnCli(['serve', ...args], env, cwd);
   const logs: Serving['logs'] = [];
   return new Promise((resolve, reject) => {
     proc.once('exit', (code) => reject(new Error(`herald serve exited with ${code}`)));

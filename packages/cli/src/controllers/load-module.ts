@@ -1,0 +1,91 @@
+import { existsSync } from 'node:fs';
+import { extname, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { isController, type ExportedController, type Provider } from '@herald/server';
+import { ServeConfigError } from '../errors.js';
+
+/** What a controllers module exports: its controller classes and its DI providers. */
+export interface ControllersModule {
+  /** The module as the user named it, for messages. */
+  shown: string;
+  /** Its absolute path. */
+  path: string;
+  controllers: ExportedController[];
+  providers: Provider[];
+}
+
+const typeScript = new Set(['.ts', '.mts', '.cts']);
+
+/** Registered once per process: tsx then compiles every `.ts` file that is imported. */
+let tsxRegistered = false;
+
+async function importModule(path: string): Promise<Record<string, unknown>> {
+  // tsx's global loader rather than its scoped `tsImport`: a scoped import would load a second
+  // copy of @herald/server, whose decorators would record into maps this process cannot see.
+  if (typeScript.has(extname(path)) && !tsxRegistered) {
+    const { register } = await import('tsx/esm/api');
+    register();
+    tsxRegistered = true;
+  }
+  return (await import(pathToFileURL(path).href)) as Record<string, unknown>;
+}
+
+function isProvider(value: unknown): value is Provider {
+  if (typeof value !== 'object' || value === null) return false;
+  const { token, lifetime, inject, create } = value as Record<string, unknown>;
+  return (
+    token !== undefined &&
+    (lifetime === 'singleton' || lifetime === 'connection') &&
+    Array.isArray(inject) &&
+    typeof create === 'function'
+  );
+}
+
+/**
+ * Imports the controllers module at `shown` (relative to the working directory): `.ts`, `.mts`
+ * and `.cts` through tsx, JavaScript as it is. Every failure (no such file, a syntax error, an
+ * error thrown while it loads, no controller exported, a bad `providers` export) is a
+ * ServeConfigError naming the module (exit 2).
+ */
+export async function loadControllersModule(shown: string): Promise<ControllersModule> {
+  const path = resolve(shown);
+  if (!existsSync(path)) throw new ServeConfigError(`${shown}: no such controllers module`);
+  let exports: Record<string, unknown>;
+  try {
+    exports = await importModule(path);
+  } catch (error) {
+    const reason = error instanceof Error ? error.message : String(error);
+    throw new ServeConfigError(`${shown}: cannot be imported: ${reason}`);
+  }
+  const controllers: ExportedController[] = [];
+  for (const [name, value] of Object.entries(exports)) {
+    // A class exported under two names is one controller: the first name is kept.
+    if (isController(value) && !controllers.some(({ controller }) => controller === value)) {
+      controllers.push({ export: name, controller: value });
+    }
+  }
+  if (controllers.length === 0) {
+    const names = Object.keys(exports);
+    throw new ServeConfigError(
+      `${shown}: exports no controller (a class declared with @Socket(path)); ` +
+        (names.length > 0 ? `it exports ${names.join(', ')}` : 'it exports nothing'),
+    );
+  }
+  return { shown, path, controllers, providers: providersOf(exports.providers, shown) };
+}
+
+function providersOf(value: unknown, shown: string): Provider[] {
+  if (value === undefined) return [];
+  if (!Array.isArray(value)) {
+    throw new ServeConfigError(
+      `${shown}: providers: must be an array of providers (singleton, perConnection or value)`,
+    );
+  }
+  const bad = value.findIndex((item) => !isProvider(item));
+  if (bad !== -1) {
+    throw new ServeConfigError(
+      `${shown}: providers[${bad}]: not a provider: make it with singleton, perConnection or value`,
+    );
+  }
+  return value as Provider[];
+}
