@@ -1,5 +1,5 @@
 import { dirname, join, relative } from 'node:path';
-import type { ControllerClass, Gateway, Provider } from '@herald/server';
+import type { Gateway } from '@herald/server';
 import { loadControllersModule, type ControllersModule } from './load-module.js';
 import { readManifest } from './manifest-file.js';
 import { checkManifestIsFresh } from './stale-manifest.js';
@@ -30,15 +30,8 @@ export async function loadServedControllers(
   return loaded;
 }
 
-/** The part of the gateway that runs controllers (docs/controllers.md). */
-interface ControllerHost {
-  provide(...providers: Provider[]): unknown;
-  register(...controllers: ControllerClass[]): unknown;
-}
-
 /** Gives the gateway the module's providers, then its controllers; register checks them at once. */
 export function registerControllers(gateway: Gateway, loaded: ControllersModule): void {
-  const host = gateway as Gateway & ControllerHost;
-  host.provide(...loaded.providers);
-  host.register(...loaded.controllers.map(({ controller }) => controller));
+  gateway.provide(...loaded.providers);
+  gateway.register(...loaded.controllers.map(({ controller }) => controller));
 }
