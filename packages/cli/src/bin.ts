@@ -2,6 +2,7 @@
 import { readFileSync } from 'node:fs';
 import { Command, CommanderError } from 'commander';
 import { ConfigError, ListenError } from '@herald/server';
+import { registerCodegenCommands } from './codegen/commands.js';
 import { registerChannelReadCommands } from './commands/channel-reads.js';
 import { registerKickCommand } from './commands/kick.js';
 import { registerPublishCommands } from './commands/publish.js';
@@ -42,6 +43,7 @@ registerChannelReadCommands(program);
 registerStatsCommand(program);
 registerTailCommand(program);
 registerTokenCommand(program);
+registerCodegenCommands(program);
 
 program.parseAsync().catch((error: unknown) => {
   process.exit(report(error));
