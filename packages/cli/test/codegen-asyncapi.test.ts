@@ -1,4 +1,4 @@
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Parser } from '@asyncapi/parser';
@@ -13,7 +13,9 @@ let dir: string;
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'herald-asyncapi-'));
   const { manifest } = buildManifest({ controllers, module: './controllers.ts' });
-  await writeFile(join(dir, 'app.manifest.json'), JSON.stringify(manifest));
+  await writeFile(join(dir, 'herald.manifest.json'), JSON.stringify(manifest));
+  await mkdir(join(dir, 'build'));
+  await writeFile(join(dir, 'build', 'herald.manifest.json'), JSON.stringify(manifest));
 });
 
 afterAll(() => rm(dir, { recursive: true, force: true }));
@@ -27,7 +29,7 @@ async function errorsOf(text: string): Promise<string[]> {
 }
 
 async function generate(args: string[]): Promise<string> {
-  const run = await runCli(['asyncapi', '--manifest', 'app.manifest.json', ...args], {}, dir);
+  const run = await runCli(['asyncapi', ...args], {}, dir);
   expect(run.stderr).toBe('');
   expect(run.code).toBe(0);
   return run.stdout;
@@ -37,10 +39,10 @@ type Json = Record<string, Record<string, Record<string, unknown>>>;
 
 describe('herald asyncapi', () => {
   it('writes an AsyncAPI 3.0 YAML document that @asyncapi/parser accepts without errors', async () => {
-    expect(await generate(['--out', 'docs/asyncapi.yaml'])).toBe(
-      'wrote docs/asyncapi.yaml: AsyncAPI 3.0 (yaml), 3 namespace(s)\n',
+    expect(await generate(['--out', 'asyncapi.yaml'])).toBe(
+      'wrote asyncapi.yaml: AsyncAPI 3.0 (yaml), 3 namespace(s)\n',
     );
-    const text = await readFile(join(dir, 'docs', 'asyncapi.yaml'), 'utf8');
+    const text = await readFile(join(dir, 'asyncapi.yaml'), 'utf8');
     expect(await errorsOf(text)).toEqual([]);
 
     const document = parse(text) as Json;
@@ -94,7 +96,7 @@ describe('herald asyncapi', () => {
   });
 
   it('is checked for real: a dangling reference in it would be an error', async () => {
-    const text = await readFile(join(dir, 'docs', 'asyncapi.yaml'), 'utf8');
+    const text = await readFile(join(dir, 'asyncapi.yaml'), 'utf8');
     const broken = text.replace(
       '#/components/schemas/ChatMessageSendReply',
       '#/components/schemas/Missing',
@@ -103,22 +105,34 @@ describe('herald asyncapi', () => {
     expect(await errorsOf(broken)).not.toEqual([]);
   });
 
-  it('writes JSON with --format json, or for a .json file', async () => {
-    await generate(['--out', 'asyncapi.txt', '--format', 'json']);
+  it('writes JSON for a .json file, or with --format json; from another manifest with --manifest', async () => {
     await generate(['--out', 'asyncapi.json']);
-    const fromFlag = await readFile(join(dir, 'asyncapi.txt'), 'utf8');
-    expect(await readFile(join(dir, 'asyncapi.json'), 'utf8')).toBe(fromFlag);
+    await generate([
+      '--manifest',
+      'build/herald.manifest.json',
+      '--format',
+      'json',
+      '--out',
+      'public/asyncapi',
+    ]);
+    const fromFlag = await readFile(join(dir, 'public', 'asyncapi'), 'utf8');
+    const fromExtension = await readFile(join(dir, 'asyncapi.json'), 'utf8');
+    expect(fromFlag.replace('from build/herald', 'from herald')).toBe(fromExtension);
     expect(await errorsOf(fromFlag)).toEqual([]);
-    const yaml = parse(await readFile(join(dir, 'docs', 'asyncapi.yaml'), 'utf8')) as unknown;
-    expect(JSON.parse(fromFlag)).toEqual(yaml);
+    const yaml = parse(await readFile(join(dir, 'asyncapi.yaml'), 'utf8')) as unknown;
+    // The same document but for the manifest it names.
+    expect(JSON.parse(fromFlag)).toEqual(
+      JSON.parse(
+        JSON.stringify(yaml).replace(
+          /from herald\.manifest\.json/,
+          'from build/herald.manifest.json',
+        ),
+      ),
+    );
   });
 
   it('refuses an unknown --format with exit 2', async () => {
-    const run = await runCli(
-      ['asyncapi', '--manifest', 'app.manifest.json', '--out', 'a.yaml', '--format', 'xml'],
-      {},
-      dir,
-    );
+    const run = await runCli(['asyncapi', '--out', 'a.yaml', '--format', 'xml'], {}, dir);
     expect(run).toEqual({
       code: 2,
       stdout: '',

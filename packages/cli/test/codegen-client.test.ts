@@ -239,6 +239,13 @@ describe('a generated client against a live gateway', () => {
     expect(() => chat.subscribeRoom({ room: 'a:b' })).toThrow(
       new TypeError("room:{room}: room must be a non-empty string without ':' or ','"),
     );
+    // The base URL and the path join with one slash; an empty base keeps the path relative.
+    expect(chat.client.url).toBe('ws://127.0.0.1:9/chat/x');
+    const trailing = createChatClient('ws://h:1/', { room: 'a b' }, { autoConnect: false });
+    expect(trailing.client.url).toBe('ws://h:1/chat/a%20b');
+    expect(createChatClient('', { room: 'lobby' }, { autoConnect: false }).client.url).toBe(
+      '/chat/lobby',
+    );
     expect(() => createChatClient('ws://127.0.0.1:9', { room: '' })).toThrow(
       new TypeError('/chat/:room: room must be a non-empty string'),
     );

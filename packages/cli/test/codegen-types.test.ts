@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { clientModel } from '../src/codegen/client-model.js';
 import { SchemaSet } from '../src/codegen/schema-set.js';
 import { typeDeclarations, typeScriptType } from '../src/codegen/typescript-types.js';
 
@@ -180,5 +181,46 @@ describe('JSON Schema to TypeScript', () => {
       '',
     );
     expect(typeDeclarations(set.entries)).toContain('const?: A;\n  kind?: { $ref: "#/$defs/A" };');
+  });
+});
+
+describe('names in a generated client', () => {
+  it('gives each member a distinct name: camelCase events, on-listeners, subscribe-patterns', () => {
+    const event = (name: string) => ({ name, method: 'm', ack: false, guards: [] });
+    const namespace = {
+      controller: 'ChatSocket',
+      export: 'ChatSocket',
+      path: '/chat',
+      params: [],
+      options: {},
+      inject: [],
+      guards: [],
+      connect: [],
+      disconnect: [],
+      events: [event('message.send'), event('message-send'), event('client')],
+      channels: [
+        { kind: 'subscribe' as const, pattern: 'user:#{id}:inbox', params: ['id'], method: 'a' },
+        { kind: 'unsubscribe' as const, pattern: 'user:#{id}:inbox', params: ['id'], method: 'b' },
+        { kind: 'subscribe' as const, pattern: '*', params: [], method: 'c' },
+      ],
+      emits: [{ name: 'message.receive' }],
+    };
+    const model = clientModel({
+      version: 1,
+      herald: '0.1.0',
+      module: './controllers.ts',
+      namespaces: [namespace, { ...namespace, controller: 'ChatController' }],
+      providers: [],
+    });
+    const [first, second] = model.namespaces;
+    expect(first?.events.map((e) => e.method)).toEqual(['messageSend', 'messageSend2', 'client2']);
+    expect(first?.emits.map((e) => e.listener)).toEqual(['onMessageReceive']);
+    expect(first?.channels.map((c) => [c.method, c.wildcard])).toEqual([
+      ['subscribeUserInbox', false],
+      ['subscribeChannel', true],
+    ]);
+    // Both controllers are "Chat": the second one's declarations get a number.
+    expect(first?.names.create).toBe('createChatClient');
+    expect(second?.names).toMatchObject({ create: 'createChat2Client', client: 'Chat2Client' });
   });
 });
