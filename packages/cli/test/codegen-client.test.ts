@@ -11,7 +11,21 @@ import type {
 import { buildManifest, createGateway, type Gateway } from '@herald/server';
 import { controllers, message, sendPayload } from './fixtures/codegen/controllers.js';
 import { typeCheck } from './fixtures/codegen/type-check.js';
+import { typeScriptClient } from '../src/codegen/typescript-client.js';
 import { runCli } from './support/run-cli.js';
+
+/** A namespace with no events, emitted events or channel handlers. */
+const emptyNamespace = {
+  options: {},
+  params: [],
+  inject: [],
+  guards: [],
+  connect: [],
+  disconnect: [],
+  events: [],
+  channels: [],
+  emits: [],
+};
 
 /** What these tests use of the generated module, which is imported at run time. */
 interface GeneratedChat {
@@ -178,6 +192,21 @@ createFeedClient('').subscribeAnnouncements({ publication: ({ payload }) => payl
         text: "Property 'body' does not exist on type 'FeedItemPayload'.",
       },
     ]);
+  });
+
+  it('type-checks for a namespace that declares nothing, and for a manifest without namespaces', async () => {
+    const { manifest } = buildManifest({ controllers: [], module: './empty.ts' });
+    const bare = {
+      ...manifest,
+      namespaces: [{ ...emptyNamespace, controller: 'Bare', export: 'Bare', path: '/bare' }],
+    };
+    const files = [join(dir, 'clients', 'none.ts'), join(dir, 'clients', 'bare.ts')];
+    await writeFile(files[0] as string, typeScriptClient(manifest, 'empty.json'));
+    await writeFile(files[1] as string, typeScriptClient(bare, 'bare.json'));
+    expect(typeCheck(files)).toEqual([]);
+    expect(await readFile(files[1] as string, 'utf8')).toContain(
+      'export function createBareClient(baseUrl: string, options?: HeraldClientOptions): BareClient;',
+    );
   });
 });
 

@@ -23,7 +23,10 @@ export function typeScriptClient(manifest: Manifest, source: string): string {
     ),
     subscribe: model.namespaces.some(({ channels }) => channels.length > 0),
   };
-  const typeImports = ['HeraldClientOptions', 'RequestOptions'];
+  if (model.namespaces.length === 0) return `${header(manifest, source)}\nexport {};\n`;
+  // Only what is used: projects with `noUnusedLocals` refuse an unused import.
+  const typeImports = ['HeraldClientOptions'];
+  if (model.namespaces.some(({ events }) => events.length > 0)) typeImports.push('RequestOptions');
   if (uses.subscribe) typeImports.push('SubscribeOptions', 'Subscription', 'SubscriptionHandlers');
   return [
     header(manifest, source),

@@ -168,7 +168,7 @@ function topLevelOperator(type: string): boolean {
 }
 
 /** A `/** … *\/` comment for a schema's description (none when it has none). */
-export function docComment(description: unknown, indent: string): string {
+function docComment(description: unknown, indent: string): string {
   if (typeof description !== 'string' || description.trim() === '') return '';
   const lines = description.trim().replace(/\*\//g, '*\\/').split('\n');
   if (lines.length === 1) return `${indent}/** ${lines[0]} */\n`;
