@@ -2,6 +2,7 @@
 import { readFileSync } from 'node:fs';
 import { Command, CommanderError } from 'commander';
 import { ConfigError, ListenError } from '@herald/server';
+import { registerCodegenCommands } from './codegen/commands.js';
 import { registerChannelReadCommands } from './commands/channel-reads.js';
 import { registerControllerCommands } from './commands/controllers.js';
 import { registerKickCommand } from './commands/kick.js';
@@ -46,6 +47,7 @@ registerStatsCommand(program);
 registerTailCommand(program);
 registerTokenCommand(program);
 registerControllerCommands(program);
+registerCodegenCommands(program);
 
 program.parseAsync().catch((error: unknown) => {
   process.exit(report(error));

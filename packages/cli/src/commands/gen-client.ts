@@ -1,0 +1,38 @@
+import type { Command } from 'commander';
+import { defaultManifestPath, readManifest } from '../codegen/manifest-file.js';
+import { writeOutput } from '../codegen/output-file.js';
+import { typeScriptClient } from '../codegen/typescript-client.js';
+import { UsageError } from '../errors.js';
+
+interface GenClientFlags {
+  lang: string;
+  out: string;
+  manifest: string;
+}
+
+/** The languages `--lang` accepts, with what writes each. */
+const generators: Record<string, typeof typeScriptClient> = { ts: typeScriptClient };
+
+/** `herald gen-client`: typed clients of the manifest's namespaces (docs/codegen.md). */
+export function registerGenClientCommand(program: Command): void {
+  program
+    .command('gen-client')
+    .description('write a typed client of every namespace in a manifest')
+    .requiredOption('--lang <lang>', `the language: ${Object.keys(generators).join(', ')}`)
+    .requiredOption('--out <file>', 'the file to write, such as clients/chat.ts')
+    .option('--manifest <file>', 'the manifest `herald compile` wrote', defaultManifestPath)
+    .action(async (flags: GenClientFlags) => {
+      const generate = generators[flags.lang];
+      if (!generate) {
+        throw new UsageError(
+          `--lang: "${flags.lang}" is not supported (supported: ${Object.keys(generators).join(', ')})`,
+        );
+      }
+      const manifest = await readManifest(flags.manifest);
+      await writeOutput(flags.out, generate(manifest, flags.manifest));
+      const paths = manifest.namespaces.map((namespace) => namespace.path).join(', ');
+      process.stdout.write(
+        `wrote ${flags.out}: ${manifest.namespaces.length} namespace client(s)${paths ? ` (${paths})` : ''}\n`,
+      );
+    });
+}
