@@ -310,6 +310,7 @@ describe('the server API on a two-node cluster', () => {
         'GET /stats',
         'GET /info',
         'GET /connections',
+        'GET /manifest',
         'GET /channels',
         'GET /presence',
         'GET /presence/stats',
