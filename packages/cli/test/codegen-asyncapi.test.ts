@@ -4,7 +4,8 @@ import { join } from 'node:path';
 import { Parser } from '@asyncapi/parser';
 import { parse } from 'yaml';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildManifest } from '@herald/server';
+import { buildManifest, createGateway } from '@herald/server';
+import { z } from 'zod';
 import { controllers } from './fixtures/codegen/controllers.js';
 import { runCli } from './support/run-cli.js';
 
@@ -137,6 +138,21 @@ describe('herald asyncapi', () => {
         ),
       ),
     );
+  });
+
+  it('names the functional namespaces of a running gateway after their paths', async () => {
+    const gateway = createGateway({ logLevel: 'silent' });
+    const feed = gateway.namespace('/feed/:topic');
+    feed.on('item.post', { schema: z.object({ text: z.string() }), ack: true }, () => ({}));
+    gateway.namespace('/ws').on('item.post', () => ({}));
+    await writeFile(join(dir, 'gateway.manifest.json'), JSON.stringify(gateway.manifest()));
+    await generate(['--manifest', 'gateway.manifest.json', '--out', 'gateway.yaml']);
+    const text = await readFile(join(dir, 'gateway.yaml'), 'utf8');
+    expect(await errorsOf(text)).toEqual([]);
+    const document = parse(text) as Document;
+    expect(Object.keys(document.channels)).toEqual(['Feed', 'Ws']);
+    expect(Object.keys(document.operations)).toEqual(['FeedItemPost', 'WsItemPost']);
+    await gateway.close();
   });
 
   it('refuses an unknown --format with exit 2', async () => {

@@ -1,6 +1,6 @@
 import type { Manifest, ManifestNamespace } from '@herald/server';
 import { channelPatterns } from './manifest-file.js';
-import { channelBaseName, clientBaseName, NameSet, pascalCase } from './names.js';
+import { channelBaseName, clientBaseName, NameSet, namespaceName, pascalCase } from './names.js';
 import { mapSchemas, namedRef, SchemaSet, type JsonSchema } from './schema-set.js';
 
 type Json = Record<string, unknown>;
@@ -51,11 +51,14 @@ class AsyncApiDocument {
   readonly #messageIds = new NameSet();
 
   addNamespace(namespace: ManifestNamespace): void {
-    const base = clientBaseName(namespace.controller);
-    const channel = this.#channel(namespace.controller, {
+    const namespaceId = namespaceName(namespace);
+    const base = clientBaseName(namespaceId);
+    const channel = this.#channel(namespaceId, {
       address: namespace.path.replace(/:([A-Za-z_][A-Za-z0-9_]*)/g, '{$1}'),
-      title: namespace.controller,
-      description: `The namespace ${namespace.path} (controller ${namespace.controller}).`,
+      title: namespaceId,
+      description: namespace.controller
+        ? `The namespace ${namespace.path} (controller ${namespace.controller}).`
+        : `The namespace ${namespace.path}.`,
       ...parameters(namespace.params, (name) => `the :${name} segment of ${namespace.path}`),
     });
     /** A component message for `name`, with its schema as `<Base><Name><role>`. */
@@ -76,7 +79,7 @@ class AsyncApiDocument {
     };
 
     for (const event of namespace.events) {
-      const id = `${namespace.controller}${pascalCase(event.name)}`;
+      const id = `${namespaceId}${pascalCase(event.name)}`;
       const sent = message(
         id,
         event.name,
@@ -98,7 +101,7 @@ class AsyncApiDocument {
       );
     }
     const emitted = namespace.emits.map((event) => {
-      const id = `${namespace.controller}${pascalCase(event.name)}`;
+      const id = `${namespaceId}${pascalCase(event.name)}`;
       const messageId = message(
         id,
         event.name,
@@ -111,7 +114,7 @@ class AsyncApiDocument {
     });
     // Publications on its channels are the emitted events: the controller publishes those.
     for (const { pattern, params } of channelPatterns(namespace)) {
-      const patternChannel = this.#channel(`${namespace.controller}${channelBaseName(pattern)}`, {
+      const patternChannel = this.#channel(`${namespaceId}${channelBaseName(pattern)}`, {
         address: pattern.replace(/#\{/g, '{'),
         description: `Channels matching ${pattern}, subscribed to through ${namespace.path}.`,
         ...parameters(params, (name) => `the {${name}} part of ${pattern}`),

@@ -1,6 +1,13 @@
 import type { Manifest, ManifestNamespace } from '@herald/server';
 import { channelPatterns } from './manifest-file.js';
-import { camelCase, channelBaseName, clientBaseName, NameSet, pascalCase } from './names.js';
+import {
+  camelCase,
+  channelBaseName,
+  clientBaseName,
+  NameSet,
+  namespaceName,
+  pascalCase,
+} from './names.js';
 import { SchemaSet } from './schema-set.js';
 
 /**
@@ -89,7 +96,7 @@ export function clientModel(manifest: Manifest): ClientModel {
   const fileNames = new NameSet(reservedNames);
   const schemas = new SchemaSet(fileNames);
   const namespaces = manifest.namespaces.map((entry): NamespaceModel => {
-    const base = fileNames.take(clientBaseName(entry.controller));
+    const base = fileNames.take(clientBaseName(namespaceName(entry)));
     const lower = base.charAt(0).toLowerCase() + base.slice(1);
     // Each type is `<Base><Event><Role>`, taken from the same set as the schemas' names.
     const typeName = (schema: object | undefined, event: string, role: string) =>

@@ -25,6 +25,17 @@ export function camelCase(name: string): string {
   return pascal.charAt(0).toLowerCase() + pascal.slice(1);
 }
 
+/**
+ * What a namespace is called in generated code: its controller's class name, else (a namespace of
+ * the functional API, described by a running gateway) its path's literal segments:
+ * `/feed/:topic` → `Feed`, `/` → `Root`.
+ */
+export function namespaceName(entry: { controller: string; path: string }): string {
+  if (entry.controller !== '') return entry.controller;
+  const literals = entry.path.split('/').filter((part) => part !== '' && !part.startsWith(':'));
+  return pascalCase(literals.join(' ')) || 'Root';
+}
+
 // Suffixes a controller class usually carries, left out of the client's name: ChatSocket → Chat.
 const controllerSuffixes = ['SocketController', 'Controller', 'Socket', 'Gateway'];
 
