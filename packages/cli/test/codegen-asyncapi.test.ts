@@ -155,6 +155,27 @@ describe('herald asyncapi', () => {
     await gateway.close();
   });
 
+  it("reads the manifest the config file's `manifest` key names, as herald compile writes it", async () => {
+    const project = await mkdtemp(join(tmpdir(), 'herald-asyncapi-config-'));
+    const { manifest } = buildManifest({ controllers, module: '../controllers.ts' });
+    await mkdir(join(project, 'build'));
+    await writeFile(join(project, 'build', 'herald.manifest.json'), JSON.stringify(manifest));
+    await writeFile(
+      join(project, 'herald.config.json'),
+      JSON.stringify({ manifest: 'build/herald.manifest.json' }),
+    );
+    for (const command of [
+      ['asyncapi', '--out', 'asyncapi.yaml'],
+      ['gen-client', '--lang', 'ts', '--out', 'chat.ts'],
+    ]) {
+      const run = await runCli(command, {}, project);
+      expect(run.code, run.stderr).toBe(0);
+    }
+    const client = await readFile(join(project, 'chat.ts'), 'utf8');
+    expect(client).toContain('build/herald.manifest.json');
+    await rm(project, { recursive: true, force: true });
+  });
+
   it('refuses an unknown --format with exit 2', async () => {
     const run = await runCli(['asyncapi', '--out', 'a.yaml', '--format', 'xml'], {}, dir);
     expect(run).toEqual({

@@ -99,7 +99,9 @@ describe('herald serve refuses controllers it cannot trust with exit 2', () => {
     await writeFile(path, JSON.stringify({ ...manifest, version: 2 }));
     const version = await runCli(['serve', '--manifest', 'herald.manifest.json'], {}, dir);
     expect(version.code).toBe(2);
-    expect(version.stderr).toBe('herald: herald.manifest.json: version: expected 1, got 2\n');
+    expect(version.stderr).toBe(
+      'herald: herald.manifest.json: manifest version 2 is not supported (this herald reads version 1); run `herald compile` again\n',
+    );
     await writeFile(path, 'not json');
     const garbage = await runCli(['serve', '--manifest', 'herald.manifest.json'], {}, dir);
     expect(garbage.code).toBe(2);

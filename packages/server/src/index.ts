@@ -148,6 +148,7 @@ export {
 } from './controllers/tokens.js';
 export {
   CurrentConnection,
+  isProvider,
   perConnection,
   singleton,
   value,

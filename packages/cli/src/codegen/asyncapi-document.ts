@@ -1,5 +1,5 @@
 import type { Manifest, ManifestNamespace } from '@herald/server';
-import { channelPatterns } from './manifest-file.js';
+import { channelPatterns } from './channel-patterns.js';
 import { channelBaseName, clientBaseName, NameSet, namespaceName, pascalCase } from './names.js';
 import { mapSchemas, namedRef, SchemaSet, type JsonSchema } from './schema-set.js';
 

@@ -1,5 +1,5 @@
 import type { Manifest, ManifestNamespace } from '@herald/server';
-import { channelPatterns } from './manifest-file.js';
+import { channelPatterns } from './channel-patterns.js';
 import {
   camelCase,
   channelBaseName,

@@ -1,13 +1,15 @@
 import type { Command } from 'commander';
 import { stringify } from 'yaml';
 import { asyncApiDocument } from '../codegen/asyncapi-document.js';
-import { defaultManifestPath, readManifest } from '../codegen/manifest-file.js';
+import { readManifest } from '../controllers/manifest-file.js';
+import { projectPaths } from '../controllers/project-paths.js';
 import { writeOutput } from '../codegen/output-file.js';
 import { UsageError } from '../errors.js';
 
 interface AsyncApiFlags {
   out: string;
-  manifest: string;
+  manifest?: string;
+  config?: string;
   format?: string;
 }
 
@@ -20,14 +22,19 @@ export function registerAsyncApiCommand(program: Command): void {
     .description('write an AsyncAPI 3.0 document of the namespaces in a manifest')
     .requiredOption('--out <file>', 'the file to write, such as asyncapi.yaml')
     .option('--format <format>', 'yaml or json (default: json for a .json file, else yaml)')
-    .option('--manifest <file>', 'the manifest `herald compile` wrote', defaultManifestPath)
+    .option(
+      '--manifest <file>',
+      'the manifest `herald compile` wrote (default: herald.manifest.json)',
+    )
+    .option('-c, --config <file>', 'the config file naming the manifest')
     .action(async (flags: AsyncApiFlags) => {
       const format = flags.format ?? (flags.out.endsWith('.json') ? 'json' : 'yaml');
       if (!formats.includes(format)) {
         throw new UsageError(`--format: expected one of ${formats.join(', ')}, got "${format}"`);
       }
-      const manifest = await readManifest(flags.manifest);
-      const document = asyncApiDocument(manifest, flags.manifest);
+      const path = flags.manifest ?? (await projectPaths(flags.config)).manifest;
+      const manifest = await readManifest(path);
+      const document = asyncApiDocument(manifest, path);
       const text =
         format === 'json'
           ? `${JSON.stringify(document, null, 2)}\n`

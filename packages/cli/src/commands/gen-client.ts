@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
-import { defaultManifestPath, readManifest } from '../codegen/manifest-file.js';
+import { readManifest } from '../controllers/manifest-file.js';
+import { projectPaths } from '../controllers/project-paths.js';
 import { writeOutput } from '../codegen/output-file.js';
 import { typeScriptClient } from '../codegen/typescript-client.js';
 import { UsageError } from '../errors.js';
@@ -7,7 +8,8 @@ import { UsageError } from '../errors.js';
 interface GenClientFlags {
   lang: string;
   out: string;
-  manifest: string;
+  manifest?: string;
+  config?: string;
 }
 
 /** The languages `--lang` accepts, with what writes each. */
@@ -20,7 +22,11 @@ export function registerGenClientCommand(program: Command): void {
     .description('write a typed client of every namespace in a manifest')
     .requiredOption('--lang <lang>', `the language: ${Object.keys(generators).join(', ')}`)
     .requiredOption('--out <file>', 'the file to write, such as clients/chat.ts')
-    .option('--manifest <file>', 'the manifest `herald compile` wrote', defaultManifestPath)
+    .option(
+      '--manifest <file>',
+      'the manifest `herald compile` wrote (default: herald.manifest.json)',
+    )
+    .option('-c, --config <file>', 'the config file naming the manifest')
     .action(async (flags: GenClientFlags) => {
       const generate = generators[flags.lang];
       if (!generate) {
@@ -28,8 +34,9 @@ export function registerGenClientCommand(program: Command): void {
           `--lang: "${flags.lang}" is not supported (supported: ${Object.keys(generators).join(', ')})`,
         );
       }
-      const manifest = await readManifest(flags.manifest);
-      await writeOutput(flags.out, generate(manifest, flags.manifest));
+      const path = flags.manifest ?? (await projectPaths(flags.config)).manifest;
+      const manifest = await readManifest(path);
+      await writeOutput(flags.out, generate(manifest, path));
       const paths = manifest.namespaces.map((namespace) => namespace.path).join(', ');
       process.stdout.write(
         `wrote ${flags.out}: ${manifest.namespaces.length} namespace client(s)${paths ? ` (${paths})` : ''}\n`,

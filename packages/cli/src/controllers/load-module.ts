@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { extname, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { isController, type ExportedController, type Provider } from '@herald/server';
+import { isController, isProvider, type ExportedController, type Provider } from '@herald/server';
 import { ServeConfigError } from '../errors.js';
 
 /** What a controllers module exports: its controller classes and its DI providers. */
@@ -28,17 +28,6 @@ async function importModule(path: string): Promise<Record<string, unknown>> {
     tsxRegistered = true;
   }
   return (await import(pathToFileURL(path).href)) as Record<string, unknown>;
-}
-
-function isProvider(value: unknown): value is Provider {
-  if (typeof value !== 'object' || value === null) return false;
-  const { token, lifetime, inject, create } = value as Record<string, unknown>;
-  return (
-    token !== undefined &&
-    (lifetime === 'singleton' || lifetime === 'connection') &&
-    Array.isArray(inject) &&
-    typeof create === 'function'
-  );
 }
 
 /**

@@ -1,13 +1,15 @@
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { dirname, join, relative, sep } from 'node:path';
 import {
   buildManifest,
   manifestJsonSchema,
   manifestSchema,
+  manifestVersion,
   type Manifest,
   type ManifestProblem,
 } from '@herald/server';
-import { readJsonFile } from '../json-file.js';
+import { UsageError } from '../errors.js';
+import { validate } from '../validation-messages.js';
 import type { ControllersModule } from './load-module.js';
 
 /** The JSON Schema of the format, written beside every manifest for editors. */
@@ -36,7 +38,35 @@ async function writeJson(path: string, value: unknown): Promise<void> {
   await writeFile(path, `${JSON.stringify(value, null, 2)}\n`);
 }
 
-/** Reads and checks a manifest; a bad one is refused naming the file and the field (exit 2). */
+/**
+ * Reads and checks a manifest (docs/manifest.md). A missing, malformed or other-version file is a
+ * UsageError (exit 2) whose message starts with the path and says what to do.
+ */
 export async function readManifest(path: string): Promise<Manifest> {
-  return readJsonFile(path, manifestSchema, 'the manifest');
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    throw new UsageError(
+      code === 'ENOENT'
+        ? `${path}: no such file (write it with \`herald compile\`, or name it with --manifest)`
+        : `${path}: cannot read the manifest (${code ?? 'unreadable'})`,
+    );
+  }
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (error) {
+    throw new UsageError(`${path}: not valid JSON: ${(error as Error).message}`);
+  }
+  const version = (json as { version?: unknown } | null)?.version;
+  if (typeof version === 'number' && version !== manifestVersion) {
+    throw new UsageError(
+      `${path}: manifest version ${version} is not supported (this herald reads version ${manifestVersion}); run \`herald compile\` again`,
+    );
+  }
+  const result = validate(manifestSchema, json, path);
+  if (!result.ok) throw new UsageError(result.problems.join('\n'));
+  return result.value;
 }

@@ -21,7 +21,7 @@ import { tokenName, type Token } from './tokens.js';
  * A gateway's dependency injection, on awilix: the root container holds the singletons (made on
  * first use, disposed by `dispose`), and each connection gets a scope holding its controller
  * instance and per-connection providers (disposed by `ConnectionScope.dispose`). Strict mode
- * backs the register-time checks (dependency-checks.ts): a singleton resolves from the root
+ * backs the register-time checks (controller-checks.ts): a singleton resolves from the root
  * only, so it can never capture a connection's value.
  */
 export class ControllerContainer {

@@ -6,7 +6,7 @@ import { checkController } from './controller-checks.js';
 import { describeGateway, type RegisteredController } from './describe.js';
 import type { Manifest } from './manifest-schema.js';
 import { controllerMetadata, type ControllerClass } from './metadata.js';
-import type { Provider } from './providers.js';
+import { isProvider, type Provider } from './providers.js';
 import { compileController, type ControllerHost } from './register.js';
 
 /** What a gateway shows of itself to its controllers. */
@@ -73,12 +73,6 @@ function metadataOf(controller: ControllerClass) {
   } catch (error) {
     throw new ConfigError((error as Error).message);
   }
-}
-
-function isProvider(value: unknown): value is Provider {
-  if (typeof value !== 'object' || value === null) return false;
-  const { token, create, inject } = value as Partial<Provider>;
-  return token !== undefined && typeof create === 'function' && Array.isArray(inject);
 }
 
 const describe = (value: unknown): string =>

@@ -86,3 +86,15 @@ export function perConnection<T>(token: Token<T>, definition?: Definition<T>): P
 export function value<T>(token: Token<T>, provided: T): Provider<T> {
   return { token, lifetime: 'singleton', inject: [], create: () => provided, owned: false };
 }
+
+/** True for what `singleton`, `perConnection` and `value` make. */
+export function isProvider(value: unknown): value is Provider {
+  if (typeof value !== 'object' || value === null) return false;
+  const { token, lifetime, inject, create } = value as Partial<Provider>;
+  return (
+    token !== undefined &&
+    (lifetime === 'singleton' || lifetime === 'connection') &&
+    Array.isArray(inject) &&
+    typeof create === 'function'
+  );
+}
