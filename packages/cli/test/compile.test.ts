@@ -115,6 +115,18 @@ describe('herald compile refuses a module it cannot use with exit 2, naming it',
     expect(result.stderr).toBe('herald: src/controllers.ts: no such controllers module\n');
   });
 
+  it('refuses a TypeScript module of a CommonJS package, saying how to make it an ES module', async () => {
+    const dir = await project({
+      'package.json': JSON.stringify({ name: 'app' }),
+      'src/controllers.ts': await fixture('chat.ts'),
+    });
+    const result = await runCli(['compile'], {}, dir);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toBe(
+      'herald: src/controllers.ts: a TypeScript module of a CommonJS package cannot import @herald/server: add "type": "module" to its package.json (npm pkg set type=module), or name it .mts\n',
+    );
+  });
+
   it('refuses a module with a syntax error, saying where it is', async () => {
     const dir = await project({ 'src/controllers.ts': 'export class Broken {\n  send( {\n}\n' });
     const result = await runCli(['compile'], {}, dir);

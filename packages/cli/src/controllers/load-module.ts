@@ -1,5 +1,5 @@
-import { existsSync } from 'node:fs';
-import { extname, resolve } from 'node:path';
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, extname, join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { isController, isProvider, type ExportedController, type Provider } from '@herald/server';
 import { ServeConfigError } from '../errors.js';
@@ -31,6 +31,26 @@ async function importModule(path: string): Promise<Record<string, unknown>> {
 }
 
 /**
+ * True when `path` is a `.ts` file of a CommonJS package (no `"type": "module"` in the nearest
+ * package.json): tsx would load it with require(), which cannot load @herald/server, an ES
+ * module, and Node's own error does not say why.
+ */
+function isCommonJsTypeScript(path: string): boolean {
+  if (extname(path) !== '.ts') return false;
+  for (let folder = dirname(path); ; folder = dirname(folder)) {
+    const manifest = join(folder, 'package.json');
+    if (existsSync(manifest)) {
+      try {
+        return (JSON.parse(readFileSync(manifest, 'utf8')) as { type?: unknown }).type !== 'module';
+      } catch {
+        return false; // Not this check's to report: the import says what is wrong.
+      }
+    }
+    if (dirname(folder) === folder) return true;
+  }
+}
+
+/**
  * Imports the controllers module at `shown` (relative to the working directory): `.ts`, `.mts`
  * and `.cts` through tsx, JavaScript as it is. Every failure (no such file, a syntax error, an
  * error thrown while it loads, no controller exported, a bad `providers` export) is a
@@ -39,6 +59,12 @@ async function importModule(path: string): Promise<Record<string, unknown>> {
 export async function loadControllersModule(shown: string): Promise<ControllersModule> {
   const path = resolve(shown);
   if (!existsSync(path)) throw new ServeConfigError(`${shown}: no such controllers module`);
+  if (isCommonJsTypeScript(path)) {
+    throw new ServeConfigError(
+      `${shown}: a TypeScript module of a CommonJS package cannot import @herald/server: ` +
+        `add "type": "module" to its package.json (npm pkg set type=module), or name it .mts`,
+    );
+  }
   let exports: Record<string, unknown>;
   try {
     exports = await importModule(path);
