@@ -9,7 +9,7 @@ import type {
   SubscriptionHandlers,
 } from '@herald/client';
 import { buildManifest, createGateway, type Gateway } from '@herald/server';
-import { controllers, message, sendPayload } from './fixtures/codegen/controllers.js';
+import { ChatSocket, controllers } from './fixtures/codegen/controllers.js';
 import { typeCheck } from './fixtures/codegen/type-check.js';
 import { typeScriptClient } from '../src/codegen/typescript-client.js';
 import { runCli } from './support/run-cli.js';
@@ -220,15 +220,8 @@ describe('a generated client against a live gateway', () => {
   });
 
   it('gets a typed ack, emitted events through typed handlers and publications through a typed subscription', async () => {
-    // The wire behaviour of the fixture's ChatSocket, through the functional API.
-    gateway = createGateway({ logLevel: 'silent' });
-    gateway
-      .namespace('/chat/:room')
-      .onConnect((conn) => conn.send('system.welcome', { msg: `welcome to ${conn.params.room}` }))
-      .on('message.send', { schema: sendPayload }, ({ text }, conn) => {
-        conn.send('message.receive', message.parse({ from: conn.params.room, text }));
-        return { delivered: true, id: 7 };
-      });
+    // The controller the client was generated from, served for real.
+    gateway = createGateway({ logLevel: 'silent' }).register(ChatSocket);
     const { port } = await gateway.listen(0, '127.0.0.1');
 
     const { createChatClient } = (await import(generated)) as GeneratedChat;
