@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { mkdir, readFile, symlink, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, readFile, symlink, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 
 /**
@@ -136,6 +136,8 @@ export async function linkPackage(folder: string, name: string, target: string):
       : (manifest.bin ?? {});
   await mkdir(join(folder, 'node_modules', '.bin'), { recursive: true });
   for (const [bin, file] of Object.entries(bins)) {
+    // npm makes a bin executable when it installs it; a build's output is not, by itself.
+    await chmod(join(target, file), 0o755);
     await symlink(join(target, file), join(folder, 'node_modules', '.bin', bin));
   }
 }
