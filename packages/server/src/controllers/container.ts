@@ -57,10 +57,13 @@ export class ControllerContainer {
     this.#providers.set(token, provider);
     // A value made elsewhere is handed out as it is and never disposed.
     const resolver = owned
-      ? asFunction((cradle: Cradle) => provider.create(resolveAll(cradle, provider.inject)), {
-          lifetime: lifetime === 'singleton' ? Lifetime.SINGLETON : Lifetime.SCOPED,
-          dispose: this.disposer(tokenName(token)),
-        })
+      ? asFunction(
+          (cradle: Cradle) => made(token, provider.create(resolveAll(cradle, provider.inject))),
+          {
+            lifetime: lifetime === 'singleton' ? Lifetime.SINGLETON : Lifetime.SCOPED,
+            dispose: this.disposer(tokenName(token)),
+          },
+        )
       : asValue(provider.create([]));
     this.#root.register(keyOf(token), resolver);
   }
@@ -125,6 +128,17 @@ export async function disposeInstance(instance: unknown): Promise<void> {
   const disposable = instance as Partial<Record<'dispose' | symbol, () => unknown>>;
   const end = disposable.dispose ?? disposable[Symbol.asyncDispose] ?? disposable[Symbol.dispose];
   if (typeof end === 'function') await end.call(instance);
+}
+
+/** `instance`, unless `create` gave a promise, which would be injected as it is. */
+function made(token: Token, instance: unknown): unknown {
+  if (typeof (instance as { then?: unknown } | null)?.then === 'function') {
+    throw new TypeError(
+      `the provider of ${tokenName(token)} returned a promise: create it synchronously, or await ` +
+        `it before gateway.provide and give it with value(${tokenName(token)}, ...)`,
+    );
+  }
+  return instance;
 }
 
 /** The proxy awilix hands a factory: a registration name to what it resolves to. */

@@ -218,4 +218,52 @@ describe('dependency injection', () => {
     const second = await TestClient.connect(running.url('/fragile'));
     await stillServes(second);
   });
+
+  it('closes with 1011 and logs why when a provider cannot make its instance, and keeps serving', async () => {
+    const sink = new LineSink();
+    class Unmakeable {}
+    class Awaited {}
+    @Socket('/unmakeable', { inject: [Unmakeable] })
+    class UnmakeableSocket {
+      constructor(readonly unmakeable: Unmakeable) {}
+    }
+    @Socket('/awaited', { inject: [Awaited] })
+    class AwaitedSocket {
+      constructor(readonly awaited: Awaited) {}
+    }
+    @Socket('/fine')
+    class FineSocket {
+      @Event('echo')
+      echo(_conn: Connection, payload: unknown) {
+        return payload;
+      }
+    }
+    running = await startGateway(
+      (gw) =>
+        gw
+          .provide(
+            perConnection(Unmakeable, () => {
+              throw new Error('no database');
+            }),
+            singleton(Awaited, () => Promise.resolve(new Awaited()) as unknown as Awaited),
+          )
+          .register(UnmakeableSocket, AwaitedSocket, FineSocket),
+      { logger: pino({ level: 'error' }, sink) },
+    );
+    for (const path of ['/unmakeable', '/awaited']) {
+      const client = await TestClient.connect(running.url(path));
+      expect((await client.closed).code).toBe(1011);
+    }
+    const errors = () =>
+      sink.records().map((record) => (record.err as { message?: string })?.message);
+    await expect.poll(errors).toContain('no database');
+    await expect
+      .poll(errors)
+      .toContainEqual(
+        expect.stringContaining(
+          'the provider of Awaited returned a promise: create it synchronously',
+        ),
+      );
+    await stillServes(await TestClient.connect(running.url('/fine')));
+  });
 });
