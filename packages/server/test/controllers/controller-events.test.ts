@@ -1,8 +1,10 @@
+import { pino } from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import {
   ErrorCodes,
   Event,
+  Guard,
   HeraldError,
   OnConnect,
   OnDisconnect,
@@ -12,8 +14,10 @@ import {
   Unsubscribe,
   type Connection,
   type DisconnectReason,
+  type MessageContext,
 } from '../../src/index.js';
 import { startGateway, type RunningGateway } from '../support/gateway-fixture.js';
+import { LineSink } from '../support/line-sink.js';
 import { refusal, stillServes } from '../support/probes.js';
 import { TestClient } from '../support/test-client.js';
 import { secret, sign } from '../support/tokens.js';
@@ -173,6 +177,55 @@ describe('channel handlers', () => {
       'left room:main main still in: false',
     ]);
     await stillServes(client);
+  });
+});
+
+describe('a connection that closes while its requests wait', () => {
+  it('runs no handler or hook on its disposed instance, and logs no fault', async () => {
+    const seen: string[] = [];
+    let open!: () => void;
+    const gate = new Promise<void>((resolve) => (open = resolve));
+    const waiting = async (what: string) => {
+      seen.push(`${what} waiting`);
+      await gate;
+      return true;
+    };
+    @Socket('/slow', { authorizeSubscribe: () => waiting('authorize') })
+    class SlowSocket {
+      @Guard((_ctx: MessageContext) => waiting('guard'))
+      @Event('work')
+      work() {
+        seen.push('work ran');
+      }
+
+      @Subscribe('room:{room}')
+      join() {
+        seen.push('join ran');
+      }
+
+      @OnDisconnect()
+      closed() {
+        seen.push('disconnect');
+      }
+
+      dispose() {
+        seen.push('dispose');
+      }
+    }
+    const sink = new LineSink();
+    running = await startGateway((gw) => gw.register(SlowSocket), {
+      logger: pino({ level: 'warn' }, sink),
+    });
+    const client = await TestClient.connect(running.url('/slow'));
+    client.send({ type: 'event', event: 'work', id: 'w' });
+    client.send({ type: 'subscribe', channel: 'room:main', id: 's' });
+    await expect.poll(() => seen).toEqual(['guard waiting', 'authorize waiting']);
+    client.ws.terminate();
+    await expect.poll(() => seen).toContain('dispose');
+    open();
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(seen).toEqual(['guard waiting', 'authorize waiting', 'disconnect', 'dispose']);
+    expect(sink.records()).toEqual([]);
   });
 });
 
