@@ -124,7 +124,11 @@ export function isController(value: unknown): value is ControllerClass {
 const byPriority = <G>(records: readonly GuardRecord<G>[]): GuardRecord<G>[] =>
   [...records].sort((a, b) => b.priority - a.priority);
 
-/** The methods of `klass` with marks, a subclass's own first; an override hides the parent's. */
+/**
+ * The marks of `klass`'s methods, by name: for each, those of the nearest class that marked it.
+ * An override without decorators keeps its parent's, so that overriding a handler's body does
+ * not silently drop its event; an override with decorators replaces them.
+ */
 function markedMethods(klass: ControllerClass): MethodMarks[] {
   const found = new Map<string, MethodMarks>();
   for (
@@ -134,12 +138,9 @@ function markedMethods(klass: ControllerClass): MethodMarks[] {
   ) {
     for (const key of Object.getOwnPropertyNames(proto)) {
       if (key === 'constructor' || found.has(key)) continue;
-      const descriptor = Object.getOwnPropertyDescriptor(proto, key);
-      const method: unknown = descriptor?.value;
-      if (typeof method !== 'function') continue;
-      const marks = methodMarks.get(method);
-      // An unmarked override still hides the marked method it replaces.
-      found.set(key, marks ?? noMarks(key));
+      const method: unknown = Object.getOwnPropertyDescriptor(proto, key)?.value;
+      const marks = typeof method === 'function' ? methodMarks.get(method) : undefined;
+      if (marks) found.set(key, marks);
     }
   }
   return [...found.values()];

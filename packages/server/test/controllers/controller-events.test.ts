@@ -14,6 +14,7 @@ import {
   Unsubscribe,
   type Connection,
   type DisconnectReason,
+  type HandshakeContext,
   type MessageContext,
 } from '../../src/index.js';
 import { startGateway, type RunningGateway } from '../support/gateway-fixture.js';
@@ -177,6 +178,62 @@ describe('channel handlers', () => {
       'left room:main main still in: false',
     ]);
     await stillServes(client);
+  });
+});
+
+describe('a controller that extends another', () => {
+  it('inherits its decorated methods; an override keeps their decorators unless it declares its own', async () => {
+    // Class decorators are not inherited: this guard would refuse every ChildSocket connection.
+    @Guard((_ctx: HandshakeContext) => false)
+    class BaseSocket {
+      @OnConnect()
+      opened(conn: Connection) {
+        conn.send('hello', this.constructor.name);
+      }
+
+      @Event('echo')
+      echo(_conn: Connection, payload: unknown) {
+        return payload;
+      }
+
+      @Event('name')
+      name() {
+        return 'base';
+      }
+
+      @Event('old')
+      renamed() {
+        return 'base renamed';
+      }
+    }
+    @Socket('/child')
+    class ChildSocket extends BaseSocket {
+      override name() {
+        return 'child';
+      }
+
+      @Event('new')
+      override renamed() {
+        return 'child renamed';
+      }
+    }
+    class Undeclared extends ChildSocket {}
+    running = await startGateway((gw) => gw.register(ChildSocket));
+    expect(() => running.gateway.register(Undeclared)).toThrow(
+      'Undeclared is not a controller: declare it with @Socket(path)',
+    );
+    const client = await TestClient.connect(running.url('/child'));
+    expect((await client.waitFor((f) => f.event === 'hello')).payload).toBe('ChildSocket');
+    await stillServes(client);
+    expect(await client.request({ type: 'event', event: 'name' })).toMatchObject({
+      payload: 'child',
+    });
+    expect(await client.request({ type: 'event', event: 'new' })).toMatchObject({
+      payload: 'child renamed',
+    });
+    expect(await client.request({ type: 'event', event: 'old' })).toMatchObject({
+      code: 'WS_NOT_FOUND',
+    });
   });
 });
 
