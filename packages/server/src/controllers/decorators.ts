@@ -46,8 +46,15 @@ export function Socket<const I extends readonly Token[] = []>(
     klass: C,
     context: ClassDecoratorContext<C>,
   ): void => {
-    void context;
-    marksOfClass(klass).socket = { path, options };
+    const marks = marksOfClass(klass);
+    // Decorators run bottom-up: the one already recorded is written below this one.
+    if (marks.socket) {
+      throw new TypeError(
+        `${context.name ?? 'this class'}: @Socket is declared twice, with ` +
+          `'${marks.socket.path}' and '${path}': keep one`,
+      );
+    }
+    marks.socket = { path, options };
   };
 }
 

@@ -6,6 +6,7 @@ import {
   CurrentConnection,
   Event,
   Guard,
+  OnConnect,
   perConnection,
   singleton,
   Socket,
@@ -166,6 +167,31 @@ describe('gateway.register refuses at once', () => {
     expect(refusal((gw) => gw.provide(singleton(Database), perConnection(Database)))).toBe(
       'Database is provided twice: give one provider per token',
     );
+  });
+});
+
+describe('the decorators refuse at once', () => {
+  it('@Socket twice on a class, and a method they cannot call by name', () => {
+    expect(() => {
+      @Socket('/a')
+      @Socket('/b')
+      class Twice {}
+      return Twice;
+    }).toThrow("Twice: @Socket is declared twice, with '/b' and '/a': keep one");
+    expect(() => {
+      class Hidden {
+        @Event('peek')
+        #peek() {}
+      }
+      return Hidden;
+    }).toThrow('@Event needs a public instance method with a string name, not #peek');
+    expect(() => {
+      class Shared {
+        @OnConnect()
+        static opened() {}
+      }
+      return Shared;
+    }).toThrow('@OnConnect needs a public instance method with a string name, not opened');
   });
 });
 
