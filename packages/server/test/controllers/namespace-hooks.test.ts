@@ -76,4 +76,29 @@ describe('the functional API’s acknowledged events and channel hooks', () => {
     });
     await stillServes(client);
   });
+
+  it('runs no channel hook for the server’s own joins and leaves', async () => {
+    const seen: string[] = [];
+    running = await startGateway((gw) => {
+      gw.namespace('/hooks')
+        .onConnect((conn) => conn.join('job:1'))
+        .onSubscribe('job:{id}', (_conn, channel) => void seen.push(`subscribe ${channel}`))
+        .onUnsubscribe('job:{id}', (_conn, channel) => void seen.push(`unsubscribe ${channel}`))
+        .on('leave', (_payload, conn) => conn.leave('job:1'))
+        .on('echo', (payload) => payload);
+    });
+    const client = await TestClient.connect(running.url('/hooks'));
+    await stillServes(client);
+    const { connectionId } = (await client.waitFor((f) => f.event === 'connected')).payload as {
+      connectionId: string;
+    };
+    expect(await running.gateway.subscribe({ connection: connectionId }, 'job:2')).toBe(1);
+    expect(await running.gateway.unsubscribe({ connection: connectionId }, 'job:2')).toBe(1);
+    expect(await client.request({ type: 'event', event: 'leave' })).toMatchObject({ type: 'ack' });
+    // The client's own requests still run them, which shows they were there to run.
+    expect(await client.request({ type: 'subscribe', channel: 'job:3' })).toMatchObject({
+      type: 'ack',
+    });
+    expect(seen).toEqual(['subscribe job:3']);
+  });
 });
