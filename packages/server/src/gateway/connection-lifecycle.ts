@@ -99,7 +99,7 @@ export class ConnectionLifecycle {
       announceSession(connection);
     } catch (error) {
       this.context.logger.error(
-        { err: error, connectionId: connection.id },
+        { err: error, connectionId: connection.id, namespace: namespace.pattern.source },
         'onConnect hook failed',
       );
       connection.close(CloseCodes.INTERNAL_ERROR, 'internal error');

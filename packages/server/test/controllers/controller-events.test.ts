@@ -58,6 +58,50 @@ describe('a controller’s hooks and events', () => {
     await expect.poll(() => seen).toEqual(['connect lobby', 'disconnect lobby 1005']);
   });
 
+  it('closes with 1011 when @OnConnect throws, and disposes after an idle timeout, running @OnDisconnect each time', async () => {
+    const seen: string[] = [];
+    @Socket('/fragile', { idleTimeout: 150 })
+    class FragileSocket {
+      @OnConnect()
+      opened(conn: Connection) {
+        if (conn.query.has('fail')) throw new Error('no welcome');
+      }
+
+      @OnDisconnect()
+      closed(_conn: Connection, reason: DisconnectReason) {
+        seen.push(`disconnect ${reason.code} ${reason.reason}`);
+      }
+
+      @Event('echo')
+      echo(_conn: Connection, payload: unknown) {
+        return payload;
+      }
+
+      dispose() {
+        seen.push('dispose');
+      }
+    }
+    const sink = new LineSink();
+    running = await startGateway((gw) => gw.register(FragileSocket), {
+      logger: pino({ level: 'error' }, sink),
+    });
+    expect(await refusal(running.url('/fragile?fail=1'))).toMatchObject({ close: 1011 });
+    await expect.poll(() => seen).toEqual(['disconnect 1011 internal error', 'dispose']);
+    expect(sink.records()).toEqual([
+      expect.objectContaining({
+        msg: 'onConnect hook failed',
+        namespace: '/fragile',
+        err: expect.objectContaining({ message: 'no welcome' }),
+      }),
+    ]);
+
+    seen.length = 0;
+    const idle = await TestClient.connect(running.url('/fragile'));
+    await stillServes(idle);
+    expect((await idle.closed).code).toBe(1000);
+    await expect.poll(() => seen).toEqual(['disconnect 1000 idle timeout', 'dispose']);
+  });
+
   it('validates @Event payloads, naming the field, and answers with what the method returns', async () => {
     const sent: unknown[] = [];
     @Socket('/chat')
