@@ -182,6 +182,10 @@ describe('the decorators refuse at once', () => {
       class Hidden {
         @Event('peek')
         #peek() {}
+
+        peek() {
+          this.#peek();
+        }
       }
       return Hidden;
     }).toThrow('@Event needs a public instance method with a string name, not #peek');
