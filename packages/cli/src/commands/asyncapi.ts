@@ -3,7 +3,7 @@ import { stringify } from 'yaml';
 import { asyncApiDocument } from '../codegen/asyncapi-document.js';
 import { readManifest } from '../controllers/manifest-file.js';
 import { projectPaths } from '../controllers/project-paths.js';
-import { writeOutput } from '../codegen/output-file.js';
+import { writeOutput } from '../output-file.js';
 import { UsageError } from '../errors.js';
 
 interface AsyncApiFlags {

@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { readManifest } from '../controllers/manifest-file.js';
 import { projectPaths } from '../controllers/project-paths.js';
-import { writeOutput } from '../codegen/output-file.js';
+import { writeOutput } from '../output-file.js';
 import { typeScriptClient } from '../codegen/typescript-client.js';
 import { UsageError } from '../errors.js';
 

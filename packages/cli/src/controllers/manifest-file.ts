@@ -1,4 +1,4 @@
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { dirname, join, relative, sep } from 'node:path';
 import {
   buildManifest,
@@ -9,6 +9,7 @@ import {
   type ManifestProblem,
 } from '@herald/server';
 import { UsageError } from '../errors.js';
+import { writeOutput } from '../output-file.js';
 import { validate } from '../validation-messages.js';
 import type { ControllersModule } from './load-module.js';
 
@@ -27,16 +28,12 @@ export function manifestOf(
 
 /** Writes `manifest` at `path` with `$schema` pointing to the format's schema, written beside it. */
 export async function writeManifest(path: string, manifest: Manifest): Promise<void> {
-  const folder = dirname(path);
-  await mkdir(folder, { recursive: true });
-  await writeJson(join(folder, schemaFileName), manifestJsonSchema());
-  // First, where readers look for it (buildManifest writes none).
-  await writeJson(path, { $schema: `./${schemaFileName}`, ...manifest });
+  // `$schema` first, where readers look for it (buildManifest writes none).
+  await writeOutput(path, json({ $schema: `./${schemaFileName}`, ...manifest }));
+  await writeOutput(join(dirname(path), schemaFileName), json(manifestJsonSchema()));
 }
 
-async function writeJson(path: string, value: unknown): Promise<void> {
-  await writeFile(path, `${JSON.stringify(value, null, 2)}\n`);
-}
+const json = (value: unknown): string => `${JSON.stringify(value, null, 2)}\n`;
 
 /**
  * Reads and checks a manifest (docs/manifest.md). A missing, malformed or other-version file is a
