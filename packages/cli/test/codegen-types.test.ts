@@ -55,6 +55,23 @@ describe('JSON Schema to TypeScript', () => {
       { type: 'object', additionalProperties: { type: 'number' } },
       '{\n  [key: string]: number;\n}',
     ],
+    [
+      {
+        type: 'object',
+        propertyNames: { type: 'string', enum: ['a', 'b-c'] },
+        additionalProperties: { type: 'number' },
+        required: ['a', 'b-c'],
+      },
+      '{\n  a: number;\n  "b-c": number;\n}',
+    ],
+    [
+      {
+        type: 'object',
+        propertyNames: { type: 'string', enum: ['a', 'b'] },
+        additionalProperties: { type: 'number' },
+      },
+      '{\n  a?: number;\n  b?: number;\n}',
+    ],
     [{}, 'unknown'],
     [{ not: { type: 'string' } }, 'unknown'],
     [{ $ref: 'https://example.com/other.json' }, 'unknown'],
