@@ -49,7 +49,7 @@ interface Document {
 describe('herald asyncapi', () => {
   it('writes an AsyncAPI 3.0 YAML document that @asyncapi/parser accepts without errors', async () => {
     expect(await generate(['--out', 'asyncapi.yaml'])).toBe(
-      'wrote asyncapi.yaml: AsyncAPI 3.0 (yaml), 3 namespace(s)\n',
+      'wrote asyncapi.yaml: AsyncAPI 3.0 (yaml), 3 namespaces\n',
     );
     const text = await readFile(join(dir, 'asyncapi.yaml'), 'utf8');
     expect(await errorsOf(text)).toEqual([]);
