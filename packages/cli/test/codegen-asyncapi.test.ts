@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { Parser } from '@asyncapi/parser';
 import { parse } from 'yaml';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildManifest, createGateway } from '@herald/server';
+import { buildManifest, createGateway, Emits, Event, Socket } from '@herald/server';
 import { z } from 'zod';
 import { controllers } from './fixtures/codegen/controllers.js';
 import { runCli } from './support/run-cli.js';
@@ -49,7 +49,7 @@ interface Document {
 describe('herald asyncapi', () => {
   it('writes an AsyncAPI 3.0 YAML document that @asyncapi/parser accepts without errors', async () => {
     expect(await generate(['--out', 'asyncapi.yaml'])).toBe(
-      'wrote asyncapi.yaml: AsyncAPI 3.0 (yaml), 3 namespace(s)\n',
+      'wrote asyncapi.yaml: AsyncAPI 3.0 (yaml), 3 namespaces\n',
     );
     const text = await readFile(join(dir, 'asyncapi.yaml'), 'utf8');
     expect(await errorsOf(text)).toEqual([]);
@@ -153,6 +153,40 @@ describe('herald asyncapi', () => {
     expect(Object.keys(document.channels)).toEqual(['Feed', 'Ws']);
     expect(Object.keys(document.operations)).toEqual(['FeedItemPost', 'WsItemPost']);
     await gateway.close();
+  });
+
+  it('keeps ids ASCII and apart for accented names and controllers that differ by a suffix', async () => {
+    @Emits('héllo', z.object({ text: z.string() }))
+    @Socket('/café')
+    class CaféSocket {}
+    @Socket('/chat')
+    class ChatSocket {
+      @Event('émoji', { schema: z.string() })
+      send(): void {}
+    }
+    @Socket('/chat/:room')
+    class ChatController {
+      @Event('émoji', { schema: z.number() })
+      send(): void {}
+    }
+    const { manifest } = buildManifest({
+      controllers: [CaféSocket, ChatSocket, ChatController].map((controller) => ({
+        export: controller.name,
+        controller,
+      })),
+      module: './controllers.ts',
+    });
+    await writeFile(join(dir, 'odd.manifest.json'), JSON.stringify(manifest));
+    await generate(['--manifest', 'odd.manifest.json', '--out', 'odd.yaml']);
+    const text = await readFile(join(dir, 'odd.yaml'), 'utf8');
+    expect(await errorsOf(text)).toEqual([]);
+    const document = parse(text) as Document;
+    expect(Object.keys(document.channels)).toEqual(['CafeSocket', 'ChatSocket', 'ChatController']);
+    expect(Object.keys(document.components.schemas)).toEqual([
+      'CafeHelloPayload',
+      'ChatSocketEmojiPayload',
+      'ChatControllerEmojiPayload',
+    ]);
   });
 
   it("reads the manifest the config file's `manifest` key names, as herald compile writes it", async () => {

@@ -60,7 +60,7 @@ beforeAll(async () => {
   expect(run.stderr).toBe('');
   expect(run.code).toBe(0);
   expect(run.stdout).toBe(
-    'wrote clients/chat.ts: 3 namespace client(s) (/chat/:room, /orgs/:org/boards/:board, /feed)\n',
+    'wrote clients/chat.ts: 3 namespace clients (/chat/:room, /orgs/:org/boards/:board, /feed)\n',
   );
   generated = join(dir, 'clients', 'chat.ts');
 });

@@ -55,6 +55,23 @@ describe('JSON Schema to TypeScript', () => {
       { type: 'object', additionalProperties: { type: 'number' } },
       '{\n  [key: string]: number;\n}',
     ],
+    [
+      {
+        type: 'object',
+        propertyNames: { type: 'string', enum: ['a', 'b-c'] },
+        additionalProperties: { type: 'number' },
+        required: ['a', 'b-c'],
+      },
+      '{\n  a: number;\n  "b-c": number;\n}',
+    ],
+    [
+      {
+        type: 'object',
+        propertyNames: { type: 'string', enum: ['a', 'b'] },
+        additionalProperties: { type: 'number' },
+      },
+      '{\n  a?: number;\n  b?: number;\n}',
+    ],
     [{}, 'unknown'],
     [{ not: { type: 'string' } }, 'unknown'],
     [{ $ref: 'https://example.com/other.json' }, 'unknown'],
@@ -219,8 +236,45 @@ describe('names in a generated client', () => {
       ['subscribeUserInbox', false],
       ['subscribeChannel', true],
     ]);
-    // Both controllers are "Chat": the second one's declarations get a number.
-    expect(first?.names.create).toBe('createChatClient');
-    expect(second?.names).toMatchObject({ create: 'createChat2Client', client: 'Chat2Client' });
+    // Both would be "Chat": each keeps its class name, so that adding one never renames the other's.
+    expect(first?.names).toMatchObject({
+      create: 'createChatSocketClient',
+      path: 'chatSocketPath',
+    });
+    expect(second?.names).toMatchObject({
+      create: 'createChatControllerClient',
+      client: 'ChatControllerClient',
+    });
+  });
+
+  it('keeps the letters of accented names, and names events with none after their role', () => {
+    const event = (name: string) => ({ name, method: 'm', ack: false, guards: [] });
+    const model = clientModel({
+      version: 1,
+      herald: '0.1.0',
+      module: './controllers.ts',
+      namespaces: [
+        {
+          controller: 'CaféSocket',
+          export: 'CaféSocket',
+          path: '/café',
+          params: [],
+          options: {},
+          inject: [],
+          guards: [],
+          connect: [],
+          disconnect: [],
+          events: [event('émoji💥'), event('💥')],
+          channels: [],
+          emits: [{ name: 'héllo', schema: { type: 'string' } }, { name: '🔔' }],
+        },
+      ],
+      providers: [],
+    });
+    const [cafe] = model.namespaces;
+    expect(cafe?.names.create).toBe('createCafeClient');
+    expect(cafe?.events.map((e) => e.method)).toEqual(['emoji', 'event']);
+    expect(cafe?.emits.map((e) => e.listener)).toEqual(['onHello', 'onEvent']);
+    expect(model.schemas.entries.map(([name]) => name)).toEqual(['CafeHelloPayload']);
   });
 });

@@ -91,6 +91,16 @@ describe('herald compile', () => {
     expect(manifest.namespaces).toHaveLength(2);
   });
 
+  it('refuses an --out it cannot write with exit 2, naming it', async () => {
+    const dir = await project({ 'src/controllers.ts': await fixture('chat.ts') });
+    // A file where a folder of the path should be.
+    const result = await runCli(['compile', '--out', 'package.json/herald.manifest.json'], {}, dir);
+    expect(result.stderr).toBe(
+      'herald: --out package.json/herald.manifest.json: cannot write the file (EEXIST)\n',
+    );
+    expect(result.code).toBe(2);
+  });
+
   it('refuses with exit 1, naming controller and method, when a schema cannot be described', async () => {
     const dir = await project({ 'src/controllers.ts': await fixture('bad-schema.ts') });
     const result = await runCli(['compile'], {}, dir);

@@ -1,6 +1,13 @@
 import type { Manifest, ManifestNamespace } from '@herald/server';
 import { channelPatterns } from './channel-patterns.js';
-import { channelBaseName, clientBaseName, NameSet, namespaceName, pascalCase } from './names.js';
+import {
+  channelBaseName,
+  clientBaseNames,
+  eventBaseName,
+  NameSet,
+  namespaceName,
+  pascalCase,
+} from './names.js';
 import { mapSchemas, namedRef, SchemaSet, type JsonSchema } from './schema-set.js';
 
 type Json = Record<string, unknown>;
@@ -20,7 +27,10 @@ publications the gateway sends.`;
  */
 export function asyncApiDocument(manifest: Manifest, source: string): Json {
   const document = new AsyncApiDocument();
-  for (const namespace of manifest.namespaces) document.addNamespace(namespace);
+  const baseNames = clientBaseNames(manifest.namespaces);
+  manifest.namespaces.forEach((namespace, index) =>
+    document.addNamespace(namespace, baseNames[index] as string),
+  );
   return {
     asyncapi: '3.0.0',
     info: {
@@ -50,9 +60,10 @@ class AsyncApiDocument {
   readonly #operationIds = new NameSet();
   readonly #messageIds = new NameSet();
 
-  addNamespace(namespace: ManifestNamespace): void {
-    const namespaceId = namespaceName(namespace);
-    const base = clientBaseName(namespaceId);
+  /** `base` names its schemas, as the TypeScript client names its types. */
+  addNamespace(namespace: ManifestNamespace, base: string): void {
+    // ASCII, as AsyncAPI's ids: a class may be named `CaféSocket`.
+    const namespaceId = pascalCase(namespaceName(namespace)) || 'Namespace';
     const channel = this.#channel(namespaceId, {
       address: namespace.path.replace(/:([A-Za-z_][A-Za-z0-9_]*)/g, '{$1}'),
       title: namespaceId,
@@ -70,7 +81,8 @@ class AsyncApiDocument {
       role: string,
     ) => {
       const payload =
-        schema && this.schemas.add(`${base}${pascalCase(name)}${role}`, schema as JsonSchema, base);
+        schema &&
+        this.schemas.add(`${base}${eventBaseName(name)}${role}`, schema as JsonSchema, base);
       return this.#message(id, {
         name,
         title,
@@ -79,7 +91,7 @@ class AsyncApiDocument {
     };
 
     for (const event of namespace.events) {
-      const id = `${namespaceId}${pascalCase(event.name)}`;
+      const id = `${namespaceId}${eventBaseName(event.name)}`;
       const sent = message(
         id,
         event.name,
@@ -101,7 +113,7 @@ class AsyncApiDocument {
       );
     }
     const emitted = namespace.emits.map((event) => {
-      const id = `${namespaceId}${pascalCase(event.name)}`;
+      const id = `${namespaceId}${eventBaseName(event.name)}`;
       const messageId = message(
         id,
         event.name,

@@ -1,12 +1,11 @@
 import type { Manifest, ManifestNamespace } from '@herald/server';
 import { channelPatterns } from './channel-patterns.js';
 import {
-  camelCase,
   channelBaseName,
-  clientBaseName,
+  clientBaseNames,
+  eventBaseName,
+  eventMethodName,
   NameSet,
-  namespaceName,
-  pascalCase,
 } from './names.js';
 import { SchemaSet } from './schema-set.js';
 
@@ -95,15 +94,16 @@ export function clientModel(manifest: Manifest): ClientModel {
   // One set of names for the whole file: types, functions and schemas.
   const fileNames = new NameSet(reservedNames);
   const schemas = new SchemaSet(fileNames);
-  const namespaces = manifest.namespaces.map((entry): NamespaceModel => {
-    const base = fileNames.take(clientBaseName(namespaceName(entry)));
+  const baseNames = clientBaseNames(manifest.namespaces);
+  const namespaces = manifest.namespaces.map((entry, index): NamespaceModel => {
+    const base = fileNames.take(baseNames[index] as string);
     const lower = base.charAt(0).toLowerCase() + base.slice(1);
     // Each type is `<Base><Event><Role>`, taken from the same set as the schemas' names.
     const typeName = (schema: object | undefined, event: string, role: string) =>
       schema === undefined
         ? undefined
         : schemas.add(
-            `${base}${pascalCase(event)}${role}`,
+            `${base}${eventBaseName(event)}${role}`,
             schema as Record<string, unknown>,
             base,
           );
@@ -122,13 +122,13 @@ export function clientModel(manifest: Manifest): ClientModel {
       events: entry.events.map((event) => ({
         name: event.name,
         ack: event.ack,
-        method: members.take(camelCase(event.name) || 'event'),
+        method: members.take(eventMethodName(event.name)),
         payload: typeName(event.schema, event.name, 'Payload'),
         reply: typeName(event.reply, event.name, 'Reply'),
       })),
       emits: entry.emits.map((emitted) => ({
         name: emitted.name,
-        listener: members.take(`on${pascalCase(emitted.name)}`),
+        listener: members.take(`on${eventBaseName(emitted.name)}`),
         payload: typeName(emitted.schema, emitted.name, 'Payload'),
       })),
       channels: channelPatterns(entry).map((channel) => ({

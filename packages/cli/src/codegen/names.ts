@@ -3,9 +3,14 @@
  * class names (`ChatSocket`) and channel patterns (`room:{room}`).
  */
 
-/** The words of a name: `message.send` → `message`, `send`; `userID-list` → `user`, `ID`, `list`. */
+/**
+ * The words of a name: `message.send` → `message`, `send`; `userID-list` → `user`, `ID`, `list`.
+ * Accents are dropped (`héllo` → `hello`): names stay ASCII, as AsyncAPI's component keys must.
+ */
 function words(name: string): string[] {
   return name
+    .normalize('NFKD')
+    .replace(/\p{M}/gu, '')
     .replace(/([a-z0-9])([A-Z])/g, '$1 $2')
     .split(/[^A-Za-z0-9]+/)
     .filter((word) => word !== '');
@@ -19,10 +24,15 @@ export function pascalCase(name: string): string {
   return /^[0-9]/.test(joined) ? `_${joined}` : joined;
 }
 
-/** `message.send` → `messageSend`. */
-export function camelCase(name: string): string {
-  const pascal = pascalCase(name);
-  return pascal.charAt(0).toLowerCase() + pascal.slice(1);
+/** `message.send` → `MessageSend`; `Event` for a name with no letter or digit to keep (`💥`). */
+export function eventBaseName(event: string): string {
+  return pascalCase(event) || 'Event';
+}
+
+/** `message.send` → `messageSend`, `💥` → `event`: a client's method for a client event. */
+export function eventMethodName(event: string): string {
+  const base = eventBaseName(event);
+  return base.charAt(0).toLowerCase() + base.slice(1);
 }
 
 /**
@@ -39,13 +49,25 @@ export function namespaceName(entry: { controller: string; path: string }): stri
 // Suffixes a controller class usually carries, left out of the client's name: ChatSocket → Chat.
 const controllerSuffixes = ['SocketController', 'Controller', 'Socket', 'Gateway'];
 
-/** The name of a controller's generated client: `ChatSocket` → `Chat`. */
-export function clientBaseName(controller: string): string {
-  const base = pascalCase(controller);
-  for (const suffix of controllerSuffixes) {
-    if (base.endsWith(suffix) && base.length > suffix.length) return base.slice(0, -suffix.length);
-  }
-  return base || 'Namespace';
+function withoutSuffix(name: string): string {
+  const suffix = controllerSuffixes.find((end) => name.endsWith(end) && name.length > end.length);
+  return suffix === undefined ? name : name.slice(0, -suffix.length);
+}
+
+/**
+ * The names of the namespaces' generated clients and types, in order: `ChatSocket` → `Chat`.
+ * Namespaces that would share one keep their full names (`ChatSocket`, `ChatController`): a
+ * number would depend on their order, and adding a controller could hand `createChatClient` to
+ * another namespace without a compile error.
+ */
+export function clientBaseNames(
+  entries: readonly { controller: string; path: string }[],
+): string[] {
+  const full = entries.map((entry) => pascalCase(namespaceName(entry)) || 'Namespace');
+  const short = full.map(withoutSuffix);
+  return short.map((name, index) =>
+    short.indexOf(name) === short.lastIndexOf(name) ? name : (full[index] as string),
+  );
 }
 
 /** `room:{room}` → `Room`, `user:#{id}:inbox` → `UserInbox`, `*` → `Channel`: the literal parts. */

@@ -31,6 +31,17 @@ export const isRecord = (value: unknown): value is Record<string, unknown> =>
   typeof value === 'object' && value !== null && !Array.isArray(value);
 
 /**
+ * The property names `propertyNames` allows, when it lists them (`z.record(z.enum([...]), …)`):
+ * the object is then closed, each name a property of the `additionalProperties` schema.
+ */
+export function listedKeys(schema: Record<string, unknown>): string[] | undefined {
+  const names = schema.propertyNames;
+  if (!isRecord(names) || !Array.isArray(names.enum)) return undefined;
+  const keys = names.enum.filter((key): key is string => typeof key === 'string');
+  return keys.length === names.enum.length ? keys : undefined;
+}
+
+/**
  * The schemas of one generated file, each under a unique name. Each manifest schema is its own
  * document, with its own `$defs`; here they become named schemas of one set (the same `$defs`
  * entry in several documents becomes one), and every `$ref` points to a name (`namedRef`).

@@ -1,10 +1,11 @@
 import { propertyKey } from './names.js';
-import { isRecord, refTarget, type JsonSchema } from './schema-set.js';
+import { isRecord, listedKeys, refTarget, type JsonSchema } from './schema-set.js';
 
 /**
  * JSON Schema (draft 2020-12, as zod writes it) → a TypeScript type. Covers objects (required
  * and optional properties, `additionalProperties`), arrays and tuples (`prefixItems`), the
  * primitive types, `enum`, `const`, `anyOf`/`oneOf` (unions), `allOf` (intersections),
+ * records whose `propertyNames` list their keys (as properties),
  * `nullable` and `$ref`s to named schemas (see SchemaSet). Whatever it cannot express (`not`,
  * `if`, a reference it cannot follow) is `unknown`, which is always safe.
  *
@@ -80,7 +81,18 @@ function namedType(name: unknown, schema: Record<string, unknown>, indent: strin
 }
 
 function objectType(schema: Record<string, unknown>, indent: string): string {
-  const properties = isRecord(schema.properties) ? Object.entries(schema.properties) : [];
+  const declared = isRecord(schema.properties) ? Object.entries(schema.properties) : [];
+  const keys = listedKeys(schema);
+  const properties =
+    keys === undefined
+      ? declared
+      : [
+          ...declared,
+          ...keys
+            .filter((key) => !declared.some(([name]) => name === key))
+            .map((key): [string, unknown] => [key, schema.additionalProperties ?? true]),
+        ];
+  const extra = keys === undefined ? schema.additionalProperties : false;
   const required = new Set(Array.isArray(schema.required) ? schema.required : []);
   const inner = `${indent}  `;
   const members = properties.map(([name, property]) => {
@@ -88,7 +100,6 @@ function objectType(schema: Record<string, unknown>, indent: string): string {
     const description = isRecord(property) ? docComment(property.description, inner) : '';
     return `${description}${inner}${propertyKey(name)}${optional}: ${typeScriptType(property, inner)};`;
   });
-  const extra = schema.additionalProperties;
   if (extra !== undefined && extra !== false) {
     // An index signature must admit every declared property's type too.
     const values = [

@@ -1,9 +1,10 @@
 import type { Command } from 'commander';
+import { plural } from '../admin/output.js';
 import { stringify } from 'yaml';
 import { asyncApiDocument } from '../codegen/asyncapi-document.js';
 import { readManifest } from '../controllers/manifest-file.js';
 import { projectPaths } from '../controllers/project-paths.js';
-import { writeOutput } from '../codegen/output-file.js';
+import { writeOutput } from '../output-file.js';
 import { UsageError } from '../errors.js';
 
 interface AsyncApiFlags {
@@ -41,7 +42,7 @@ export function registerAsyncApiCommand(program: Command): void {
           : stringify(document, { aliasDuplicateObjects: false, lineWidth: 100 });
       await writeOutput(flags.out, text);
       process.stdout.write(
-        `wrote ${flags.out}: AsyncAPI 3.0 (${format}), ${manifest.namespaces.length} namespace(s)\n`,
+        `wrote ${flags.out}: AsyncAPI 3.0 (${format}), ${plural(manifest.namespaces.length, 'namespace')}\n`,
       );
     });
 }

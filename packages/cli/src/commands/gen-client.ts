@@ -1,7 +1,8 @@
 import type { Command } from 'commander';
+import { plural } from '../admin/output.js';
 import { readManifest } from '../controllers/manifest-file.js';
 import { projectPaths } from '../controllers/project-paths.js';
-import { writeOutput } from '../codegen/output-file.js';
+import { writeOutput } from '../output-file.js';
 import { typeScriptClient } from '../codegen/typescript-client.js';
 import { UsageError } from '../errors.js';
 
@@ -39,7 +40,7 @@ export function registerGenClientCommand(program: Command): void {
       await writeOutput(flags.out, generate(manifest, path));
       const paths = manifest.namespaces.map((namespace) => namespace.path).join(', ');
       process.stdout.write(
-        `wrote ${flags.out}: ${manifest.namespaces.length} namespace client(s)${paths ? ` (${paths})` : ''}\n`,
+        `wrote ${flags.out}: ${plural(manifest.namespaces.length, 'namespace client')}${paths ? ` (${paths})` : ''}\n`,
       );
     });
 }

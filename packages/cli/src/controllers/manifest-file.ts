@@ -1,4 +1,3 @@
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { dirname, join, relative, sep } from 'node:path';
 import {
   buildManifest,
@@ -9,6 +8,8 @@ import {
   type ManifestProblem,
 } from '@herald/server';
 import { UsageError } from '../errors.js';
+import { readJson } from '../json-file.js';
+import { writeOutput } from '../output-file.js';
 import { validate } from '../validation-messages.js';
 import type { ControllersModule } from './load-module.js';
 
@@ -27,39 +28,24 @@ export function manifestOf(
 
 /** Writes `manifest` at `path` with `$schema` pointing to the format's schema, written beside it. */
 export async function writeManifest(path: string, manifest: Manifest): Promise<void> {
-  const folder = dirname(path);
-  await mkdir(folder, { recursive: true });
-  await writeJson(join(folder, schemaFileName), manifestJsonSchema());
-  // First, where readers look for it (buildManifest writes none).
-  await writeJson(path, { $schema: `./${schemaFileName}`, ...manifest });
+  // `$schema` first, where readers look for it (buildManifest writes none).
+  await writeOutput(path, json({ $schema: `./${schemaFileName}`, ...manifest }));
+  await writeOutput(join(dirname(path), schemaFileName), json(manifestJsonSchema()));
 }
 
-async function writeJson(path: string, value: unknown): Promise<void> {
-  await writeFile(path, `${JSON.stringify(value, null, 2)}\n`);
-}
+const json = (value: unknown): string => `${JSON.stringify(value, null, 2)}\n`;
 
 /**
- * Reads and checks a manifest (docs/manifest.md). A missing, malformed or other-version file is a
- * UsageError (exit 2) whose message starts with the path and says what to do.
+ * Reads and checks a manifest (docs/manifest.md). A missing, malformed or other-version file is
+ * refused with exit 2, in a message that starts with the path and says what to do.
  */
 export async function readManifest(path: string): Promise<Manifest> {
-  let text: string;
-  try {
-    text = await readFile(path, 'utf8');
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    throw new UsageError(
-      code === 'ENOENT'
-        ? `${path}: no such file (write it with \`herald compile\`, or name it with --manifest)`
-        : `${path}: cannot read the manifest (${code ?? 'unreadable'})`,
-    );
-  }
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch (error) {
-    throw new UsageError(`${path}: not valid JSON: ${(error as Error).message}`);
-  }
+  const json = await readJson(
+    path,
+    'the manifest',
+    `${path}: no such file (write it with \`herald compile\`, or name it with --manifest)`,
+  );
+  // Before the schema, whose message would only name the field.
   const version = (json as { version?: unknown } | null)?.version;
   if (typeof version === 'number' && version !== manifestVersion) {
     throw new UsageError(

@@ -24,6 +24,8 @@ describe('schemaShape', () => {
     expect(shape(z.array(z.union([z.string(), z.number()])))).toBe('(string | number)[]');
     expect(shape(z.tuple([z.string(), z.boolean()]))).toBe('[string, boolean] (=2)');
     expect(shape(z.record(z.string(), z.number()))).toBe('{ [key: string]: number }');
+    expect(shape(z.record(z.enum(['a', 'b']), z.number()))).toBe('{ a: number, b: number }');
+    expect(shape(z.partialRecord(z.enum(['a']), z.number()))).toBe('{ a?: number }');
     expect(shape(z.string().nullable())).toBe('string | null');
     expect(shape(z.object({ 'user-id': z.string() }))).toBe('{ "user-id": string }');
   });

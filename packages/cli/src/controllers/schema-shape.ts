@@ -1,3 +1,5 @@
+import { listedKeys } from '../codegen/schema-set.js';
+
 /** A JSON Schema as the manifest holds it (draft 2020-12, as `z.toJSONSchema` writes it). */
 type JsonSchema = Record<string, unknown>;
 
@@ -33,7 +35,10 @@ function constrained(text: string, constraints: (string | undefined)[]): string 
 }
 
 function objectShape(schema: JsonSchema): string {
-  const properties = isSchema(schema.properties) ? schema.properties : {};
+  const properties = isSchema(schema.properties) ? { ...schema.properties } : {};
+  const keys = listedKeys(schema);
+  // A record of listed keys (`z.record(z.enum([...]), …)`) is those properties.
+  for (const key of keys ?? []) properties[key] ??= schema.additionalProperties ?? {};
   const required = Array.isArray(schema.required) ? schema.required : [];
   const fields = Object.entries(properties).map(
     ([name, property]) =>
@@ -41,6 +46,7 @@ function objectShape(schema: JsonSchema): string {
       `${required.includes(name) ? '' : '?'}: ${schemaShape(isSchema(property) ? property : {})}`,
   );
   if (
+    keys === undefined &&
     isSchema(schema.additionalProperties) &&
     Object.keys(schema.additionalProperties).length > 0
   ) {

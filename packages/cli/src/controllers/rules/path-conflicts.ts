@@ -4,8 +4,9 @@ const segmentsOf = (path: string) => path.split('/').filter((segment) => segment
 const isParam = (segment: string) => segment.startsWith(':');
 
 /**
- * A request path both patterns match, or undefined when none can: the patterns have as many
- * segments, and where both are literal they are the same.
+ * The request paths both patterns match, as a pattern (`/chat/lobby`, `/chat/:room`), or undefined
+ * when there are none: the patterns have as many segments, and where both are literal they are
+ * the same. Empty segments (a trailing or repeated `/`) are ignored, as the gateway ignores them.
  */
 function sharedPath(a: string, b: string): string | undefined {
   const left = segmentsOf(a);
@@ -15,8 +16,9 @@ function sharedPath(a: string, b: string): string | undefined {
   for (const [index, one] of left.entries()) {
     const other = right[index] ?? '';
     if (!isParam(one) && !isParam(other) && one !== other) return undefined;
-    // A literal on either side is what the path must hold there; two params match anything.
-    shared.push(!isParam(one) ? one : !isParam(other) ? other : one.slice(1));
+    // A literal on either side is what the path must hold there; where both are params, any
+    // segment does, and the param says so better than a made-up literal would.
+    shared.push(!isParam(one) ? one : !isParam(other) ? other : one);
   }
   return `/${shared.join('/')}`;
 }

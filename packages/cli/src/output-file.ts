@@ -1,6 +1,6 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
-import { UsageError } from '../errors.js';
+import { UsageError } from './errors.js';
 
 /** Writes a generated file, making its folder first; a failure names the file (`--out`). */
 export async function writeOutput(path: string, text: string): Promise<void> {
