@@ -1,6 +1,11 @@
 import type { Namespace } from '../namespace/namespace.js';
-import type { StandardSchema } from '../validation/payload-schema.js';
-import { buildManifest, plainOptions, toJsonSchema } from './manifest.js';
+import {
+  buildManifest,
+  convertedSchema,
+  functionName,
+  guardEntries,
+  plainOptions,
+} from './manifest.js';
 import type { Manifest, ManifestNamespace } from './manifest-schema.js';
 import type { ControllerClass } from './metadata.js';
 import type { Provider } from './providers.js';
@@ -40,6 +45,8 @@ export function describeGateway(
 function describeNamespace(namespace: Namespace): ManifestNamespace {
   const outline = namespace.outline();
   const handshakeGuards = namespace.options.handshakeGuards ?? [];
+  // A schema that does not convert is left out: a running gateway's description has no problems list.
+  const ignore = () => {};
   return {
     controller: '',
     export: '',
@@ -47,28 +54,25 @@ function describeNamespace(namespace: Namespace): ManifestNamespace {
     params: namespace.pattern.paramNames,
     options: plainOptions(namespace.options),
     inject: [],
-    guards: handshakeGuards.map((guard) => ({ name: guard.name || 'anonymous', priority: 0 })),
-    connect: outline.connect,
-    disconnect: outline.disconnect,
+    guards: guardEntries(handshakeGuards.map((guard) => ({ guard, priority: 0 }))),
+    connect: outline.connect.map(functionName),
+    disconnect: outline.disconnect.map(functionName),
     events: outline.events.map(({ name, handler, schema, ack, guards }) => {
-      const converted = convertible(schema);
-      return { name, method: handler, ...(converted && { schema: converted }), ack, guards };
+      const converted = convertedSchema(schema, 'input', ignore);
+      return {
+        name,
+        method: functionName(handler),
+        ...(converted && { schema: converted }),
+        ack,
+        guards: guardEntries(guards),
+      };
     }),
-    channels: outline.channels.map(({ kind, pattern, params, name }) => ({
+    channels: outline.channels.map(({ kind, pattern, params, hook }) => ({
       kind,
       pattern,
       params,
-      method: name,
+      method: functionName(hook),
     })),
     emits: [],
   };
-}
-
-function convertible(schema: StandardSchema | undefined): Record<string, unknown> | undefined {
-  if (!schema) return undefined;
-  try {
-    return toJsonSchema(schema, 'input');
-  } catch {
-    return undefined;
-  }
 }

@@ -64,8 +64,31 @@ export function toJsonSchema(schema: StandardSchema, io: 'input' | 'output'): Js
   return side({ target: 'draft-2020-12' });
 }
 
-const guardEntries = (guards: readonly GuardRecord[]): ManifestGuard[] =>
-  guards.map(({ guard, priority }) => ({ name: guard.name || 'anonymous', priority }));
+/**
+ * `schema`'s JSON Schema, or undefined when there is none; a schema that cannot be converted is
+ * handed to `failed` with the reason (and left out).
+ */
+export function convertedSchema(
+  schema: StandardSchema | undefined,
+  io: 'input' | 'output',
+  failed: (message: string) => void,
+): JsonSchema | undefined {
+  if (schema === undefined) return undefined;
+  try {
+    return toJsonSchema(schema, io);
+  } catch (error) {
+    failed(`schema cannot be converted to JSON Schema: ${(error as Error).message}`);
+    return undefined;
+  }
+}
+
+/** How the manifest names a function (a guard, a hook): `anonymous` for an unnamed arrow. */
+export const functionName = (fn: { name: string }): string => fn.name || 'anonymous';
+
+export const guardEntries = (
+  guards: readonly Pick<GuardRecord, 'guard' | 'priority'>[],
+): ManifestGuard[] =>
+  guards.map(({ guard, priority }) => ({ name: functionName(guard), priority }));
 
 /** A JSON copy of the options that are plain data; functions (guards, authorizers) are left out. */
 export function plainOptions(options: object): Record<string, unknown> {
@@ -90,19 +113,8 @@ export function buildManifest(input: ManifestInput): {
     const meta = controllerMetadata(controller);
     const problem = (member: string, message: string) =>
       problems.push({ controller: meta.name, member, message });
-    const convert = (
-      schema: StandardSchema | undefined,
-      io: 'input' | 'output',
-      member: string,
-    ) => {
-      if (schema === undefined) return undefined;
-      try {
-        return toJsonSchema(schema, io);
-      } catch (error) {
-        problem(member, `schema cannot be converted to JSON Schema: ${(error as Error).message}`);
-        return undefined;
-      }
-    };
+    const convert = (schema: StandardSchema | undefined, io: 'input' | 'output', member: string) =>
+      convertedSchema(schema, io, (message) => problem(member, message));
     let params: string[] = [];
     try {
       params = new PathPattern(meta.path).paramNames;

@@ -34,11 +34,11 @@ export class MessageGuards {
     this.entries = [...this.entries, entry].sort((a, b) => b.priority - a.priority);
   }
 
-  /** The guards that run before `event`, in order, by function name (for `gateway.manifest()`). */
-  entriesFor(event: string): { name: string; priority: number }[] {
+  /** The guards that run before `event`, in order (for `gateway.manifest()`). */
+  entriesFor(event: string): { guard: MessageGuard; priority: number }[] {
     return this.entries
       .filter(({ events }) => !events || events.has(event))
-      .map(({ guard, priority }) => ({ name: guard.name || 'anonymous', priority }));
+      .map(({ guard, priority }) => ({ guard, priority }));
   }
 
   /** Throws WS_FORBIDDEN at the first guard that refuses; a guard's own HeraldError passes through. */

@@ -27,8 +27,7 @@ export interface ChannelHookOutline {
   kind: ChannelHookKind;
   pattern: string;
   params: string[];
-  /** The hook function's name. */
-  name: string;
+  hook: ChannelHook;
 }
 
 /** The subscribe and unsubscribe hooks of a namespace, run in the order they were added. */
@@ -71,7 +70,7 @@ export class ChannelHooks {
       kind,
       pattern: pattern.source,
       params: pattern.paramNames,
-      name: hook.name || 'anonymous',
+      hook,
     }));
   }
 

@@ -74,18 +74,17 @@ interface HandlerEntry {
   spanName: string;
 }
 
-/** What a namespace knows of its handlers and hooks (functions by name). */
+/** What a namespace knows of its handlers and hooks, for its description. */
 export interface NamespaceOutline {
   events: {
     name: string;
-    /** The handler function's name. */
-    handler: string;
+    handler: EventHandler;
     schema: StandardSchema | undefined;
     ack: boolean;
-    guards: { name: string; priority: number }[];
+    guards: { guard: MessageGuard; priority: number }[];
   }[];
-  connect: string[];
-  disconnect: string[];
+  connect: readonly ConnectHook[];
+  disconnect: readonly DisconnectHook[];
   channels: ChannelHookOutline[];
 }
 
@@ -255,17 +254,16 @@ export class Namespace {
 
   /** @internal What this namespace knows of its handlers and hooks, for `gateway.manifest()`. */
   outline(): NamespaceOutline {
-    const names = (hooks: readonly { name: string }[]) => hooks.map((h) => h.name || 'anonymous');
     return {
       events: [...this.handlers].map(([name, { handler, schema, ack }]) => ({
         name,
-        handler: handler.name || 'anonymous',
+        handler,
         schema,
         ack,
         guards: this.guards.entriesFor(name),
       })),
-      connect: names(this.connectHooks),
-      disconnect: names(this.disconnectHooks),
+      connect: this.connectHooks,
+      disconnect: this.disconnectHooks,
       channels: this.channelHooks.outline(),
     };
   }
@@ -275,7 +273,8 @@ export class Namespace {
    * child of the trace context the client sent, if any); answers by its id.
    */
   handleEvent(connection: SocketConnection, frame: ClientEventFrame): Promise<void> {
-    const name = this.handlers.get(frame.event)?.spanName ?? SpanNames.event;
+    const entry = this.handlers.get(frame.event);
+    const name = entry?.spanName ?? SpanNames.event;
     const parent = remoteParent(frame.meta);
     const span = tracer.startSpan(name, serverSpan, parent);
     if (span.isRecording()) {
@@ -283,12 +282,13 @@ export class Namespace {
       span.setAttribute(SpanAttributes.namespace, this.pattern.source);
       span.setAttribute(SpanAttributes.connectionId, connection.id);
     }
-    return runInSpan(span, parent, () => this.runEvent(connection, frame, span));
+    return runInSpan(span, parent, () => this.runEvent(connection, frame, entry, span));
   }
 
   private async runEvent(
     connection: SocketConnection,
     frame: ClientEventFrame,
+    entry: HandlerEntry | undefined,
     span: Span,
   ): Promise<void> {
     const ctx: MessageContext = {
@@ -300,7 +300,7 @@ export class Namespace {
       result: undefined,
     };
     try {
-      if (frame.id === undefined && this.handlers.get(frame.event)?.ack) {
+      if (frame.id === undefined && entry?.ack) {
         throw new HeraldError(
           ErrorCodes.WS_MESSAGE_INVALID,
           `event '${frame.event}' must be sent with an id: it is acknowledged`,
