@@ -7,9 +7,9 @@ import {
   type GatewayOptions,
   type NamespaceOptionsInput,
 } from '@herald/server';
-import { dirname, join, relative } from 'node:path';
 import { brokerTypes, type BrokerSpec } from './broker.js';
 import { portSchema, readServeFile, type ServeFile } from './config-file.js';
+import { fromConfigFolder } from './controllers/project-paths.js';
 import type { ServedControllers } from './controllers/served-controllers.js';
 import { ServeConfigError } from './errors.js';
 
@@ -144,7 +144,7 @@ function servedControllers(
   flags: ServeFlags,
 ): ServedControllers {
   const fromFile = (value: string | undefined) =>
-    value === undefined ? undefined : relative('.', join(dirname(path ?? '.'), value));
+    value === undefined ? undefined : fromConfigFolder(path, value);
   const module = flags.controllers ?? fromFile(file.controllers);
   const manifest = flags.manifest ?? fromFile(file.manifest);
   return { ...(module !== undefined && { module }), ...(manifest !== undefined && { manifest }) };

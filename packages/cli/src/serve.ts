@@ -1,5 +1,4 @@
 import {
-  controllerMetadata,
   createGateway,
   ErrorCodes,
   isHeraldError,
@@ -22,14 +21,11 @@ export async function serve(config: ServeConfig): Promise<Gateway> {
   const controllers = await loadServedControllers(config.controllers);
   const broker = await createBroker(config.broker);
   const gateway = createGateway({ ...config.gateway, ...(broker && { broker }) });
-  const patterns = Object.keys(config.namespaces);
-  for (const pattern of patterns) gateway.namespace(pattern, config.namespaces[pattern]);
-  if (controllers) {
-    registerControllers(gateway, controllers);
-    for (const { controller } of controllers.controllers) {
-      patterns.push(controllerMetadata(controller).path);
-    }
+  for (const [pattern, options] of Object.entries(config.namespaces)) {
+    gateway.namespace(pattern, options);
   }
+  if (controllers) registerControllers(gateway, controllers);
+  const patterns = gateway.namespaces.map((namespace) => namespace.pattern.source);
   const { handlers, notes } = httpHandlers(gateway, config);
   let address: ListenAddress;
   try {

@@ -68,7 +68,7 @@ export interface ChannelModel {
  * Names the generated file imports, declares as helpers, or uses from TypeScript's globals: a
  * controller or schema of the same name gets a suffix.
  */
-export const reservedNames = [
+const reservedNames = [
   'HeraldClient',
   'HeraldClientOptions',
   'RequestOptions',

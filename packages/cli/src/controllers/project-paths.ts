@@ -8,7 +8,11 @@ export interface ProjectPaths {
   manifest: string;
 }
 
-export const defaultConfigFile = 'herald.config.json';
+const defaultConfigFile = 'herald.config.json';
+
+/** A path the config file at `config` gives, as seen from the working directory. */
+export const fromConfigFolder = (config: string | undefined, value: string): string =>
+  relative('.', join(dirname(config ?? '.'), value));
 
 /**
  * The `controllers` and `manifest` keys of the config file (`--config`, else herald.config.json
@@ -18,9 +22,12 @@ export const defaultConfigFile = 'herald.config.json';
 export async function projectPaths(config: string | undefined): Promise<ProjectPaths> {
   const path = config ?? (existsSync(defaultConfigFile) ? defaultConfigFile : undefined);
   const file = path === undefined ? {} : await readServeFile(path);
-  const fromFile = (value: string) => relative('.', join(dirname(path ?? '.'), value));
   return {
-    controllers: file.controllers === undefined ? 'src/controllers.ts' : fromFile(file.controllers),
-    manifest: file.manifest === undefined ? 'herald.manifest.json' : fromFile(file.manifest),
+    controllers:
+      file.controllers === undefined
+        ? 'src/controllers.ts'
+        : fromConfigFolder(path, file.controllers),
+    manifest:
+      file.manifest === undefined ? 'herald.manifest.json' : fromConfigFolder(path, file.manifest),
   };
 }

@@ -1,10 +1,7 @@
-import { listedKeys } from '../codegen/schema-set.js';
+import { isRecord as isSchema, listedKeys } from '../codegen/schema-set.js';
 
-/** A JSON Schema as the manifest holds it (draft 2020-12, as `z.toJSONSchema` writes it). */
+/** A JSON Schema object as the manifest holds it (draft 2020-12, as `z.toJSONSchema` writes it). */
 type JsonSchema = Record<string, unknown>;
-
-const isSchema = (value: unknown): value is JsonSchema =>
-  typeof value === 'object' && value !== null && !Array.isArray(value);
 
 /** A bound, unless it only says "a safe integer" (as `z.number().int()` writes it). */
 const bound = (value: unknown): number | undefined =>

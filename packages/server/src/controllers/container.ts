@@ -123,7 +123,7 @@ export class ConnectionScope {
  * Ends an instance's life: its `dispose()`, else `[Symbol.asyncDispose]()`, else
  * `[Symbol.dispose]()`, awaited; anything else has nothing to end.
  */
-export async function disposeInstance(instance: unknown): Promise<void> {
+async function disposeInstance(instance: unknown): Promise<void> {
   if (typeof instance !== 'object' || instance === null) return;
   const disposable = instance as Partial<Record<'dispose' | symbol, () => unknown>>;
   const end = disposable.dispose ?? disposable[Symbol.asyncDispose] ?? disposable[Symbol.dispose];
