@@ -152,6 +152,16 @@ describe('herald asyncapi', () => {
     const document = parse(text) as Document;
     expect(Object.keys(document.channels)).toEqual(['Feed', 'Ws']);
     expect(Object.keys(document.operations)).toEqual(['FeedItemPost', 'WsItemPost']);
+    const run = await runCli(
+      ['gen-client', '--lang', 'ts', '--manifest', 'gateway.manifest.json', '--out', 'gw.ts'],
+      {},
+      dir,
+    );
+    expect(run.code, run.stderr).toBe(0);
+    const client = await readFile(join(dir, 'gw.ts'), 'utf8');
+    expect(client).toContain('// ---- Feed: /feed/:topic ----');
+    expect(client).toContain('export function createFeedClient(');
+    expect(client).not.toContain('(controller');
     await gateway.close();
   });
 
