@@ -1,8 +1,11 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import {
+  buildManifest,
   createHttpApi,
+  Emits,
   manifestSchema,
+  Socket,
   requireRoles,
   type Gateway,
   type Manifest,
@@ -108,5 +111,23 @@ describe('the manifest of a running gateway', () => {
       paths: Record<string, Record<string, { operationId: string }>>;
     };
     expect(openApi.paths['/manifest']?.get?.operationId).toBe('getManifest');
+  });
+
+  it('lists serverEvents of @Socket and @Emits alike among the events a controller sends', () => {
+    const tick = z.object({ price: z.number() });
+    @Emits('price.closed')
+    @Socket('/prices', { serverEvents: { 'price.tick': tick } })
+    class PriceSocket {}
+    const { manifest, problems } = buildManifest({
+      controllers: [{ export: 'PriceSocket', controller: PriceSocket }],
+      module: 'prices.ts',
+    });
+    expect(problems).toEqual([]);
+    expect(manifest.namespaces[0]?.emits).toEqual([
+      { name: 'price.tick', schema: expect.objectContaining({ required: ['price'] }) },
+      { name: 'price.closed' },
+    ]);
+    // serverEvents are not namespace options.
+    expect(manifest.namespaces[0]?.options).toEqual({});
   });
 });
