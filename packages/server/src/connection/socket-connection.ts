@@ -188,7 +188,7 @@ export class SocketConnection implements Connection, Subscriber {
 
   /** Sends a server event to this client. */
   send(event: string, payload?: unknown): void {
-    this.out.frame({ type: 'event', event, payload }, true);
+    this.out.frame({ type: 'event', event, payload }, true, this.endpoint.options.writeDelay);
   }
 
   /** Sends an event the client must answer with an ack; resolves with the ack's payload. */
@@ -269,10 +269,13 @@ export class SocketConnection implements Connection, Subscriber {
 
   // ---- used by the gateway ----------------------------------------------------------------------
 
-  /** Delivers a publication encoded once for all its recipients. */
+  /**
+   * Delivers a publication encoded once for all its recipients; it may wait its channel's
+   * `writeDelay`, or else the namespace's, to share a write with others.
+   */
   deliver(frame: EncodedFrame): void {
     this.counters.deliveries += 1;
-    this.out.shared(frame, true);
+    this.out.shared(frame, true, frame.writeDelay ?? this.endpoint.options.writeDelay);
   }
 
   /**

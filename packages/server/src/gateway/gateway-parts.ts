@@ -63,7 +63,11 @@ export function buildGatewayParts(
   const { maxPayloadDepth } = options;
   const counters = new StatsCounter();
   const broker = new GuardedBroker(options.broker ?? new MemoryBroker(), logger, maxPayloadDepth);
-  const registry = new ChannelRegistry(broker, counters);
+  const registry: ChannelRegistry = new ChannelRegistry(
+    broker,
+    counters,
+    (channel): number | undefined => channels.policies.resolve(channel)?.policy.writeDelay,
+  );
   const continuity = new StreamContinuity(broker, registry, logger);
   const channels = new ChannelService(broker, registry, options.channels, logger);
   const control = new ClusterControl(broker, options.clusterTimeout, maxPayloadDepth);
