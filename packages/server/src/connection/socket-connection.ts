@@ -19,6 +19,7 @@ import { HeraldError } from '../errors.js';
 import type { NamespaceOptions } from '../options.js';
 import type { FlushScheduler } from '../transport/flush-scheduler.js';
 import type { Connection, RequestOptions } from './connection.js';
+import type { ConnectionIndex } from './connection-index.js';
 import { anonymousIdentity, type Identity } from './identity.js';
 import type { StatsCounter } from './stats.js';
 import type { NamespaceStats } from './namespace-stats.js';
@@ -55,6 +56,8 @@ export interface ConnectionServices {
   readonly tenantIsolation: boolean;
   /** How deeply payloads may nest (the `maxPayloadDepth` option). */
   readonly maxPayloadDepth: number;
+  /** This node's open connections by id, user and tenant (targeted sends). */
+  readonly index: ConnectionIndex<SocketConnection>;
 }
 
 export interface ConnectionInit {
@@ -160,7 +163,9 @@ export class SocketConnection implements Connection, Subscriber {
    * whatever indexes connections by identity can follow.
    */
   setIdentity(identity: Identity): void {
+    const previous = this.#identity;
     this.#identity = identity;
+    this.context.index.identityChanged(this, previous);
   }
 
   /** True from the handshake until a close starts. */

@@ -12,6 +12,7 @@ import { ChannelRegistry } from '../channels/channel-registry.js';
 import { ChannelService } from '../channels/channel-service.js';
 import { StreamContinuity } from '../channels/stream-continuity.js';
 import { ClusterControl } from '../cluster/cluster-control.js';
+import { ConnectionIndex } from '../connection/connection-index.js';
 import { PongFrames } from '../connection/pong-frames.js';
 import { StatsCounter } from '../connection/stats.js';
 import { createGatewayMetrics } from '../metrics/gateway-metrics.js';
@@ -79,6 +80,7 @@ export function buildGatewayParts(
     registry,
     channels,
     scheduler: new FlushScheduler(),
+    index: new ConnectionIndex(),
     middlewares: shared.middlewares,
     tenantIsolation: options.tenancy !== undefined && options.tenancy.isolation,
     maxPayloadDepth,
