@@ -4,7 +4,7 @@ import { checkScopes } from '../auth/auth-mode.js';
 import { resolveTenant } from '../auth/tenancy.js';
 import type { ResolvedTenancyOptions } from '../auth/tenancy-options.js';
 import type { Identity } from '../connection/identity.js';
-import type { NamespaceEndpoint } from '../connection/socket-connection.js';
+import type { NamespaceEndpoint } from '../connection/connection-services.js';
 import { HeraldError } from '../errors.js';
 import type { HandshakeContext } from '../guards/guard.js';
 

@@ -6,11 +6,12 @@ import { Authenticator } from '../auth/authenticator.js';
 import type { ResolvedTenancyOptions } from '../auth/tenancy-options.js';
 import { extractToken } from '../auth/token-extraction.js';
 import { tenantChannel } from '../channels/channel-names.js';
-import type { NamespaceEndpoint, SocketConnection } from '../connection/socket-connection.js';
+import type { NamespaceEndpoint } from '../connection/connection-services.js';
+import type { SocketConnection } from '../connection/socket-connection.js';
 import { ConfigError, HeraldError } from '../errors.js';
 import type { GatewayContext } from '../namespace/gateway-context.js';
 import { authorizeSubscribe } from '../guards/channel-access.js';
-import { anonymousIdentity, type Identity } from '../connection/identity.js';
+import { anonymous, anonymousIdentity, type Identity } from '../connection/identity.js';
 import type { InboundSecurity } from '../connection/inbound.js';
 import { ConnectionLimits } from '../limits/connection-limits.js';
 import { RateLimiter, type RateLimitStatus } from '../limits/rate-limiter.js';
@@ -121,7 +122,9 @@ export class Security implements InboundSecurity {
       }
       const identity =
         token === undefined
-          ? anonymousIdentity()
+          ? this.tenancy
+            ? anonymousIdentity()
+            : anonymous
           : await inChildSpan(SpanNames.handshakeAuth, () => this.verify(token, handshake.request));
       verified = identity;
       const credentials = token === undefined ? undefined : credentialsOf(identity);
@@ -147,7 +150,12 @@ export class Security implements InboundSecurity {
     admission: Admission & { ok: true },
     handshake: HandshakeRequest,
   ): Promise<HeraldError | undefined> {
-    const session = new Session(handshake.request, admission.waiting ? 'waiting' : 'open');
+    const inBand =
+      this.authenticator !== undefined && connection.endpoint.options.auth !== 'public';
+    const session = new Session(
+      inBand ? handshake.request : undefined,
+      admission.waiting ? 'waiting' : 'open',
+    );
     session.credentials = admission.credentials;
     this.sessions.set(connection, session);
     try {
@@ -244,7 +252,7 @@ export class Security implements InboundSecurity {
   /** An `auth` frame: first authentication of a waiting (or anonymous) connection, or a token refresh. */
   async authenticate(connection: SocketConnection, frame: AuthFrame): Promise<void> {
     const session = this.sessions.get(connection);
-    if (!this.authenticator || !session || connection.endpoint.options.auth === 'public') {
+    if (!this.authenticator || !session?.request) {
       connection.replyError(frame.id, {
         code: ErrorCodes.WS_NOT_FOUND,
         message: 'in-band authentication is not configured on this namespace',

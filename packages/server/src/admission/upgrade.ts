@@ -79,6 +79,10 @@ export class UpgradePipeline {
 
   constructor(private readonly options: UpgradePipelineOptions) {}
 
+  private readonly socketError = (error: Error): void => {
+    this.options.logger.debug({ err: error }, 'socket error');
+  };
+
   readonly handle = (req: IncomingMessage, socket: Duplex, head: Buffer): void => {
     // A client may send W3C trace context headers; the handshake then joins its trace.
     const parent = remoteParent(traceHeaders(req));
@@ -117,7 +121,9 @@ export class UpgradePipeline {
       () => this.refuse(attempt, 'timeout', 'drop'),
       this.options.handshakeTimeout,
     );
-    socket.on('error', (error) => logger.debug({ err: error }, 'socket error'));
+    // One listener for every socket: a closure here would keep the whole handshake (request,
+    // timer, span) alive for as long as the connection lasts.
+    socket.on('error', this.socketError);
     // Admission's own spans (token verification, guards) are children of the handshake's.
     void runInSpan(span, parent, () =>
       this.options

@@ -10,7 +10,7 @@ import type { Logger } from 'pino';
 import type { NamespaceOptions } from '../options.js';
 import { EncodedFrame } from '../transport/encoded-frame.js';
 import type { FlushScheduler } from '../transport/flush-scheduler.js';
-import { OutboundQueue } from '../transport/outbound-queue.js';
+import { OutboundQueue, type OutboundEvents } from '../transport/outbound-queue.js';
 import type { NamespaceStats } from './namespace-stats.js';
 
 /** What an `error` frame says: its code, message and the fields at fault. */
@@ -26,8 +26,8 @@ export interface OutboundInit {
   /** The counters of the connection's namespace. */
   stats: NamespaceStats;
   logger: Logger;
-  /** The client reads too slowly for the backpressure strategy: the connection must close. */
-  onSlowConsumer: () => void;
+  /** Told when the client reads too slowly for the backpressure strategy: it must close. */
+  owner: { closeSlowConsumer(): void };
 }
 
 /**
@@ -35,32 +35,38 @@ export interface OutboundInit {
  * recipients), queued in its bounded outbound queue, and stopped for good once its close frame
  * went out. A frame its codec cannot carry is logged once and the client told what it missed.
  */
-export class Outbound {
+export class Outbound implements OutboundEvents {
   private readonly queue: OutboundQueue;
   private readonly codec: Codec;
   private readonly deflateFrom: number | undefined;
   private readonly logger: Logger;
   private readonly stats: NamespaceStats;
+  private readonly owner: OutboundInit['owner'];
   #stopped = false;
 
   constructor(init: OutboundInit) {
-    const { stats } = init;
     this.codec = init.codec;
     this.deflateFrom = init.deflateFrom;
     this.logger = init.logger;
-    this.stats = stats;
-    this.queue = new OutboundQueue(init.socket, init.backpressure, init.scheduler, {
-      onWritten: (frames) => {
-        stats.messagesOut += frames;
-      },
-      onDropped: () => {
-        stats.dropped += 1;
-      },
-      onSlowConsumer: () => {
-        stats.slowConsumers += 1;
-        init.onSlowConsumer();
-      },
-    });
+    this.stats = init.stats;
+    this.owner = init.owner;
+    // This object hears the queue's events itself: no closures per connection.
+    this.queue = new OutboundQueue(init.socket, init.backpressure, init.scheduler, this);
+  }
+
+  // ---- the queue's events -----------------------------------------------------------------------
+
+  onWritten(frames: number): void {
+    this.stats.messagesOut += frames;
+  }
+
+  onDropped(): void {
+    this.stats.dropped += 1;
+  }
+
+  onSlowConsumer(): void {
+    this.stats.slowConsumers += 1;
+    this.owner.closeSlowConsumer();
   }
 
   /** The close frame went out (or the socket is gone): nothing more is sent. */

@@ -15,6 +15,8 @@ export interface Credentials {
   tenant: string | undefined;
 }
 
+const openFromStart = Promise.resolve(true);
+
 /** setTimeout takes at most 2^31-1 ms; longer waits are re-armed when that fires. */
 const maxTimerDelay = 2_147_483_647;
 
@@ -28,20 +30,28 @@ export class Session {
   credentials: Credentials | undefined;
   /** Settles true once the connection may run its namespace's hooks, false if it never may. */
   readonly authenticated: Promise<boolean>;
-  private settleAuthentication!: (ok: boolean) => void;
+  /** Settles `authenticated`; absent for a session open from the start, already settled. */
+  private settleAuthentication: ((ok: boolean) => void) | undefined;
   private authTimer: NodeJS.Timeout | undefined;
   private expiryTimer: NodeJS.Timeout | undefined;
   private idleTimer: NodeJS.Timeout | undefined;
 
+  /**
+   * `request` is the upgrade request, kept only where in-band authentication may need it (the
+   * authenticator and handshake guards read it); elsewhere it is let go with the handshake.
+   */
   constructor(
-    readonly request: IncomingMessage,
+    readonly request: IncomingMessage | undefined,
     phase: SessionPhase,
   ) {
     this.phase = phase;
-    this.authenticated = new Promise((resolve) => {
-      this.settleAuthentication = resolve;
-    });
-    if (phase === 'open') this.settleAuthentication(true);
+    // Most sessions are open from the start: they share one settled promise.
+    this.authenticated =
+      phase === 'open'
+        ? openFromStart
+        : new Promise((resolve) => {
+            this.settleAuthentication = resolve;
+          });
   }
 
   /** An `auth` frame arrived: the auth timeout no longer applies, later frames wait for the outcome. */
@@ -53,7 +63,7 @@ export class Session {
   /** Leaves `waiting` for good: `ok` lets the namespace's hooks run. */
   finishAuthentication(ok: boolean): void {
     this.phase = ok ? 'open' : 'authenticating';
-    this.settleAuthentication(ok);
+    this.settleAuthentication?.(ok);
   }
 
   startAuthTimer(ms: number, onTimeout: () => void): void {
@@ -90,6 +100,6 @@ export class Session {
     clearTimeout(this.idleTimer);
     this.slot?.release();
     this.rate?.release();
-    this.settleAuthentication(false);
+    this.settleAuthentication?.(false);
   }
 }

@@ -1,78 +1,28 @@
 import type { IncomingHttpHeaders } from 'node:http';
-import type { Duplex } from 'node:stream';
-import type { Logger } from 'pino';
 import type { WebSocket } from 'ws';
 import {
   CloseCodes,
   ErrorCodes,
   PendingRequests,
   type Codec,
-  type ClientEventFrame,
   type FrameId,
   type ServerFrame,
 } from '@herald/protocol';
-import type { AuditLog } from '../audit/audit-log.js';
-import type { ChannelRegistry, Subscriber } from '../channels/channel-registry.js';
+import type { Subscriber } from '../channels/channel-registry.js';
 import { scopeChannel } from '../channels/channel-names.js';
 import { EncodedFrame } from '../transport/encoded-frame.js';
 import { HeraldError } from '../errors.js';
-import type { NamespaceOptions } from '../options.js';
-import type { FlushScheduler } from '../transport/flush-scheduler.js';
 import type { Connection, RequestOptions } from './connection.js';
-import type { ConnectionIndex } from './connection-index.js';
-import { anonymousIdentity, type Identity } from './identity.js';
-import type { StatsCounter } from './stats.js';
+import type {
+  ConnectionInit,
+  ConnectionServices,
+  NamespaceEndpoint,
+} from './connection-services.js';
+import { anonymous, type Identity } from './identity.js';
 import type { NamespaceStats } from './namespace-stats.js';
 import { Outbound, type ErrorFields } from './outbound.js';
 import { OwedAnswers, type OwedAnswer } from './owed-answers.js';
 import { assertDeliverable } from '../validation/payload-guard.js';
-
-/** What a connection uses of the namespace (the endpoint) it connected through. */
-export interface NamespaceEndpoint {
-  readonly pattern: { readonly source: string };
-  readonly options: NamespaceOptions;
-  /** Runs a client event through the namespace's guards, middleware and handler. */
-  handleEvent(connection: SocketConnection, frame: ClientEventFrame): Promise<void>;
-  /** Runs the subscribe hooks of a client's subscribe request; throws its refusal. */
-  subscribing(connection: SocketConnection, channel: string): Promise<void>;
-  /** Runs the unsubscribe hooks after a client's unsubscribe request left `channel`. */
-  unsubscribed(connection: SocketConnection, channel: string): Promise<void>;
-}
-
-/** What a connection uses of its gateway (a part of the gateway's context). */
-export interface ConnectionServices {
-  readonly logger: Logger;
-  /** Where security events are recorded (refusals, refreshes, kicks). */
-  readonly audit: AuditLog;
-  readonly stats: StatsCounter;
-  readonly registry: ChannelRegistry;
-  readonly scheduler: FlushScheduler;
-  /** Presence and join/leave events for channels joined and left. */
-  readonly channels: {
-    joined(connection: SocketConnection, channel: string, info: unknown): Promise<void>;
-    left(connection: SocketConnection, channel: string): Promise<void>;
-  };
-  /** Whether channel names are scoped per tenant (see channel-names.ts). */
-  readonly tenantIsolation: boolean;
-  /** How deeply payloads may nest (the `maxPayloadDepth` option). */
-  readonly maxPayloadDepth: number;
-  /** This node's open connections by id, user and tenant (targeted sends). */
-  readonly index: ConnectionIndex<SocketConnection>;
-}
-
-export interface ConnectionInit {
-  id: string;
-  ws: WebSocket;
-  socket: Duplex;
-  endpoint: NamespaceEndpoint;
-  codec: Codec;
-  deflateFrom: number | undefined;
-  params: Record<string, string>;
-  query: URLSearchParams;
-  headers: IncomingHttpHeaders;
-  remoteAddress: string;
-  context: ConnectionServices;
-}
 
 const defaultRequestTimeout = 10_000;
 /** After a 4009 close frame, how long a slow reader gets before the socket is destroyed. */
@@ -100,31 +50,30 @@ export class SocketConnection implements Connection, Subscriber {
    */
   readonly deflateFrom: number | undefined;
   readonly connectedAt = Date.now();
-  /** Application state for this connection; Herald never reads it. */
-  state: Record<string, unknown> = {};
   /** Settles when the namespace's onConnect hooks have run; frames that need them wait for it. */
-  ready: Promise<void> = Promise.resolve();
+  ready: Promise<void> = settled;
 
-  #identity: Identity = anonymousIdentity();
+  #identity: Identity = anonymous;
   private readonly ws: WebSocket;
   private readonly context: ConnectionServices;
   /** What goes to the client: encoded, queued, and stopped once the close frame went out. */
   readonly out: Outbound;
   /** The counters of this connection's namespace. */
   readonly counters: NamespaceStats;
-  private readonly joined = new Set<string>();
-  private readonly pending = new PendingRequests({ idPrefix: 's' });
-  private pongTimer: NodeJS.Timeout | undefined;
-  private readonly owed = new OwedAnswers();
+  // What many connections never use is made on first use: an idle connection holds only what
+  // it needs to be written to (see docs/performance.md).
+  #state: Record<string, unknown> | undefined;
+  #joined: Set<string> | undefined;
+  #pending: PendingRequests | undefined;
+  #owed: OwedAnswers | undefined;
+  #gone: { promise: Promise<void>; resolve: () => void } | undefined;
+  #isGone = false;
+  /** The heartbeat round whose ping is still unanswered; 0 when none is. */
+  private unansweredPing = 0;
   /** The namespace's onConnect hooks ran without error: client requests may be handled. */
   private accepted = false;
   /** A close was asked for: no new work starts, but the requests already accepted are answered. */
   private closing = false;
-  private resolveGone!: () => void;
-  /** Settles once the socket has closed and the connection has left everything. */
-  readonly gone = new Promise<void>((resolve) => {
-    this.resolveGone = resolve;
-  });
 
   constructor(init: ConnectionInit) {
     this.id = init.id;
@@ -146,12 +95,32 @@ export class SocketConnection implements Connection, Subscriber {
       scheduler: init.context.scheduler,
       stats: this.counters,
       logger: init.context.logger,
-      onSlowConsumer: () => this.closeSlowConsumer(),
+      owner: this,
     });
   }
 
   get namespace(): string {
     return this.endpoint.pattern.source;
+  }
+
+  /** Application state for this connection; Herald never reads it. */
+  get state(): Record<string, unknown> {
+    return (this.#state ??= {});
+  }
+
+  set state(state: Record<string, unknown>) {
+    this.#state = state;
+  }
+
+  /** Settles once the socket has closed and the connection has left everything. */
+  get gone(): Promise<void> {
+    if (this.#isGone) return settled;
+    if (!this.#gone) {
+      let resolve!: () => void;
+      const promise = new Promise<void>((done) => (resolve = done));
+      this.#gone = { promise, resolve };
+    }
+    return this.#gone.promise;
   }
 
   get identity(): Identity {
@@ -183,7 +152,7 @@ export class SocketConnection implements Connection, Subscriber {
 
   /** The channels this connection is in. */
   get channels(): ReadonlySet<string> {
-    return this.joined;
+    return this.#joined ?? noChannels;
   }
 
   /** Bytes waiting to be written to this client. */
@@ -202,7 +171,8 @@ export class SocketConnection implements Connection, Subscriber {
       return Promise.reject(new HeraldError(ErrorCodes.WS_UNAVAILABLE, 'connection is closed'));
     }
     const timeout = options.timeout ?? defaultRequestTimeout;
-    return this.pending.request({
+    this.#pending ??= new PendingRequests({ idPrefix: 's' });
+    return this.#pending.request({
       send: (id) => this.out.frame({ type: 'event', event, payload, id }, false),
       timeout,
       timeoutError: () =>
@@ -218,8 +188,9 @@ export class SocketConnection implements Connection, Subscriber {
    */
   async join(channel: string, info?: unknown): Promise<void> {
     assertDeliverable(info, this.context.maxPayloadDepth, 'info');
-    if (this.closing || this.joined.has(channel)) return;
-    this.joined.add(channel);
+    this.#joined ??= new Set();
+    if (this.closing || this.#joined.has(channel)) return;
+    this.#joined.add(channel);
     this.counters.subscriptions += 1;
     try {
       await this.context.registry.add(this.internalChannel(channel), this);
@@ -232,7 +203,7 @@ export class SocketConnection implements Connection, Subscriber {
   }
 
   async leave(channel: string): Promise<void> {
-    if (!this.joined.delete(channel)) return;
+    if (!this.#joined?.delete(channel)) return;
     this.counters.subscriptions -= 1;
     await this.context.registry.remove(this.internalChannel(channel), this);
     await this.context.channels.left(this, channel);
@@ -244,7 +215,7 @@ export class SocketConnection implements Connection, Subscriber {
   }
 
   async leaveAll(): Promise<void> {
-    await Promise.all([...this.joined].map((channel) => this.leave(channel)));
+    await Promise.all([...this.channels].map((channel) => this.leave(channel)));
   }
 
   /**
@@ -255,12 +226,13 @@ export class SocketConnection implements Connection, Subscriber {
   close(code: number = CloseCodes.NORMAL, reason = ''): void {
     if (this.closing) return;
     this.closing = true;
-    if (this.owed.size === 0) {
+    const owed = this.#owed;
+    if (!owed || owed.size === 0) {
       this.sendClose(code, reason);
       return;
     }
-    void this.owed.settled(this.endpoint.options.closeTimeout).then(() => {
-      for (const id of this.owed.takeAll()) this.replyError(id, closedBeforeAnswer);
+    void owed.settled(this.endpoint.options.closeTimeout).then(() => {
+      for (const id of owed.takeAll()) this.replyError(id, closedBeforeAnswer);
       this.sendClose(code, reason);
     });
   }
@@ -288,13 +260,13 @@ export class SocketConnection implements Connection, Subscriber {
    * request with that id is still unanswered.
    */
   owe(id: FrameId): OwedAnswer | undefined {
-    return this.owed.owe(id);
+    return (this.#owed ??= new OwedAnswers()).owe(id);
   }
 
   reply(id: FrameId | undefined, payload: unknown): void {
     if (id === undefined) return;
     this.out.frame(ackFrame(id, payload), false);
-    this.owed.answer(id);
+    this.#owed?.answer(id);
   }
 
   /**
@@ -307,7 +279,7 @@ export class SocketConnection implements Connection, Subscriber {
     // An answer its codec cannot carry throws, so that the caller answers with an error instead.
     this.out.assertEncodable(frame);
     await this.out.whenRoom(frame);
-    this.owed.answer(id);
+    this.#owed?.answer(id);
   }
 
   /** The bytes one answer should stay within: half the outbound queue. */
@@ -318,7 +290,7 @@ export class SocketConnection implements Connection, Subscriber {
   /** Answers an accepted request (or reports a failure without `id`) with an error. */
   replyError(id: FrameId | undefined, error: ErrorFields): void {
     this.sendError(id, error);
-    if (id !== undefined) this.owed.answer(id);
+    if (id !== undefined) this.#owed?.answer(id);
   }
 
   /** Refuses a frame before it was accepted: it answers that frame, not an open request with its id. */
@@ -328,31 +300,33 @@ export class SocketConnection implements Connection, Subscriber {
 
   /** Settles a server→client request with the client's ack or error frame. */
   settleRequest(id: FrameId, outcome: { payload: unknown } | { error: Error }): boolean {
-    return this.pending.settle(id, outcome);
+    return this.#pending?.settle(id, outcome) ?? false;
   }
 
-  /** Sends a WebSocket ping; terminates the connection if no pong comes in `pongTimeout`. */
-  ping(pongTimeout: number): void {
-    if (this.pongTimer || !this.isOpen) return;
-    this.pongTimer = setTimeout(() => {
-      this.context.logger.debug({ connectionId: this.id }, 'no pong in time, terminating');
-      this.terminate();
-    }, pongTimeout);
+  /** Sends a WebSocket ping for heartbeat `round`, unless an earlier one is still unanswered. */
+  ping(round: number): void {
+    if (this.unansweredPing !== 0 || !this.isOpen) return;
+    this.unansweredPing = round;
     this.ws.ping();
   }
 
+  /** Terminates the connection if its ping of `round` (or an earlier one) is still unanswered. */
+  checkPong(round: number): void {
+    if (this.unansweredPing === 0 || this.unansweredPing > round) return;
+    this.context.logger.debug({ connectionId: this.id }, 'no pong in time, terminating');
+    this.terminate();
+  }
+
   pongReceived(): void {
-    clearTimeout(this.pongTimer);
-    this.pongTimer = undefined;
+    this.unansweredPing = 0;
   }
 
   /** Releases everything the connection holds; called once when its socket has closed. */
   async dispose(): Promise<void> {
     this.closing = true;
     this.out.stop(false);
-    this.owed.release();
-    clearTimeout(this.pongTimer);
-    this.pending.rejectAll(new HeraldError(ErrorCodes.WS_UNAVAILABLE, 'connection closed'));
+    this.#owed?.release();
+    this.#pending?.rejectAll(new HeraldError(ErrorCodes.WS_UNAVAILABLE, 'connection closed'));
     await this.leaveAll();
   }
 
@@ -363,11 +337,15 @@ export class SocketConnection implements Connection, Subscriber {
 
   /** Called by the gateway when the connection's disconnect hooks have run. */
   markGone(): void {
-    this.resolveGone();
+    this.#isGone = true;
+    this.#gone?.resolve();
   }
 
-  /** The client cannot read its answers anyway: closes at once, without waiting for them. */
-  private closeSlowConsumer(): void {
+  /**
+   * Called by its outbound queue: the client cannot read its answers anyway, so it is closed at
+   * once, without waiting for them.
+   */
+  closeSlowConsumer(): void {
     if (this.out.stopped) return;
     this.closing = true;
     this.out.stop(false);
@@ -382,6 +360,9 @@ export class SocketConnection implements Connection, Subscriber {
     this.ws.close(code, reason);
   }
 }
+
+const settled = Promise.resolve();
+const noChannels: ReadonlySet<string> = new Set();
 
 const closedBeforeAnswer = {
   code: ErrorCodes.WS_UNAVAILABLE,

@@ -9,6 +9,7 @@ import { receiveMessage, type Inbound } from '../connection/inbound.js';
 import { SocketConnection } from '../connection/socket-connection.js';
 import type { Namespace } from '../namespace/namespace.js';
 import type { Codecs } from '../admission/codecs.js';
+import type { WebSocket } from 'ws';
 
 /** `ws` errors for a message too large (1009) or in too many fragments (1008). */
 const refusedForSize = new Set([
@@ -30,7 +31,6 @@ export class ConnectionLifecycle {
   ) {}
 
   readonly accept = ({ namespace, ws, socket, handshake, admission }: AcceptedUpgrade): void => {
-    const { stats, logger } = this.context;
     const connection = new SocketConnection({
       id: randomBytes(12).toString('base64url'),
       ws,
@@ -47,32 +47,56 @@ export class ConnectionLifecycle {
       remoteAddress: handshake.remoteAddress,
       context: this.context,
     });
-    const counters = connection.counters;
-    stats.connectionOpened(counters);
-    ws.on('error', (error: Error & { code?: string }) => {
-      if (refusedForSize.has(error.code ?? '')) stats.oversized += 1;
-      logger.debug({ err: error, connectionId: connection.id }, 'websocket error');
-    });
-    ws.on('close', (code: number, reason: Buffer) => {
-      stats.connectionClosed(counters);
-      void this.dispose(namespace, connection, { code, reason: reason.toString() });
-    });
-    ws.on('pong', () => connection.pongReceived());
+    this.context.stats.connectionOpened(connection.counters);
+    // The same four listeners serve every socket and find their connection on it: a closure per
+    // socket would cost memory on every idle connection, and keep this handshake (its request
+    // among it) alive as long as the connection.
+    const link = ws as LinkedWebSocket;
+    link[kConnection] = connection;
+    link[kLifecycle] = this;
+    ws.on('error', onError);
+    ws.on('close', onClose);
+    ws.on('pong', onPong);
+    ws.on('message', onMessage);
     connection.ready = this.open(namespace, connection, admission, handshake);
-    ws.on('message', (data: Buffer, isBinary: boolean) => {
-      counters.messagesIn += 1;
-      receiveMessage(connection, data, isBinary, this.inbound)?.catch((error: unknown) => {
-        logger.error({ err: error, connectionId: connection.id }, 'frame handling failed');
-      });
-    });
   };
 
-  /** Pings every connection of `namespace` on its `pingInterval`; the timer is the caller's to clear. */
+  /** A frame from the client. */
+  received(connection: SocketConnection, data: Buffer, isBinary: boolean): void {
+    connection.counters.messagesIn += 1;
+    receiveMessage(connection, data, isBinary, this.inbound)?.catch((error: unknown) => {
+      this.context.logger.error(
+        { err: error, connectionId: connection.id },
+        'frame handling failed',
+      );
+    });
+  }
+
+  failed(connection: SocketConnection, error: Error & { code?: string }): void {
+    if (refusedForSize.has(error.code ?? '')) this.context.stats.oversized += 1;
+    this.context.logger.debug({ err: error, connectionId: connection.id }, 'websocket error');
+  }
+
+  closed(connection: SocketConnection, code: number, reason: Buffer): void {
+    this.context.stats.connectionClosed(connection.counters);
+    void this.dispose(connection, { code, reason: reason.toString() });
+  }
+
+  /**
+   * Pings every connection of `namespace` on its `pingInterval`, and `pongTimeout` later
+   * terminates those that did not answer: two timers per round for the whole namespace, none per
+   * connection. The interval is the caller's to clear.
+   */
   heartbeat(namespace: Namespace): NodeJS.Timeout | undefined {
     const { pingInterval, pongTimeout } = namespace.options;
     if (pingInterval <= 0) return undefined;
+    let rounds = 0;
     const timer = setInterval(() => {
-      for (const connection of namespace.connections) connection.ping(pongTimeout);
+      const round = ++rounds;
+      for (const connection of namespace.connections) connection.ping(round);
+      setTimeout(() => {
+        for (const connection of namespace.connections) connection.checkPong(round);
+      }, pongTimeout).unref();
     }, pingInterval);
     timer.unref();
     return timer;
@@ -106,11 +130,8 @@ export class ConnectionLifecycle {
     }
   }
 
-  private async dispose(
-    namespace: Namespace,
-    connection: SocketConnection,
-    reason: DisconnectReason,
-  ): Promise<void> {
+  private async dispose(connection: SocketConnection, reason: DisconnectReason): Promise<void> {
+    const namespace = connection.endpoint as Namespace;
     // Ending the session first settles a connection still waiting for its auth frame.
     await this.security.release(connection);
     await connection.ready;
@@ -118,6 +139,32 @@ export class ConnectionLifecycle {
     if (namespace.connections.has(connection)) await namespace.disconnected(connection, reason);
     connection.markGone();
   }
+}
+
+const kConnection = Symbol('herald.connection');
+const kLifecycle = Symbol('herald.lifecycle');
+type LinkedWebSocket = WebSocket & {
+  [kConnection]: SocketConnection;
+  [kLifecycle]: ConnectionLifecycle;
+};
+
+/** ws calls its listeners with the socket as `this`; the ones here were linked by `accept`. */
+const linked = (ws: WebSocket) => ws as LinkedWebSocket;
+
+function onMessage(this: WebSocket, data: Buffer, isBinary: boolean): void {
+  linked(this)[kLifecycle].received(linked(this)[kConnection], data, isBinary);
+}
+
+function onError(this: WebSocket, error: Error & { code?: string }): void {
+  linked(this)[kLifecycle].failed(linked(this)[kConnection], error);
+}
+
+function onClose(this: WebSocket, code: number, reason: Buffer): void {
+  linked(this)[kLifecycle].closed(linked(this)[kConnection], code, reason);
+}
+
+function onPong(this: WebSocket): void {
+  linked(this)[kConnection].pongReceived();
 }
 
 /** Tells the client its session is accepted: the `system` `connected` frame. */

@@ -1,6 +1,6 @@
 import type { Broker } from '../broker/broker.js';
 import type { ChannelService } from '../channels/channel-service.js';
-import type { ConnectionServices } from '../connection/socket-connection.js';
+import type { ConnectionServices } from '../connection/connection-services.js';
 import type { Middleware } from '../middleware/middleware.js';
 
 /** What namespaces and connections share from their gateway: a connection's services and more. */

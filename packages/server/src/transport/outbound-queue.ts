@@ -41,7 +41,9 @@ export class OutboundQueue {
   private bytes = 0;
   private waitingForDrain = false;
   private closed = false;
-  private answers: WaitingAnswer[] = [];
+  /** Made on first use: most connections never wait for room. */
+  private answers: WaitingAnswer[] | undefined;
+  private onDrain: (() => void) | undefined;
   private answerBytes = 0;
 
   constructor(
@@ -89,13 +91,13 @@ export class OutboundQueue {
   pushWhenRoom(frame: Buffer): Promise<boolean> {
     if (this.closed) return Promise.resolve(false);
     const { maxQueueBytes, maxQueueMessages } = this.limits;
+    const answers = (this.answers ??= []);
     const backlog =
-      this.answers.length > 0 &&
-      (this.answerBytes + frame.length > maxQueueBytes ||
-        this.answers.length + 1 > maxQueueMessages);
+      answers.length > 0 &&
+      (this.answerBytes + frame.length > maxQueueBytes || answers.length + 1 > maxQueueMessages);
     if (backlog) return Promise.resolve(this.overflow());
     return new Promise((settle) => {
-      this.answers.push({ frame, settle });
+      answers.push({ frame, settle });
       this.answerBytes += frame.length;
       this.admitAnswers();
     });
@@ -118,6 +120,11 @@ export class OutboundQueue {
       this.writeAll();
       if (this.socket.writableNeedDrain) {
         this.waitingForDrain = true;
+        // Made when needed: most sockets never back up, and a listener kept per queue costs memory.
+        this.onDrain ??= () => {
+          this.waitingForDrain = false;
+          this.flush();
+        };
         this.socket.once('drain', this.onDrain);
       }
     }
@@ -134,8 +141,8 @@ export class OutboundQueue {
     this.closed = true;
     this.frames = [];
     this.bytes = 0;
-    this.socket.off('drain', this.onDrain);
-    for (const answer of this.answers.splice(0)) answer.settle(false);
+    if (this.onDrain) this.socket.off('drain', this.onDrain);
+    for (const answer of this.answers?.splice(0) ?? []) answer.settle(false);
     this.answerBytes = 0;
   }
 
@@ -146,8 +153,10 @@ export class OutboundQueue {
   }
 
   private admitAnswers(): void {
-    for (let next = this.answers[0]; next && this.hasRoomFor(next.frame); next = this.answers[0]) {
-      this.answers.shift();
+    const answers = this.answers;
+    if (!answers) return;
+    for (let next = answers[0]; next && this.hasRoomFor(next.frame); next = answers[0]) {
+      answers.shift();
       this.answerBytes -= next.frame.length;
       this.enqueue(next.frame);
       next.settle(true);
@@ -178,11 +187,6 @@ export class OutboundQueue {
     }
     this.events.onWritten(frames.length);
   }
-
-  private onDrain = (): void => {
-    this.waitingForDrain = false;
-    this.flush();
-  };
 
   private overflow(): false {
     this.close();
