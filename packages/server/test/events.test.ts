@@ -29,6 +29,17 @@ async function echoGateway(): Promise<RunningGateway> {
       },
       (payload) => ({ length: payload.text.length }),
     );
+    // An async refinement makes the schema validate asynchronously.
+    ns.on(
+      'name.claim',
+      {
+        schema: z.object({ name: z.string() }).refine(async ({ name }) => name !== 'taken', {
+          message: 'already taken',
+          path: ['name'],
+        }),
+      },
+      (payload) => ({ claimed: payload.name }),
+    );
   });
 }
 
@@ -114,6 +125,21 @@ describe('events, acks and errors', () => {
       payload: { room: 'r', text: 'hi' },
     });
     expect(ok.payload).toEqual({ length: 2 });
+  });
+
+  it('validates with a schema that answers asynchronously', async () => {
+    running = await echoGateway();
+    const client = await TestClient.connect(running.url('/app'));
+    const claim = (payload: unknown) =>
+      client.request({ type: 'event', event: 'name.claim', payload });
+    const wrongType = await claim({ name: 5 });
+    expect(wrongType.code).toBe('WS_MESSAGE_INVALID');
+    expect(wrongType.details?.map((d) => d.path)).toEqual(['payload.name']);
+    const taken = await claim({ name: 'taken' });
+    expect(taken.code).toBe('WS_MESSAGE_INVALID');
+    expect(taken.details).toEqual([{ path: 'payload.name', message: 'already taken' }]);
+    const ok = await claim({ name: 'free' });
+    expect(ok.payload).toEqual({ claimed: 'free' });
   });
 
   it('lets middleware time, enrich and short-circuit events', async () => {

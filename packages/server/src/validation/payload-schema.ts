@@ -31,12 +31,21 @@ function issuePath(issue: StandardIssue): string {
   return ['payload', ...keys.map(String)].join('.');
 }
 
-/** Validates `value`; on failure throws WS_MESSAGE_INVALID naming every bad field. */
-export async function validatePayload<S extends StandardSchema>(
+/**
+ * Validates `value`; on failure throws WS_MESSAGE_INVALID naming every bad field. A schema that
+ * validates synchronously (zod's usual case) is answered synchronously: no promise per message.
+ */
+export function validatePayload<S extends StandardSchema>(
   schema: S,
   value: unknown,
-): Promise<InferOutput<S>> {
-  const result = await schema['~standard'].validate(value);
+): InferOutput<S> | Promise<InferOutput<S>> {
+  const result = schema['~standard'].validate(value);
+  return result instanceof Promise
+    ? result.then((settled) => checkedValue<S>(settled))
+    : checkedValue<S>(result);
+}
+
+function checkedValue<S extends StandardSchema>(result: StandardResult<unknown>): InferOutput<S> {
   if (result.issues) {
     const details: ErrorDetail[] = result.issues.map((issue) => ({
       path: issuePath(issue),
