@@ -172,10 +172,18 @@ const tallies = (): Promise<ClientTally[]> =>
 /** Polls the clients until every connection has `seqs`, or `graceMs` passed. */
 async function settle(seqs: number[], graceMs: number): Promise<ClientTally[]> {
   const deadline = Date.now() + graceMs;
+  let lastLog = Date.now();
   for (;;) {
     const tally = await tallies();
     const complete = tally.every((t) => seqs.every((seq) => t.completedAt[seq]! > 0));
     if (complete || Date.now() > deadline) return tally;
+    if (Date.now() - lastLog > 5000) {
+      lastLog = Date.now();
+      const closed = sum(tally.map((t) => t.closed));
+      console.log(
+        `received ${sum(tally.map((t) => sum(t.receipts)))}, ${closed} connections closed`,
+      );
+    }
     await new Promise((resolve) => setTimeout(resolve, 250));
   }
 }

@@ -86,7 +86,12 @@ function onPublication(data: Buffer): void {
 }
 
 const onPing = () => (pings += 1);
-const onClose = () => (closed += 1);
+/** Close codes seen, by code: who ended a connection (1006: dropped, 1008/1011/4xxx: the gateway). */
+const closeCodes: Record<string, number> = {};
+const onClose = (code: number) => {
+  closed += 1;
+  closeCodes[code] = (closeCodes[code] ?? 0) + 1;
+};
 // An error after the connection is open is followed by its close, which is counted.
 const ignore = () => undefined;
 
@@ -185,7 +190,8 @@ process.on('message', (command: ClientCommand) => {
       maxLagMs,
       pings,
       closed,
-      memory: memoryNow(),
+      closeCodes,
+      memory: memoryNow(false),
     });
   }
 });

@@ -37,6 +37,7 @@ export type ClientTally = {
   maxLagMs: number;
   pings: number;
   closed: number;
+  closeCodes: Record<string, number>;
   memory: Memory;
 };
 

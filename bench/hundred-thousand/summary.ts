@@ -37,6 +37,16 @@ function nodeRow(idle: Memory, connected: Memory, loaded: Memory, connections: n
   };
 }
 
+/** Close codes over all client processes, with how many connections ended with each. */
+function closeCodes(tallies: ClientTally[]): Record<string, number> {
+  const total: Record<string, number> = {};
+  for (const t of tallies) {
+    for (const [code, count] of Object.entries(t.closeCodes))
+      total[code] = (total[code] ?? 0) + count;
+  }
+  return total;
+}
+
 /** The result file's content: a summary first, then per-node and per-client-process detail. */
 export function summarize(run: Run) {
   const connections = sum(run.shares);
@@ -89,6 +99,7 @@ export function summarize(run: Run) {
       sustainedAllDeliveredAfterMs: run.sustained.allDeliveredAfterMs,
       pingsReceived: sum(run.tallies.map((t) => t.pings)),
       connectionsClosed: sum(run.tallies.map((t) => t.closed)),
+      closeCodes: closeCodes(run.tallies),
       gatewayRssMiB: {
         idle: totalRss(run.memory.idle),
         connected: totalRss(run.memory.connected),
