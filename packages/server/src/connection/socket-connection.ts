@@ -40,7 +40,6 @@ export class SocketConnection implements Connection, Subscriber {
   readonly id: string;
   readonly endpoint: NamespaceEndpoint;
   readonly params: Readonly<Record<string, string>>;
-  readonly query: URLSearchParams;
   readonly headers: IncomingHttpHeaders;
   readonly remoteAddress: string;
   readonly codec: Codec;
@@ -63,6 +62,7 @@ export class SocketConnection implements Connection, Subscriber {
   // What many connections never use is made on first use: an idle connection holds only what
   // it needs to be written to (see docs/performance.md).
   #state: Record<string, unknown> | undefined;
+  #query: URLSearchParams | undefined;
   #joined: Set<string> | undefined;
   #pending: PendingRequests | undefined;
   #owed: OwedAnswers | undefined;
@@ -81,8 +81,9 @@ export class SocketConnection implements Connection, Subscriber {
     this.endpoint = init.endpoint;
     this.codec = init.codec;
     this.deflateFrom = init.deflateFrom;
-    this.params = init.params;
-    this.query = init.query;
+    // Most connections have neither path parameters nor a query: they share nothing-objects.
+    this.params = Object.keys(init.params).length === 0 ? noParams : init.params;
+    if (init.query.size > 0) this.#query = init.query;
     this.headers = init.headers;
     this.remoteAddress = init.remoteAddress;
     this.context = init.context;
@@ -101,6 +102,11 @@ export class SocketConnection implements Connection, Subscriber {
 
   get namespace(): string {
     return this.endpoint.pattern.source;
+  }
+
+  /** The handshake URL's query parameters. */
+  get query(): URLSearchParams {
+    return (this.#query ??= new URLSearchParams());
   }
 
   /** Application state for this connection; Herald never reads it. */
@@ -363,6 +369,7 @@ export class SocketConnection implements Connection, Subscriber {
 
 const settled = Promise.resolve();
 const noChannels: ReadonlySet<string> = new Set();
+const noParams: Readonly<Record<string, string>> = Object.freeze({});
 
 const closedBeforeAnswer = {
   code: ErrorCodes.WS_UNAVAILABLE,
