@@ -23,7 +23,7 @@ export interface HandshakeRequest {
  */
 export async function admitIdentity(
   tenancy: ResolvedTenancyOptions | undefined,
-  namespace: NamespaceEndpoint,
+  namespace: NamespaceEndpoint<unknown>,
   handshake: HandshakeRequest,
   identity: Identity,
   authenticated: boolean,

@@ -385,7 +385,7 @@ function credentialsOf(identity: Identity): Credentials {
 }
 
 /** Who a connection counts against (see ConnectionLimits). */
-function connectionKeys(namespace: NamespaceEndpoint, ip: string, identity: Identity) {
+function connectionKeys(namespace: NamespaceEndpoint<unknown>, ip: string, identity: Identity) {
   const { userId, tenant } = identity;
   const namespaceLimit = namespace.options.maxConnections;
   return { namespace: namespace.pattern.source, namespaceLimit, ip, userId, tenant };

@@ -1,7 +1,7 @@
 import type { Identity } from './identity.js';
 
 /** What the index reads of a connection. */
-interface Indexed {
+export interface Indexed {
   readonly id: string;
   readonly identity: Identity;
 }

@@ -38,7 +38,7 @@ function ackFrame(id: FrameId, payload: unknown): ServerFrame {
  */
 export class SocketConnection implements Connection, Subscriber {
   readonly id: string;
-  readonly endpoint: NamespaceEndpoint;
+  readonly endpoint: NamespaceEndpoint<SocketConnection>;
   readonly params: Readonly<Record<string, string>>;
   readonly headers: IncomingHttpHeaders;
   readonly remoteAddress: string;
@@ -54,7 +54,7 @@ export class SocketConnection implements Connection, Subscriber {
 
   #identity: Identity = anonymous;
   private readonly ws: WebSocket;
-  private readonly context: ConnectionServices;
+  private readonly context: ConnectionServices<SocketConnection>;
   /** What goes to the client: encoded, queued, and stopped once the close frame went out. */
   readonly out: Outbound;
   /** The counters of this connection's namespace. */
@@ -75,7 +75,7 @@ export class SocketConnection implements Connection, Subscriber {
   /** A close was asked for: no new work starts, but the requests already accepted are answered. */
   private closing = false;
 
-  constructor(init: ConnectionInit) {
+  constructor(init: ConnectionInit<SocketConnection>) {
     this.id = init.id;
     this.ws = init.ws;
     this.endpoint = init.endpoint;
