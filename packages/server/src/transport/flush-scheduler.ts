@@ -39,8 +39,10 @@ export class FlushScheduler {
     this.delayed.set(delay, queues);
     setTimeout(() => {
       this.delayed.delete(delay);
-      // A queue flushed since (by a frame that could not wait) has nothing left: a no-op.
-      for (const each of queues) each.flush();
+      // Written at the end of this turn rather than now, so that frames queued by the other
+      // timers due in this turn (a publisher's own interval, say) share the write. A queue
+      // flushed since (by a frame that could not wait) has nothing left: a no-op.
+      for (const each of queues) this.markDirty(each);
     }, delay);
   }
 
