@@ -1,16 +1,14 @@
 /**
- * One side of the fan-out benchmark, run in its own process so that its CPU time is measured
- * alone: `herald` (a Herald gateway), `ws` (a bare ws server that loops send per client) or
- * `socketio` (a Socket.IO server, WebSocket transport, broadcasting to a room).
- * Driven over IPC by bench/fanout.ts.
+ * One server under test, alone in its process so that its CPU time is measured alone:
+ * `herald` (a Herald gateway), `ws` (a bare ws server that serialises once and loops send) or
+ * `socketio` (Socket.IO, WebSocket transport, broadcasting to a room). Driven over IPC.
  */
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Server as SocketIoServer } from 'socket.io';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { createGateway } from '@herald/server';
-
-type Command = { type: 'run'; messages: number; batch: number } | { type: 'stop' };
+import type { PublishCommand, ServerMessage } from './protocol.js';
 
 interface Target {
   port: number;
@@ -34,8 +32,9 @@ async function wsTarget(): Promise<Target> {
   const subscribers = new Set<WebSocket>();
   wss.on('connection', (ws) => {
     ws.on('message', (data) => {
-      if (JSON.parse(data.toString()).type === 'subscribe') subscribers.add(ws);
-      ws.send(JSON.stringify({ type: 'ack', id: JSON.parse(data.toString()).id }));
+      const frame = JSON.parse(data.toString()) as { type: string; id: string };
+      if (frame.type === 'subscribe') subscribers.add(ws);
+      ws.send(JSON.stringify({ type: 'ack', id: frame.id }));
     });
     ws.on('close', () => subscribers.delete(ws));
   });
@@ -80,25 +79,38 @@ const targets: Record<string, () => Promise<Target>> = {
   ws: wsTarget,
   socketio: socketIoTarget,
 };
-const mode = process.argv[2] ?? 'herald';
-const makeTarget = targets[mode];
-if (!makeTarget) throw new Error(`unknown server '${mode}': herald, ws or socketio`);
+const name = process.argv[2] ?? '';
+const makeTarget = targets[name];
+if (!makeTarget) throw new Error(`unknown server '${name}': herald, ws or socketio`);
 const target = await makeTarget();
+const send = (message: ServerMessage) => process.send?.(message);
+
 let cpuAtStart = process.cpuUsage();
 
-process.on('message', (command: Command) => {
-  if (command.type === 'run') {
-    cpuAtStart = process.cpuUsage();
-    let seq = 0;
-    // A steady publisher: `batch` publications per event-loop turn.
-    const tick = () => {
-      for (let i = 0; i < command.batch && seq < command.messages; i++) target.publish(seq++);
-      if (seq < command.messages) setImmediate(tick);
-    };
-    tick();
-  } else {
+/** Publishes `messages` times: `perTurn` per setImmediate turn, or one per `intervalMs` timer. */
+function run({ messages, perTurn, intervalMs }: PublishCommand): void {
+  cpuAtStart = process.cpuUsage();
+  let seq = 0;
+  if (intervalMs !== undefined) {
+    const timer = setInterval(() => {
+      target.publish(seq++);
+      if (seq === messages) clearInterval(timer);
+    }, intervalMs);
+    return;
+  }
+  const tick = () => {
+    for (let i = 0; i < perTurn && seq < messages; i++) target.publish(seq++);
+    if (seq < messages) setImmediate(tick);
+  };
+  tick();
+}
+
+process.on('message', (command: PublishCommand | { type: 'cpu' }) => {
+  if (command.type === 'publish') run(command);
+  else {
+    // CPU since the run began, asked for once every client has received everything.
     const cpu = process.cpuUsage(cpuAtStart);
-    process.send?.({ type: 'cpu', micros: cpu.user + cpu.system }, () => process.exit(0));
+    send({ type: 'cpu', cpuMicros: cpu.user + cpu.system });
   }
 });
-process.send?.({ type: 'ready', port: target.port });
+send({ type: 'ready', port: target.port });
