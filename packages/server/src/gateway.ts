@@ -366,7 +366,8 @@ export class Gateway {
   }
 
   private async connectBroker(): Promise<void> {
-    const node = new LocalNode(this.namespaceList, this.#parts.registry, {
+    const { registry, context } = this.#parts;
+    const node = new LocalNode(this.namespaceList, registry, context.index, {
       audit: this.audit,
       info: () => describeNode(this.node, this.namespaceList, this.stats(), this.health()),
       refresh: (connection, expiresAt) => this.#parts.security.extendSession(connection, expiresAt),

@@ -37,9 +37,14 @@ export class ChannelRegistry {
   /** Subscribers that joined a stream ahead of this node: their ack position, until passed. */
   private readonly floors = new Map<string, Map<Subscriber, StreamPosition>>();
 
+  /**
+   * `writeDelayOf` gives the `writeDelay` of a (client-visible) channel's policy, undefined when
+   * its subscribers' namespaces decide.
+   */
   constructor(
     private readonly broker: Broker,
     private readonly stats: StatsCounter,
+    private readonly writeDelayOf: (channel: string) => number | undefined = () => undefined,
   ) {}
 
   /** Adds a subscriber; resolves once the node receives the channel's publications. */
@@ -120,12 +125,12 @@ export class ChannelRegistry {
     const { offset, epoch } = publication.meta;
     if (offset !== undefined && epoch !== undefined) entry.position = { offset, epoch };
     const span = startDeliverySpan(publication);
-    const recipients = this.send(
-      publication.channel,
-      entry,
-      new EncodedFrame(toFrame(publication)),
-      publication.except,
-    );
+    const frame = toFrame(publication);
+    const encoded = new EncodedFrame(frame);
+    if (frame.type === 'event' && frame.channel !== undefined) {
+      encoded.writeDelay = this.writeDelayOf(frame.channel);
+    }
+    const recipients = this.send(publication.channel, entry, encoded, publication.except);
     endDeliverySpan(span, publication, recipients);
     this.stats.publications += 1;
     this.stats.timings?.published(publication.meta.ts);

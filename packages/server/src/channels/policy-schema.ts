@@ -7,6 +7,7 @@ import {
   milliseconds,
   nonEmpty,
   positive,
+  writeDelay,
 } from '../validation/option-schema.js';
 import type { StandardSchema } from '../validation/payload-schema.js';
 import type { ChannelMatch } from './channel-pattern.js';
@@ -91,6 +92,11 @@ export const channelPolicySchema = z
     recoveryMaxBytes: positive.default(4 * 1024 * 1024),
     /** Most subscribers on this node; 0: no limit. */
     maxSubscribers: count.default(0),
+    /**
+     * Milliseconds this channel's publications may wait to share a write with others, instead
+     * of the subscriber's namespace `writeDelay`. Read from gateway-wide policies only.
+     */
+    writeDelay: writeDelay.optional(),
   })
   .transform((policy) => ({
     ...policy,

@@ -8,7 +8,8 @@ import { EncodedFrame } from '../transport/encoded-frame.js';
 import type { Namespace } from '../namespace/namespace.js';
 import type { ChannelCount, ClusterCommand } from './cluster-command.js';
 import type { NodeInfo } from './node-info.js';
-import { describeConnection, selects, type ConnectionInfo } from './targeting.js';
+import type { ConnectionIndex } from '../connection/connection-index.js';
+import { describeConnection, selects, type ConnectionInfo, type Target } from './targeting.js';
 
 /** What a node reads or changes beyond its connections and channels. */
 export interface NodeServices {
@@ -26,6 +27,7 @@ export class LocalNode {
   constructor(
     private readonly namespaces: readonly Namespace[],
     private readonly registry: ChannelRegistry,
+    private readonly index: ConnectionIndex<SocketConnection>,
     private readonly services: NodeServices,
   ) {}
 
@@ -113,12 +115,48 @@ export class LocalNode {
   private select(command: TargetedCommand): SocketConnection[] {
     const except = command.type === 'emit' ? command.except : undefined;
     const selected: SocketConnection[] = [];
-    for (const namespace of this.namespaces) {
-      for (const connection of namespace.connections) {
-        if (connection.isOpen && selects(connection, command.targets, except))
-          selected.push(connection);
-      }
+    for (const connection of this.candidates(command.targets)) {
+      if (connection.isOpen && selects(connection, command.targets, except))
+        selected.push(connection);
     }
     return selected;
+  }
+
+  /**
+   * The connections that may match one of `targets`: for each target, the smallest set one of
+   * its indexed fields names (connection, user, tenant, namespace), so that a targeted send
+   * costs what its target holds, not what the node holds; every connection when a target names
+   * none of them.
+   */
+  private candidates(targets: readonly Target[]): Iterable<SocketConnection> {
+    const pools: Iterable<SocketConnection>[] = [];
+    for (const target of targets) {
+      const pool = this.poolFor(target);
+      if (!pool) return this.namespaces.flatMap((namespace) => [...namespace.connections]);
+      pools.push(pool);
+    }
+    return pools.length === 1
+      ? (pools[0] as Iterable<SocketConnection>)
+      : new Set(pools.flatMap((pool) => [...pool]));
+  }
+
+  private poolFor(
+    target: Target,
+  ): ReadonlySet<SocketConnection> | readonly SocketConnection[] | undefined {
+    if (target.connection !== undefined) {
+      const connection = this.index.connection(target.connection);
+      return connection ? [connection] : [];
+    }
+    const pools: ReadonlySet<SocketConnection>[] = [];
+    if (target.user !== undefined) pools.push(this.index.user(target.user));
+    if (target.tenant !== undefined) pools.push(this.index.tenant(target.tenant));
+    if (target.namespace !== undefined) {
+      const namespace = this.namespaces.find((ns) => ns.pattern.source === target.namespace);
+      pools.push(namespace?.connections ?? new Set());
+    }
+    return pools.reduce<ReadonlySet<SocketConnection> | undefined>(
+      (smallest, pool) => (smallest && smallest.size <= pool.size ? smallest : pool),
+      undefined,
+    );
   }
 }

@@ -73,21 +73,27 @@ export class Outbound {
     return this.queue.pendingBytes;
   }
 
-  /** Queues a frame shared with other connections; only publications are `droppable`. */
-  shared(frame: EncodedFrame, droppable = false): void {
+  /**
+   * Queues a frame shared with other connections; only publications are `droppable`, and only
+   * they and server events may wait `writeDelay` ms for company in one write.
+   */
+  shared(frame: EncodedFrame, droppable = false, writeDelay = 0): void {
     if (this.#stopped) return;
     const bytes = frame.bytesFor(this.codec, this.deflateFrom);
-    if (bytes) this.queue.push(bytes, droppable);
+    if (bytes) this.queue.push(bytes, droppable, writeDelay);
     else this.undeliverable(frame);
   }
 
-  /** Encodes and queues one frame for this client only; throws the codec's error if it cannot. */
-  frame(frame: ServerFrame, droppable: boolean): void {
+  /**
+   * Encodes and queues one frame for this client only; throws the codec's error if it cannot.
+   * `writeDelay` as for `shared`.
+   */
+  frame(frame: ServerFrame, droppable: boolean, writeDelay = 0): void {
     if (this.#stopped) return;
     const encoded = new EncodedFrame(frame);
     const bytes = encoded.bytesFor(this.codec, this.deflateFrom);
     if (!bytes) throw encoded.failureFor(this.codec)?.error;
-    this.queue.push(bytes, droppable);
+    this.queue.push(bytes, droppable, writeDelay);
   }
 
   /** Queues an `error` frame, answering the frame `id` when there is one. */

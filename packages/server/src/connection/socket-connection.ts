@@ -19,6 +19,7 @@ import { HeraldError } from '../errors.js';
 import type { NamespaceOptions } from '../options.js';
 import type { FlushScheduler } from '../transport/flush-scheduler.js';
 import type { Connection, RequestOptions } from './connection.js';
+import type { ConnectionIndex } from './connection-index.js';
 import { anonymousIdentity, type Identity } from './identity.js';
 import type { StatsCounter } from './stats.js';
 import type { NamespaceStats } from './namespace-stats.js';
@@ -55,6 +56,8 @@ export interface ConnectionServices {
   readonly tenantIsolation: boolean;
   /** How deeply payloads may nest (the `maxPayloadDepth` option). */
   readonly maxPayloadDepth: number;
+  /** This node's open connections by id, user and tenant (targeted sends). */
+  readonly index: ConnectionIndex<SocketConnection>;
 }
 
 export interface ConnectionInit {
@@ -160,7 +163,9 @@ export class SocketConnection implements Connection, Subscriber {
    * whatever indexes connections by identity can follow.
    */
   setIdentity(identity: Identity): void {
+    const previous = this.#identity;
     this.#identity = identity;
+    this.context.index.identityChanged(this, previous);
   }
 
   /** True from the handshake until a close starts. */
@@ -188,7 +193,7 @@ export class SocketConnection implements Connection, Subscriber {
 
   /** Sends a server event to this client. */
   send(event: string, payload?: unknown): void {
-    this.out.frame({ type: 'event', event, payload }, true);
+    this.out.frame({ type: 'event', event, payload }, true, this.endpoint.options.writeDelay);
   }
 
   /** Sends an event the client must answer with an ack; resolves with the ack's payload. */
@@ -269,10 +274,13 @@ export class SocketConnection implements Connection, Subscriber {
 
   // ---- used by the gateway ----------------------------------------------------------------------
 
-  /** Delivers a publication encoded once for all its recipients. */
+  /**
+   * Delivers a publication encoded once for all its recipients; it may wait its channel's
+   * `writeDelay`, or else the namespace's, to share a write with others.
+   */
   deliver(frame: EncodedFrame): void {
     this.counters.deliveries += 1;
-    this.out.shared(frame, true);
+    this.out.shared(frame, true, frame.writeDelay ?? this.endpoint.options.writeDelay);
   }
 
   /**

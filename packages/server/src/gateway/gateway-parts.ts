@@ -12,6 +12,7 @@ import { ChannelRegistry } from '../channels/channel-registry.js';
 import { ChannelService } from '../channels/channel-service.js';
 import { StreamContinuity } from '../channels/stream-continuity.js';
 import { ClusterControl } from '../cluster/cluster-control.js';
+import { ConnectionIndex } from '../connection/connection-index.js';
 import { PongFrames } from '../connection/pong-frames.js';
 import { StatsCounter } from '../connection/stats.js';
 import { createGatewayMetrics } from '../metrics/gateway-metrics.js';
@@ -63,7 +64,11 @@ export function buildGatewayParts(
   const { maxPayloadDepth } = options;
   const counters = new StatsCounter();
   const broker = new GuardedBroker(options.broker ?? new MemoryBroker(), logger, maxPayloadDepth);
-  const registry = new ChannelRegistry(broker, counters);
+  const registry: ChannelRegistry = new ChannelRegistry(
+    broker,
+    counters,
+    (channel): number | undefined => channels.policies.resolve(channel)?.policy.writeDelay,
+  );
   const continuity = new StreamContinuity(broker, registry, logger);
   const channels = new ChannelService(broker, registry, options.channels, logger);
   const control = new ClusterControl(broker, options.clusterTimeout, maxPayloadDepth);
@@ -75,6 +80,7 @@ export function buildGatewayParts(
     registry,
     channels,
     scheduler: new FlushScheduler(),
+    index: new ConnectionIndex(),
     middlewares: shared.middlewares,
     tenantIsolation: options.tenancy !== undefined && options.tenancy.isolation,
     maxPayloadDepth,

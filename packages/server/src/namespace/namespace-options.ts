@@ -8,6 +8,7 @@ import {
   milliseconds,
   positive,
   positiveMilliseconds,
+  writeDelay,
 } from '../validation/option-schema.js';
 import { isOriginEntry } from '../admission/origin.js';
 import type { BackpressureStrategy } from '../transport/outbound-queue.js';
@@ -49,6 +50,13 @@ export const namespaceOptionsSchema = z.strictObject({
    */
   closeTimeout: milliseconds.default(5_000),
   backpressure: backpressureSchema.prefault({}),
+  /**
+   * Milliseconds a connection's publications and server events may wait so that more leave in
+   * the same write (less CPU per delivery, up to this much latency); 0 writes at the end of the
+   * event-loop turn. Acks, errors and system frames never wait. A channel policy's own
+   * `writeDelay` wins for its channel's publications.
+   */
+  writeDelay: writeDelay.default(0),
   compression: compressionSchema.prefault({}),
   /** This namespace's default channel policy and strictness; see docs/channels.md. */
   channels: namespaceChannelsSchema.prefault({}),

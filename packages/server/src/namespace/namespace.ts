@@ -217,6 +217,7 @@ export class Namespace {
   /** @internal */
   async connected(connection: SocketConnection): Promise<void> {
     this.connections.add(connection);
+    this.context.index.add(connection);
     await this.context.registry.add(this.broadcastChannel, connection);
     for (const hook of this.connectHooks) await hook(connection);
   }
@@ -224,6 +225,7 @@ export class Namespace {
   /** @internal */
   async disconnected(connection: SocketConnection, reason: DisconnectReason): Promise<void> {
     this.connections.delete(connection);
+    this.context.index.remove(connection);
     await this.context.registry.remove(this.broadcastChannel, connection);
     for (const hook of this.disconnectHooks) {
       try {

@@ -25,6 +25,12 @@ export class EncodedFrame {
   private encoding: Encoding | EncodingFailure | undefined;
   private others: Map<Codec, Encoding | EncodingFailure> | undefined;
 
+  /**
+   * Milliseconds its recipients may hold the frame to share a write (its channel policy's
+   * `writeDelay`); undefined leaves it to each recipient's namespace.
+   */
+  writeDelay: number | undefined;
+
   constructor(readonly frame: ServerFrame) {}
 
   /**

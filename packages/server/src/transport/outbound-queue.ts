@@ -60,8 +60,12 @@ export class OutboundQueue {
     return this.frames.length;
   }
 
-  /** Queues a frame; `droppable` frames may be discarded under the `drop` strategy. */
-  push(frame: Buffer, droppable: boolean): boolean {
+  /**
+   * Queues a frame; `droppable` frames may be discarded under the `drop` strategy. A frame with
+   * a `delay` (ms) may wait that long for others to share its write; one without is written
+   * after this turn, with everything queued before it.
+   */
+  push(frame: Buffer, droppable: boolean, delay = 0): boolean {
     if (this.closed) return false;
     const { strategy, maxQueueBytes, maxQueueMessages } = this.limits;
     if (strategy === 'disconnect' && this.waitingForDrain) return this.overflow();
@@ -70,7 +74,7 @@ export class OutboundQueue {
       this.pendingBytes + frame.length > maxQueueBytes * scale ||
       this.frames.length + 1 > maxQueueMessages * scale;
     if (full) return this.refuse(droppable);
-    this.enqueue(frame);
+    this.enqueue(frame, delay);
     return true;
   }
 
@@ -135,10 +139,10 @@ export class OutboundQueue {
     this.answerBytes = 0;
   }
 
-  private enqueue(frame: Buffer): void {
+  private enqueue(frame: Buffer, delay = 0): void {
     this.frames.push(frame);
     this.bytes += frame.length;
-    if (!this.waitingForDrain) this.scheduler.markDirty(this);
+    if (!this.waitingForDrain) this.scheduler.markDirty(this, delay);
   }
 
   private admitAnswers(): void {

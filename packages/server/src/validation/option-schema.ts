@@ -15,6 +15,8 @@ export const milliseconds = z.number().int().min(0).max(maxDelay);
 export const positive = z.number().int().positive();
 /** A delay in milliseconds that must not be 0. */
 export const positiveMilliseconds = positive.max(maxDelay);
+/** How long frames may wait to share a write (`writeDelay`): at most a second. */
+export const writeDelay = z.number().int().min(0).max(1_000);
 /** A limit; 0 usually means none. */
 export const count = z.number().int().min(0);
 export const nonEmpty = z.string().min(1);
