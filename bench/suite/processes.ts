@@ -43,3 +43,11 @@ export async function stop(child: ChildProcess): Promise<void> {
   child.kill();
   await gone;
 }
+
+/** `total` split as evenly as possible over `parts`, without empty parts. */
+export function split(total: number, parts: number): number[] {
+  return Array.from(
+    { length: parts },
+    (_, i) => Math.floor(total / parts) + (i < total % parts ? 1 : 0),
+  ).filter((n) => n > 0);
+}

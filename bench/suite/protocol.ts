@@ -2,6 +2,14 @@
 export type ServerName = 'herald' | 'ws' | 'socketio';
 export const serverNames: readonly ServerName[] = ['herald', 'ws', 'socketio'];
 
+/** How a server process is set up (its second argument, as JSON). */
+export interface ServerSetup {
+  /** Herald's namespace `writeDelay` (ms). */
+  writeDelay?: number;
+  /** Connections say who they are with `?token=<user>`, for targeted sends. */
+  users?: boolean;
+}
+
 export interface PublishCommand {
   type: 'publish';
   messages: number;
@@ -11,6 +19,50 @@ export interface PublishCommand {
   intervalMs?: number;
 }
 
-export type ServerMessage = { type: 'ready'; port: number } | { type: 'cpu'; cpuMicros: number };
+/** Sends `messages` notes to the user 'target', one per `intervalMs` timer tick. */
+export interface ToUserCommand {
+  type: 'to-user';
+  messages: number;
+  intervalMs: number;
+}
 
-export type WorkerMessage = { type: 'subscribed' } | { type: 'received'; count: number };
+export type ServerCommand =
+  PublishCommand | ToUserCommand | { type: 'cpu' } | { type: 'cpu-reset' } | { type: 'memory' };
+
+export type ServerMessage =
+  | { type: 'ready'; port: number }
+  | { type: 'cpu'; cpuMicros: number }
+  | { type: 'memory'; rss: number; heapUsed: number };
+
+/** What a client worker does with its connections. */
+export type WorkerRole =
+  | {
+      /** Subscribe to 'bench' and report once every client has `expected` publications. */
+      mode: 'subscribe';
+      expected: number;
+      /** Every n-th client parses its frames and records publish→receive latency (0: none). */
+      sampleEvery: number;
+      /** As user `target` (?token=target); otherwise no subscription, only a count. */
+      user?: string;
+    }
+  | {
+      /** On `start`, each client sends `echo` requests, one in flight, for `seconds`. */
+      mode: 'echo';
+      seconds: number;
+    }
+  | {
+      /** On `start`, open the connections `concurrency` at a time and keep them open. */
+      mode: 'open';
+      concurrency: number;
+      /** Each connection authenticates as its own user `u<offset + i>`. */
+      userOffset?: number;
+    };
+
+/** A client worker's only argument, as JSON. */
+export type WorkerSetup = { server: ServerName; port: number; count: number } & WorkerRole;
+
+export type WorkerMessage =
+  | { type: 'subscribed' }
+  | { type: 'received'; count: number; latencies: number[] }
+  | { type: 'connected'; count: number }
+  | { type: 'requests'; count: number };

@@ -14,6 +14,13 @@ const serverLabels: Record<ServerName, string> = {
   ws: 'bare ws',
   socketio: 'Socket.IO',
 };
+/** A server's label; variants (other keys) are labelled by their key. */
+const labelOf = (key: string) => serverLabels[key as ServerName] ?? key;
+/** The three servers first, then any variants in the order the case wrote them. */
+const keysOf = (result: CaseResult) => [
+  ...serverNames.filter((s) => s in result.servers),
+  ...Object.keys(result.servers).filter((k) => !serverNames.includes(k as ServerName)),
+];
 
 export const startMarker = '<!-- bench:start -->';
 export const endMarker = '<!-- bench:end -->';
@@ -21,9 +28,9 @@ export const endMarker = '<!-- bench:end -->';
 export function chartFor(result: CaseResult): string {
   const metric = result.metrics[0];
   if (!metric) throw new Error(`result '${result.case}' has no metrics`);
-  const bars = serverNames.flatMap((server) => {
+  const bars = keysOf(result).flatMap((server) => {
     const value = result.servers[server]?.[metric.key];
-    return value === undefined ? [] : [{ label: serverLabels[server], value }];
+    return value === undefined ? [] : [{ label: labelOf(server), value }];
   });
   return barChart(`${result.case}: ${metric.label}`, metric.unit, bars);
 }
@@ -34,14 +41,11 @@ const formatNumber = (n: number) =>
 /** A markdown section for one case: parameters, a row per server, the Herald ratios. */
 export function tableFor(result: CaseResult): string {
   const header = ['server', ...result.metrics.map((m) => `${m.label} (${m.unit})`)];
-  const rows = serverNames.flatMap((server) => {
+  const rows = keysOf(result).flatMap((server) => {
     const values = result.servers[server];
     if (!values) return [];
     return [
-      [
-        serverLabels[server],
-        ...result.metrics.map((m) => formatNumber(values[m.key] ?? Number.NaN)),
-      ],
+      [labelOf(server), ...result.metrics.map((m) => formatNumber(values[m.key] ?? Number.NaN))],
     ];
   });
   const ratioRow = (label: string, key: 'heraldVsWs' | 'heraldVsSocketIo') => [
@@ -65,6 +69,7 @@ export function tableFor(result: CaseResult): string {
     `**${result.case}** ([results](bench/results/${result.case}.json), [chart](bench/results/${result.case}.svg)): ${result.description}; ${parameters}. Node ${result.node}, ${result.cpus} × ${result.cpuModel}, ${result.date.slice(0, 10)}.`,
     '',
     ...lines.map((cells) => `| ${cells.join(' | ')} |`),
+    ...(result.notes ?? []).map((note, i) => `${i === 0 ? '\n' : ''}- ${note}`),
   ].join('\n');
 }
 

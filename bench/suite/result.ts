@@ -1,5 +1,4 @@
 import { cpus } from 'node:os';
-import type { ServerName } from './protocol.js';
 
 export interface Metric {
   key: string;
@@ -18,8 +17,11 @@ export interface CaseResult {
   parameters: Record<string, number>;
   /** The first metric is the one charted. */
   metrics: Metric[];
-  servers: Partial<Record<ServerName, Record<string, number>>>;
-  rounds: Partial<Record<ServerName, Record<string, number>[]>>;
+  /** Per server (or server variant, e.g. Herald with another option), its medians. */
+  servers: Record<string, Record<string, number>>;
+  rounds: Record<string, Record<string, number>[]>;
+  /** What a reader must know to read the numbers (limits met, what was left out). */
+  notes?: string[];
   /** Herald's value divided by each other server's, per metric. */
   ratios: Record<string, { heraldVsWs?: number; heraldVsSocketIo?: number }>;
 }
@@ -32,16 +34,25 @@ export function median(values: number[]): number {
 const ratio = (a: number | undefined, b: number | undefined) =>
   a === undefined || b === undefined || b === 0 ? undefined : Number((a / b).toFixed(3));
 
+/** The `p`-th percentile (0–100) of `values`, nearest rank; NaN when there are none. */
+export function percentile(values: number[], p: number): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  if (sorted.length === 0) return Number.NaN;
+  const rank = Math.ceil((p / 100) * sorted.length) - 1;
+  return sorted[Math.min(sorted.length - 1, Math.max(0, rank))] as number;
+}
+
 /** Medians per server over its rounds, and the Herald ratios, around the run's environment. */
 export function caseResult(
   name: string,
   description: string,
   parameters: Record<string, number>,
   metrics: Metric[],
-  rounds: Partial<Record<ServerName, Record<string, number>[]>>,
+  rounds: Record<string, Record<string, number>[]>,
+  notes?: string[],
 ): CaseResult {
   const servers: CaseResult['servers'] = {};
-  for (const [server, list] of Object.entries(rounds) as [ServerName, Record<string, number>[]][]) {
+  for (const [server, list] of Object.entries(rounds)) {
     servers[server] = Object.fromEntries(
       metrics.map((m) => [m.key, median(list.map((r) => r[m.key] ?? Number.NaN))]),
     );
@@ -67,5 +78,6 @@ export function caseResult(
     servers,
     rounds,
     ratios,
+    ...(notes && { notes }),
   };
 }
