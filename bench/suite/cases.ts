@@ -1,9 +1,10 @@
 import type { Case } from './case.js';
 import { burst, trickle } from './cases/fanout.js';
+import { inboundAcks } from './cases/inbound-acks.js';
 import { latency } from './cases/latency.js';
 import { writeDelay } from './cases/write-delay.js';
 
 export type { Case } from './case.js';
 
 /** Every case, in the order `npm run bench` runs them and the README shows them. */
-export const cases: Case[] = [burst, trickle, writeDelay, latency];
+export const cases: Case[] = [burst, trickle, writeDelay, latency, inboundAcks];
