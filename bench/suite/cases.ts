@@ -1,5 +1,6 @@
 import type { Case } from './case.js';
 import { burst, trickle } from './cases/fanout.js';
+import { idleMemory } from './cases/idle-memory.js';
 import { inboundAcks } from './cases/inbound-acks.js';
 import { latency } from './cases/latency.js';
 import { writeDelay } from './cases/write-delay.js';
@@ -7,4 +8,4 @@ import { writeDelay } from './cases/write-delay.js';
 export type { Case } from './case.js';
 
 /** Every case, in the order `npm run bench` runs them and the README shows them. */
-export const cases: Case[] = [burst, trickle, writeDelay, latency, inboundAcks];
+export const cases: Case[] = [burst, trickle, writeDelay, latency, inboundAcks, idleMemory];

@@ -8,6 +8,8 @@ export interface ServerSetup {
   writeDelay?: number;
   /** Connections say who they are with `?token=<user>`, for targeted sends. */
   users?: boolean;
+  /** Herald's namespace with every option at its default (no room for fan-out bursts). */
+  defaults?: boolean;
 }
 
 export interface PublishCommand {

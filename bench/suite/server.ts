@@ -37,10 +37,15 @@ async function heraldTarget(setup: ServerSetup): Promise<Target> {
     ...(setup.users && { auth: { authenticate: (token: string) => ({ userId: token }) } }),
   });
   gateway
-    .namespace('/bench', {
-      backpressure: { maxQueueBytes: 64 * 1024 * 1024, maxQueueMessages: 1_000_000 },
-      ...(setup.writeDelay !== undefined && { writeDelay: setup.writeDelay }),
-    })
+    .namespace(
+      '/bench',
+      setup.defaults
+        ? {}
+        : {
+            backpressure: { maxQueueBytes: 64 * 1024 * 1024, maxQueueMessages: 1_000_000 },
+            ...(setup.writeDelay !== undefined && { writeDelay: setup.writeDelay }),
+          },
+    )
     .on('echo', { schema: echoSchema }, (request) => echoReply(request));
   const { port } = await gateway.listen(0, '127.0.0.1');
   return {
