@@ -1,5 +1,6 @@
 import type { Case } from './case.js';
 import { burst, trickle } from './cases/fanout.js';
+import { connectRate } from './cases/connect-rate.js';
 import { idleMemory } from './cases/idle-memory.js';
 import { inboundAcks } from './cases/inbound-acks.js';
 import { latency } from './cases/latency.js';
@@ -8,4 +9,12 @@ import { writeDelay } from './cases/write-delay.js';
 export type { Case } from './case.js';
 
 /** Every case, in the order `npm run bench` runs them and the README shows them. */
-export const cases: Case[] = [burst, trickle, writeDelay, latency, inboundAcks, idleMemory];
+export const cases: Case[] = [
+  burst,
+  trickle,
+  writeDelay,
+  latency,
+  inboundAcks,
+  idleMemory,
+  connectRate,
+];
