@@ -4,6 +4,7 @@ import { connectRate } from './cases/connect-rate.js';
 import { idleMemory } from './cases/idle-memory.js';
 import { inboundAcks } from './cases/inbound-acks.js';
 import { latency } from './cases/latency.js';
+import { toUser } from './cases/to-user.js';
 import { writeDelay } from './cases/write-delay.js';
 
 export type { Case } from './case.js';
@@ -16,5 +17,6 @@ export const cases: Case[] = [
   latency,
   inboundAcks,
   idleMemory,
+  toUser,
   connectRate,
 ];
