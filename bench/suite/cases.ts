@@ -1,5 +1,6 @@
 import type { Case } from './case.js';
 import { burst, trickle } from './cases/fanout.js';
+import { cluster } from './cases/cluster.js';
 import { connectRate } from './cases/connect-rate.js';
 import { idleMemory } from './cases/idle-memory.js';
 import { inboundAcks } from './cases/inbound-acks.js';
@@ -19,4 +20,5 @@ export const cases: Case[] = [
   idleMemory,
   toUser,
   connectRate,
+  cluster,
 ];

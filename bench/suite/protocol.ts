@@ -10,14 +10,16 @@ export interface ServerSetup {
   users?: boolean;
   /** Herald's namespace with every option at its default (no room for fan-out bursts). */
   defaults?: boolean;
+  /** Herald's broker (memory when absent), and the channel prefix that keeps runs apart. */
+  broker?: { type: 'memory' | 'redis' | 'nats'; prefix: string };
 }
 
 export interface PublishCommand {
   type: 'publish';
   messages: number;
-  /** Publications per setImmediate turn (ignored when `intervalMs` is set). */
+  /** Publications per setImmediate turn, or per timer tick when `intervalMs` is set. */
   perTurn: number;
-  /** One publication per timer tick of this many milliseconds. */
+  /** `perTurn` publications per timer tick of this many milliseconds. */
   intervalMs?: number;
 }
 

@@ -9,6 +9,7 @@ import type { AddressInfo } from 'node:net';
 import { Server as SocketIoServer } from 'socket.io';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { z } from 'zod';
+import { createBroker } from '@herald/cli';
 import { createGateway } from '@herald/server';
 import type { ServerCommand, ServerMessage, ServerSetup } from './protocol.js';
 
@@ -32,8 +33,10 @@ const echoReply = (request: { text: string; n: number }) => ({
 });
 
 async function heraldTarget(setup: ServerSetup): Promise<Target> {
+  const broker = setup.broker && (await createBroker(setup.broker));
   const gateway = createGateway({
     logLevel: 'warn',
+    ...(broker && { broker }),
     ...(setup.users && { auth: { authenticate: (token: string) => ({ userId: token }) } }),
   });
   gateway
@@ -136,7 +139,7 @@ const send = (message: ServerMessage) => process.send?.(message);
 
 let cpuAtStart = process.cpuUsage();
 
-/** Calls `step(seq)` `messages` times: `perTurn` per setImmediate turn, or one per timer tick. */
+/** Calls `step(seq)` `messages` times, `perTurn` per setImmediate turn or per timer tick. */
 function run(
   messages: number,
   perTurn: number,
@@ -147,7 +150,7 @@ function run(
   let seq = 0;
   if (intervalMs !== undefined) {
     const timer = setInterval(() => {
-      step(seq++);
+      for (let i = 0; i < perTurn && seq < messages; i++) step(seq++);
       if (seq === messages) clearInterval(timer);
     }, intervalMs);
     return;
