@@ -62,6 +62,28 @@ describe('bench report', () => {
     expect(after).toContain('| Herald / Socket.IO | 0.2× | 2× |');
   });
 
+  it('lists variants after the servers, and the notes under the table', () => {
+    const result = caseResult(
+      'write-delay',
+      'variant fixture',
+      {},
+      [{ key: 'cpuMicrosPerDelivery', label: 'server CPU / delivery', unit: 'µs' }],
+      {
+        herald: [{ cpuMicrosPerDelivery: 2 }],
+        'Herald, writeDelay 0': [{ cpuMicrosPerDelivery: 3 }],
+        ws: [{ cpuMicrosPerDelivery: 4 }],
+      },
+      ['Latency is measured on one machine.'],
+    );
+    const table = tableFor(result);
+    expect(table.indexOf('| bare ws | 4 |')).toBeLessThan(
+      table.indexOf('| Herald, writeDelay 0 | 3 |'),
+    );
+    expect(table).toContain('| Herald / ws | 0.5× |');
+    expect(table).toContain('| Herald / Socket.IO | – |');
+    expect(table.trimEnd().endsWith('- Latency is measured on one machine.')).toBe(true);
+  });
+
   it('refuses a README without the markers', () => {
     expect(() => replaceSection('# no markers\n', 'x')).toThrow(/bench:start/);
   });
