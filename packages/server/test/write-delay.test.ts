@@ -94,6 +94,18 @@ describe('writeDelay', () => {
     plain.socket.destroy();
   });
 
+  it("applies the gateway's default channel policy's delay to channels no pattern matches", async () => {
+    running = await startGateway((gw) => gw.namespace('/feed'), {
+      channels: { default: { writeDelay: 200 } },
+    });
+    const client = await reader('/feed', ['anything']);
+    client.reset();
+    await trickle('anything', 4);
+    await expect.poll(() => client.frames().length).toBe(4);
+    expect(client.reads).toHaveLength(1);
+    client.socket.destroy();
+  });
+
   it("lets a server event wait the namespace's delay too", async () => {
     running = await startGateway((gw) =>
       gw.namespace('/events', { writeDelay: 200 }).on('start', async (count, conn) => {

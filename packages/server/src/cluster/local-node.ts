@@ -132,12 +132,16 @@ export class LocalNode {
     const pools: Iterable<SocketConnection>[] = [];
     for (const target of targets) {
       const pool = this.poolFor(target);
-      if (!pool) return this.namespaces.flatMap((namespace) => [...namespace.connections]);
+      if (!pool) return this.everyConnection();
       pools.push(pool);
     }
     return pools.length === 1
       ? (pools[0] as Iterable<SocketConnection>)
       : new Set(pools.flatMap((pool) => [...pool]));
+  }
+
+  private *everyConnection(): Iterable<SocketConnection> {
+    for (const namespace of this.namespaces) yield* namespace.connections;
   }
 
   private poolFor(

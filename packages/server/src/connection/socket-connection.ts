@@ -253,12 +253,15 @@ export class SocketConnection implements Connection, Subscriber {
   // ---- used by the gateway ----------------------------------------------------------------------
 
   /**
-   * Delivers a publication encoded once for all its recipients; it may wait its channel's
-   * `writeDelay`, or else the namespace's, to share a write with others.
+   * Delivers a frame encoded once for all its recipients. A publication or server event may wait
+   * its channel's `writeDelay`, or else the namespace's, to share a write; a system frame (a
+   * stream reset) never waits.
    */
   deliver(frame: EncodedFrame): void {
     this.counters.deliveries += 1;
-    this.out.shared(frame, true, frame.writeDelay ?? this.endpoint.options.writeDelay);
+    const delay =
+      frame.frame.type === 'system' ? 0 : (frame.writeDelay ?? this.endpoint.options.writeDelay);
+    this.out.shared(frame, true, delay);
   }
 
   /**
