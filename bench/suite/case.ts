@@ -1,5 +1,5 @@
 import { serverNames, type ServerName, type ServerSetup } from './protocol.js';
-import { percentile, type CaseResult } from './result.js';
+import { percentile, type CaseResult, type Metric } from './result.js';
 
 export interface Case {
   name: string;
@@ -37,6 +37,12 @@ export async function eachServer(
 const twoDecimals = (n: number) => Number(n.toFixed(2));
 
 /** p50, p99 and p99.9 (ms) of `latencies`, keyed `${prefix}P50`, ... */
+/** The publish → receive columns of the cases that sample latency (see `latencyPercentiles`). */
+export const latencyMetrics: Metric[] = [
+  { key: 'latencyP50', label: 'latency p50', unit: 'ms' },
+  { key: 'latencyP99', label: 'latency p99', unit: 'ms' },
+];
+
 export function latencyPercentiles(
   latencies: number[],
   prefix = 'latency',

@@ -1,5 +1,11 @@
 import { randomUUID } from 'node:crypto';
-import { eachServer, latencyPercentiles, type Case, type Variant } from '../case.js';
+import {
+  eachServer,
+  latencyMetrics,
+  latencyPercentiles,
+  type Case,
+  type Variant,
+} from '../case.js';
 import { fanoutRound } from '../fanout-round.js';
 import { caseResult } from '../result.js';
 
@@ -59,8 +65,7 @@ export const cluster: Case = {
       p,
       [
         { key: 'deliveriesPerSecond', label: 'delivery rate', unit: 'deliveries/s' },
-        { key: 'latencyP50', label: 'latency p50', unit: 'ms' },
-        { key: 'latencyP99', label: 'latency p99', unit: 'ms' },
+        ...latencyMetrics,
       ],
       rounds,
       [

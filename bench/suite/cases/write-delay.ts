@@ -1,4 +1,4 @@
-import { eachServer, everyServer, latencyPercentiles, type Case } from '../case.js';
+import { eachServer, everyServer, latencyMetrics, latencyPercentiles, type Case } from '../case.js';
 import { fanoutRound } from '../fanout-round.js';
 import { caseResult } from '../result.js';
 
@@ -51,8 +51,7 @@ export const writeDelay: Case = {
       p,
       [
         { key: 'cpuMicrosPerDelivery', label: 'server CPU / delivery', unit: 'µs' },
-        { key: 'latencyP50', label: 'latency p50', unit: 'ms' },
-        { key: 'latencyP99', label: 'latency p99', unit: 'ms' },
+        ...latencyMetrics,
       ],
       rounds,
       [
