@@ -25,6 +25,7 @@ import { Requests } from './requests.js';
 import { ServerEvents, type AnyListener } from './server-events.js';
 import type { Subscription, SubscribeOptions, SubscriptionHandlers } from './subscription.js';
 import { Subscriptions } from './subscriptions.js';
+import type { TransportName } from './transport-choice.js';
 
 /**
  * The Herald client, for browsers and Node. `S` maps server→client events, `C` client→server
@@ -105,6 +106,11 @@ export class HeraldClient<
   /** The subprotocol the gateway chose, once connected. */
   get protocol(): string | undefined {
     return this.#connection.protocol;
+  }
+
+  /** The transport of the current (or last) session: `websocket`, `sse` or `http-stream`. */
+  get transport(): TransportName {
+    return this.#connection.transport;
   }
 
   /** Messages waiting in the offline queue. */

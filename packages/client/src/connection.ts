@@ -10,6 +10,8 @@ import { Heartbeat } from './heartbeat.js';
 import { errorMessage, type ClientState, type Lifecycle } from './lifecycle.js';
 import { ReconnectPolicy } from './reconnect-policy.js';
 import { SessionGate } from './session-gate.js';
+import { HttpSocket } from './http-socket.js';
+import { TransportChoice, type HttpTransport, type TransportName } from './transport-choice.js';
 import { buildUrl, closeSocket, messageData, resolveWebSocket } from './socket.js';
 
 /** What the rest of the client does at the connection's turns. */
@@ -47,6 +49,9 @@ export class Connection {
   #stopped = true;
   #reconnectTimer: ReturnType<typeof setTimeout> | undefined;
   #shutdownNotice: ShutdownNotice | undefined;
+  readonly #transports: TransportChoice;
+  /** The transport of the current socket. */
+  #transport: TransportName = 'websocket';
 
   constructor(url: string, settings: ClientSettings, lifecycle: Lifecycle, hooks: ConnectionHooks) {
     this.#url = url;
@@ -54,6 +59,7 @@ export class Connection {
     this.#lifecycle = lifecycle;
     this.#hooks = hooks;
     this.#token = settings.token;
+    this.#transports = new TransportChoice(settings.transports, settings.retryWebSocketAfter);
     this.#gate = new SessionGate(settings.connectTimeout, () =>
       this.#dropSocket(1006, 'connect timeout'),
     );
@@ -86,6 +92,11 @@ export class Connection {
 
   get protocol(): string | undefined {
     return this.#socket?.protocol;
+  }
+
+  /** The transport of the current (or last) socket. */
+  get transport(): TransportName {
+    return this.#transport;
   }
 
   /** The token for later attempts (after an in-band `auth` succeeded). */
@@ -129,20 +140,37 @@ export class Connection {
     this.#socket?.send(this.#settings.codec.encode(frame));
   }
 
-  async #open(): Promise<void> {
+  /**
+   * Opens a socket over the attempt's transport. `fallingBack`: the previous transport of this
+   * attempt could not open, and the next is tried at once.
+   */
+  async #open(fallingBack = false): Promise<void> {
     const attempt = ++this.#attemptId;
     const { codec, getToken, tokenTransport } = this.#settings;
-    this.#gate.begin();
-    this.#state = 'connecting';
-    this.#lifecycle.emit('connecting');
+    if (!fallingBack) {
+      this.#gate.begin();
+      this.#transports.begin();
+      this.#state = 'connecting';
+      this.#lifecycle.emit('connecting');
+    }
+    const transport = this.#transports.current;
     let socket: WebSocket;
     try {
       const token = getToken ? await getToken() : this.#token;
-      const WebSocketImpl = await resolveWebSocket(this.#settings.WebSocket);
+      const WebSocketImpl =
+        transport === 'websocket' ? await resolveWebSocket(this.#settings.WebSocket) : undefined;
       if (attempt !== this.#attemptId) return;
       const bearer = tokenTransport === 'subprotocol' && token !== undefined;
-      const protocols = bearer ? [codec.subprotocol, 'bearer', token] : [codec.subprotocol];
-      socket = new WebSocketImpl(buildUrl(this.#url, bearer ? undefined : token), protocols);
+      if (WebSocketImpl) {
+        const protocols = bearer ? [codec.subprotocol, 'bearer', token] : [codec.subprotocol];
+        socket = new WebSocketImpl(buildUrl(this.#url, bearer ? undefined : token), protocols);
+      } else {
+        // Over HTTP a token that stays out of the URL goes in the Authorization header.
+        const headers: Record<string, string> = bearer ? { Authorization: `Bearer ${token}` } : {};
+        const url = buildUrl(this.#url, bearer ? undefined : token, 'http');
+        // HttpSocket has every part of the WebSocket interface this class uses.
+        socket = new HttpSocket(url, transport as HttpTransport, headers) as unknown as WebSocket;
+      }
     } catch (error) {
       if (attempt !== this.#attemptId) return;
       this.#hooks.report(error);
@@ -150,8 +178,19 @@ export class Connection {
       return;
     }
     this.#socket = socket;
+    this.#transport = transport;
+    let opened = false;
+    // A WebSocket a proxy black-holes may never open nor fail: the next transport gets its turn.
+    const openTimer =
+      this.#transports.hasFallback && transport === 'websocket'
+        ? setTimeout(() => this.#fallBack(socket), this.#settings.transportTimeout)
+        : undefined;
     socket.binaryType = 'arraybuffer';
-    socket.onopen = () => this.#gate.socketOpened();
+    socket.onopen = () => {
+      opened = true;
+      clearTimeout(openTimer);
+      this.#gate.socketOpened();
+    };
     socket.onmessage = (event) => this.#received(messageData(event.data));
     // Browsers give no detail; `ws` says why a handshake failed. A close always follows.
     socket.onerror = (event) => {
@@ -161,8 +200,20 @@ export class Connection {
       );
     };
     socket.onclose = (event) => {
-      if (socket === this.#socket) this.#closed(event.code, event.reason);
+      clearTimeout(openTimer);
+      if (socket !== this.#socket) return;
+      if (!opened && this.#fallBack(socket)) return;
+      this.#closed(event.code, event.reason);
     };
+  }
+
+  /** The socket of this attempt could not open: tries the next transport; false when none is left. */
+  #fallBack(socket: WebSocket): boolean {
+    if (socket !== this.#socket || !this.#transports.fallBack()) return false;
+    closeSocket(socket);
+    this.#socket = undefined;
+    void this.#open(true);
+    return true;
   }
 
   #received(data: string | Uint8Array): void {
@@ -188,6 +239,7 @@ export class Connection {
   /** The gateway accepted the session (`system` `connected`). */
   #accepted(): void {
     if (!this.#gate.accept()) return;
+    this.#transports.worked(this.#transport);
     this.#state = 'connected';
     this.#reconnect?.reset();
     this.#shutdownNotice = undefined;

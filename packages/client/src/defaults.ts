@@ -4,6 +4,7 @@ import type { OfflineQueueOptions } from './offline-queue.js';
 import type { HeraldClientOptions } from './options.js';
 import type { ReconnectOptions } from './reconnect-policy.js';
 import type { WebSocketConstructor } from './socket.js';
+import type { TransportName } from './transport-choice.js';
 
 /** The defaults of the `HeraldClientOptions` that have one. */
 export interface ClientDefaults {
@@ -16,6 +17,9 @@ export interface ClientDefaults {
   readonly heartbeat: Readonly<HeartbeatOptions>;
   readonly offlineQueue: Readonly<OfflineQueueOptions>;
   readonly eventsBufferSize: number;
+  readonly transports: readonly TransportName[];
+  readonly transportTimeout: number;
+  readonly retryWebSocketAfter: number;
 }
 
 /**
@@ -38,6 +42,9 @@ export const clientDefaults: ClientDefaults = Object.freeze({
   heartbeat: Object.freeze({ interval: 25_000, timeout: 10_000 }),
   offlineQueue: Object.freeze({ maxSize: 100, overflow: 'drop-oldest' }),
   eventsBufferSize: 1_000,
+  transports: Object.freeze(['websocket', 'sse', 'http-stream'] as const),
+  transportTimeout: 5_000,
+  retryWebSocketAfter: 300_000,
 });
 
 /** The options with every default applied, as the client's parts read them. */
@@ -56,6 +63,10 @@ export interface ClientSettings {
   heartbeat: HeartbeatOptions | false;
   offlineQueue: OfflineQueueOptions;
   eventsBufferSize: number;
+  /** The transports to try in order; only `websocket` with a binary codec. */
+  transports: readonly TransportName[];
+  transportTimeout: number;
+  retryWebSocketAfter: number;
   WebSocket: WebSocketConstructor | undefined;
 }
 
@@ -76,6 +87,24 @@ export function withDefaults(options: HeraldClientOptions): ClientSettings {
     heartbeat: options.heartbeat === false ? false : { ...d.heartbeat, ...options.heartbeat },
     offlineQueue: { ...d.offlineQueue, ...options.offlineQueue },
     eventsBufferSize: options.eventsBufferSize ?? d.eventsBufferSize,
+    transports: transportsFor(options.transports ?? d.transports, options.codec ?? d.codec),
+    transportTimeout: options.transportTimeout ?? d.transportTimeout,
+    retryWebSocketAfter: options.retryWebSocketAfter ?? d.retryWebSocketAfter,
     WebSocket: options.WebSocket,
   };
+}
+
+const knownTransports: readonly TransportName[] = ['websocket', 'sse', 'http-stream'];
+
+/** The HTTP fallbacks carry text: a binary codec keeps to WebSocket. */
+function transportsFor(transports: readonly TransportName[], codec: Codec): TransportName[] {
+  if (transports.length === 0) throw new TypeError('transports: give at least one transport');
+  for (const name of transports) {
+    if (!knownTransports.includes(name))
+      throw new TypeError(
+        `transports: '${String(name)}' is not one of ${knownTransports.join(', ')}`,
+      );
+  }
+  const usable = codec.binary ? transports.filter((name) => name === 'websocket') : transports;
+  return usable.length > 0 ? [...usable] : ['websocket'];
 }

@@ -24,6 +24,7 @@ export type {
 export type { HeartbeatOptions } from './heartbeat.js';
 export type { OfflineQueueOptions, OverflowPolicy } from './offline-queue.js';
 export type { WebSocketConstructor } from './socket.js';
+export type { TransportName } from './transport-choice.js';
 export { Subscription } from './subscription.js';
 export type {
   HistoryOptions,

@@ -3,6 +3,7 @@ import type { HeartbeatOptions } from './heartbeat.js';
 import type { OfflineQueueOptions } from './offline-queue.js';
 import type { ReconnectOptions } from './reconnect-policy.js';
 import type { WebSocketConstructor } from './socket.js';
+import type { TransportName } from './transport-choice.js';
 
 /** Options of `HeraldClient`, all optional; `clientDefaults` holds the default of each. */
 export interface HeraldClientOptions {
@@ -28,6 +29,16 @@ export interface HeraldClientOptions {
   offlineQueue?: Partial<OfflineQueueOptions>;
   /** Buffered events per `events()` iterator before the oldest is dropped. */
   eventsBufferSize?: number;
+  /**
+   * The transports to try, in order (docs/transports.md): a transport that cannot open (refused,
+   * or a WebSocket not open within `transportTimeout`) hands over to the next. The HTTP fallbacks
+   * carry JSON only: with a binary codec only `websocket` is tried.
+   */
+  transports?: readonly TransportName[];
+  /** Milliseconds a WebSocket gets to open before the next transport is tried. */
+  transportTimeout?: number;
+  /** Milliseconds after a fallback transport worked before WebSocket is tried first again. */
+  retryWebSocketAfter?: number;
   /** A WebSocket implementation; default the global one, else `ws`. */
   WebSocket?: WebSocketConstructor;
 }

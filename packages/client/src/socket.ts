@@ -37,14 +37,18 @@ export function messageData(data: unknown): string | Uint8Array {
 }
 
 /**
- * Resolves `url` against the page in browsers (so `'/chat/lobby'` works), maps http(s) to
- * ws(s), and adds `?token=` when given.
+ * Resolves `url` against the page in browsers (so `'/chat/lobby'` works), maps its scheme to
+ * ws(s) for a WebSocket or http(s) for an HTTP fallback, and adds `?token=` when given.
  */
-export function buildUrl(url: string, token: string | undefined): string {
+export function buildUrl(
+  url: string,
+  token: string | undefined,
+  scheme: 'ws' | 'http' = 'ws',
+): string {
   const base = typeof location === 'undefined' ? undefined : location.href;
   const resolved = new URL(url, base);
-  if (resolved.protocol === 'http:') resolved.protocol = 'ws:';
-  else if (resolved.protocol === 'https:') resolved.protocol = 'wss:';
+  const secure = resolved.protocol === 'https:' || resolved.protocol === 'wss:';
+  resolved.protocol = `${scheme}${secure ? 's' : ''}:`;
   if (token !== undefined) resolved.searchParams.set('token', token);
   return resolved.toString();
 }

@@ -304,11 +304,10 @@ export class Gateway {
    */
   async listen(port = 8080, host = '0.0.0.0', options: ListenOptions = {}): Promise<ListenAddress> {
     await this.start();
-    const server = createGatewayServer(
-      this.options.handshakeTimeout,
-      healthHandler(this),
-      options.handlers,
-    );
+    const server = createGatewayServer(this.options.handshakeTimeout, healthHandler(this), [
+      this.fallbackTransports,
+      ...(options.handlers ?? []),
+    ]);
     this.httpServer = server;
     this.attach(server);
     await listenOn(server, port, host);
@@ -316,6 +315,13 @@ export class Gateway {
     this.logger.info({ host: address.address, port: address.port }, 'Herald listening');
     return { host: address.address, port: address.port };
   }
+
+  /**
+   * Serves the HTTP fallback transports (server-sent events, HTTP streaming, and the POSTs that
+   * carry client frames) beside each namespace. `listen` mounts it; beside `attach`, mount it on
+   * the server's request handling (docs/transports.md).
+   */
+  readonly fallbackTransports: HttpHandler = (req, res) => this.#parts.streams.handle(req, res);
 
   /** Serves WebSocket upgrades on an existing HTTP server (plain node:http, Express, Fastify). */
   attach(server: Server): this {
@@ -371,6 +377,11 @@ export class Gateway {
       audit: this.audit,
       info: () => describeNode(this.node, this.namespaceList, this.stats(), this.health()),
       refresh: (connection, expiresAt) => this.#parts.security.extendSession(connection, expiresAt),
+      clientFrames: (session, frames) =>
+        this.#parts.sessions.deliver(
+          session,
+          frames.map((frame) => Buffer.from(frame, 'utf8')),
+        ),
     });
     await this.#parts.broker.start({
       deliver: (publication) => this.#parts.continuity.deliver(publication),

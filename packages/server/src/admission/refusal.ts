@@ -85,10 +85,14 @@ export const closeReason = (message: string): string =>
   Buffer.byteLength(message) <= 123 ? message : message.slice(0, 60);
 
 /**
- * Refuses an accepted socket that never became a connection: one error frame saying why, then the
+ * Refuses an accepted socket (or HTTP session) that never became a connection: one error frame saying why, then the
  * close code, so that browsers (which cannot read a refused upgrade's status) learn the reason.
  */
-export function closeWithError(ws: WebSocket, codec: Codec, error: HeraldError): void {
+export function closeWithError(
+  ws: Pick<WebSocket, 'send' | 'close'>,
+  codec: Codec,
+  error: HeraldError,
+): void {
   const frame: ErrorFrame = { type: 'error', code: error.code, message: error.message };
   ws.send(codec.encode(frame));
   ws.close(closeCodeFor(error.code), closeReason(error.message));

@@ -86,6 +86,11 @@ export class Security implements InboundSecurity {
     if (origins) this.origins.set(namespace, new OriginPolicy(origins));
   }
 
+  /** Whether a page from `origin` may connect to `namespace` (no Origin: not a browser page). */
+  allowsOrigin(namespace: Namespace, origin: string | undefined): boolean {
+    return this.origins.get(namespace)?.allows(origin) ?? true;
+  }
+
   /** Counts an upgrade attempt from its client address; false (and recorded) when it comes too fast. */
   allowAttempt(namespace: Namespace, handshake: HandshakeRequest): boolean {
     if (!this.rates || this.rates.allowAttempt(handshake.remoteAddress)) return true;
@@ -104,8 +109,7 @@ export class Security implements InboundSecurity {
   async admit(namespace: Namespace, handshake: HandshakeRequest): Promise<Admission> {
     let verified: Identity | undefined;
     try {
-      const origin = handshake.request.headers.origin;
-      if (!(this.origins.get(namespace)?.allows(origin) ?? true)) {
+      if (!this.allowsOrigin(namespace, handshake.request.headers.origin)) {
         throw new HeraldError(ErrorCodes.WS_ORIGIN_NOT_ALLOWED, 'origin is not allowed');
       }
       const mode = namespace.options.auth;

@@ -1,7 +1,5 @@
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
-import type { TraceContext } from '@herald/protocol';
-import { SpanStatusCode, type Span } from '@opentelemetry/api';
 import type { Logger } from 'pino';
 import type { WebSocket, WebSocketServer } from 'ws';
 import type { HeraldError } from '../errors.js';
@@ -9,20 +7,12 @@ import type { StatsCounter } from '../connection/stats.js';
 import type { Namespace } from '../namespace/namespace.js';
 import type { Codecs } from './codecs.js';
 import { createWebSocketServer } from '../transport/websocket-server.js';
-import { clientAddress } from './client-address.js';
+import { finishHandshake, startHandshakeSpan, type HandshakeSpanHolder } from './handshake-span.js';
+import { routeHandshake } from './handshake-route.js';
 import { closeWithError, httpStatusFor, rejectionReason } from './refusal.js';
 import type { Admission, HandshakeRequest, Security } from './security.js';
-import { requestTarget } from './request-target.js';
 import { refuseUpgrade } from './upgrade-response.js';
-import {
-  remoteParent,
-  runInSpan,
-  serverSpan,
-  setErrorCode,
-  SpanAttributes,
-  SpanNames,
-  tracer,
-} from '../tracing/spans.js';
+import { runInSpan, SpanAttributes } from '../tracing/spans.js';
 
 /** A socket admitted to a namespace, handed over to become a connection. */
 export interface AcceptedUpgrade {
@@ -60,13 +50,11 @@ type Answer =
   /** The handshake took too long: the socket is destroyed. */
   | 'drop';
 
-interface Attempt {
+interface Attempt extends HandshakeSpanHolder {
   req: IncomingMessage;
   socket: Duplex;
   head: Buffer;
   namespace?: Namespace;
-  /** The `herald.handshake` span, until the attempt is admitted, refused or abandoned. */
-  span?: Span;
 }
 
 /**
@@ -84,34 +72,24 @@ export class UpgradePipeline {
   };
 
   readonly handle = (req: IncomingMessage, socket: Duplex, head: Buffer): void => {
-    // A client may send W3C trace context headers; the handshake then joins its trace.
-    const parent = remoteParent(traceHeaders(req));
-    const span = tracer.startSpan(SpanNames.handshake, serverSpan, parent);
+    const { span, parent } = startHandshakeSpan(req);
     const attempt: Attempt = { req, socket, head, span };
     if (this.options.isClosing()) {
       this.refuse(attempt, 'shutting_down', { http: 503, message: 'Herald is shutting down' });
       return;
     }
-    const { pathname, query } = requestTarget(req.url);
-    let params: Record<string, string> | undefined;
-    const namespace = this.options.namespaces.find((ns) => (params = ns.pattern.match(pathname)));
-    if (!namespace || !params) {
+    const routed = routeHandshake(req, this.options.namespaces, this.options.trustedProxies);
+    if ('missing' in routed) {
       this.refuse(attempt, 'not_found', {
         http: 404,
-        message: `no Herald namespace at ${pathname}`,
+        message: `no Herald namespace at ${routed.missing}`,
       });
       return;
     }
+    const { namespace, handshake } = routed;
     attempt.namespace = namespace;
     if (span.isRecording()) span.setAttribute(SpanAttributes.namespace, namespace.pattern.source);
     const { security, logger } = this.options;
-    const remoteAddress = clientAddress(req, this.options.trustedProxies);
-    const handshake: HandshakeRequest = {
-      request: req,
-      params,
-      query,
-      remoteAddress,
-    };
     // Attempts are counted before any work, so a flood from one address stays cheap.
     if (!security.allowAttempt(namespace, handshake)) {
       this.refuse(attempt, 'rate_limit', { http: 429, message: 'too many connection attempts' });
@@ -184,38 +162,7 @@ export class UpgradePipeline {
   }
 }
 
-/**
- * Ends the attempt's handshake span, once: `refused` with the reason it is counted under in
- * `stats().rejected` and the error code the client is told, if any.
- */
-function finishHandshake(
-  attempt: Attempt,
-  outcome: 'accepted' | 'refused' | 'abandoned',
-  refusal?: string,
-  code?: string,
-): void {
-  const { span } = attempt;
-  if (!span) return;
-  attempt.span = undefined;
-  if (span.isRecording()) {
-    span.setAttribute(SpanAttributes.outcome, outcome);
-    if (refusal !== undefined) {
-      span.setAttribute(SpanAttributes.refusal, refusal);
-      if (code !== undefined) setErrorCode(span, code);
-      else span.setStatus({ code: SpanStatusCode.ERROR, message: refusal });
-    }
-  }
-  span.end();
-}
-
 function errorCodeOf(answer: Answer): string | undefined {
   if (answer === 'drop') return undefined;
   return 'error' in answer ? answer.error.code : undefined;
-}
-
-/** The W3C trace context headers of an upgrade request, when it has a `traceparent`. */
-function traceHeaders(req: IncomingMessage): TraceContext | undefined {
-  const { traceparent, tracestate } = req.headers;
-  if (typeof traceparent !== 'string') return undefined;
-  return typeof tracestate === 'string' ? { traceparent, tracestate } : { traceparent };
 }

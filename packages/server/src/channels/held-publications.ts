@@ -33,6 +33,6 @@ export class HeldPublications {
 
   private sizeOf(frame: EncodedFrame): number {
     // A frame its codec cannot carry takes no room: it is reported when its turn comes.
-    return frame.bytesFor(this.connection.codec, this.connection.deflateFrom)?.length ?? 0;
+    return frame.bytesFor(this.connection.codec, this.connection.framing)?.length ?? 0;
   }
 }

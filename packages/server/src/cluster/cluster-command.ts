@@ -11,7 +11,9 @@ export type ClusterCommand =
   /** `expiresAt`: ms since epoch, the new expiry of the connections' credentials. */
   | { type: 'refresh'; targets: Target[]; expiresAt: number }
   | { type: 'channels' }
-  | { type: 'info' };
+  | { type: 'info' }
+  /** Client frames POSTed to another node for an HTTP fallback session (see docs/transports.md). */
+  | { type: 'frames'; session: string; frames: string[] };
 
 /** A channel and how many connections are subscribed to it. */
 export interface ChannelCount {

@@ -17,10 +17,15 @@ export interface NodeServices {
   info(): NodeInfo;
   /** Gives the connection's credentials a new expiry (ms since epoch), as a refresh would. */
   refresh(connection: SocketConnection, expiresAt: number): boolean;
+  /** Hands client frames to an HTTP fallback session when this node holds it. */
+  clientFrames(session: string, frames: readonly string[]): boolean;
 }
 
-type Answer = number | ConnectionInfo[] | string[] | ChannelCount[] | NodeInfo;
-type TargetedCommand = Exclude<ClusterCommand, { type: 'channels' } | { type: 'info' }>;
+type Answer = number | boolean | ConnectionInfo[] | string[] | ChannelCount[] | NodeInfo;
+type TargetedCommand = Exclude<
+  ClusterCommand,
+  { type: 'channels' } | { type: 'info' } | { type: 'frames' }
+>;
 
 /** Runs cluster commands against this node's connections. */
 export class LocalNode {
@@ -34,11 +39,14 @@ export class LocalNode {
   /**
    * emit, disconnect, subscribe, unsubscribe and refresh answer how many connections they
    * touched; fetch, which; users, the distinct user ids among them; channels, this node's
-   * subscribed channels with their local subscriber counts; info, this node's description.
+   * subscribed channels with their local subscriber counts; info, this node's description;
+   * frames, whether this node holds the HTTP session they were POSTed for.
    */
   async execute(command: ClusterCommand): Promise<Answer> {
     if (command.type === 'channels') return this.channels();
     if (command.type === 'info') return this.services.info();
+    if (command.type === 'frames')
+      return this.services.clientFrames(command.session, command.frames);
     const selected = this.select(command);
     switch (command.type) {
       case 'fetch':

@@ -1,12 +1,12 @@
 import type { IncomingHttpHeaders } from 'node:http';
-import type { Duplex } from 'node:stream';
 import type { Logger } from 'pino';
-import type { WebSocket } from 'ws';
 import type { Codec, ClientEventFrame } from '@herald/protocol';
 import type { AuditLog } from '../audit/audit-log.js';
 import type { ChannelRegistry } from '../channels/channel-registry.js';
 import type { NamespaceOptions } from '../options.js';
+import type { ClientLink, FrameSink } from '../transport/client-link.js';
 import type { FlushScheduler } from '../transport/flush-scheduler.js';
+import type { Framing } from '../transport/framing.js';
 import type { ConnectionIndex, Indexed } from './connection-index.js';
 import type { StatsCounter } from './stats.js';
 
@@ -51,11 +51,12 @@ export interface ConnectionServices<C extends Indexed> {
 
 export interface ConnectionInit<C extends Indexed> {
   id: string;
-  ws: WebSocket;
-  socket: Duplex;
+  /** The session that carries the connection: a WebSocket, or an HTTP fallback session. */
+  link: ClientLink;
+  sink: FrameSink;
   endpoint: NamespaceEndpoint<C>;
   codec: Codec;
-  deflateFrom: number | undefined;
+  framing: Framing;
   params: Record<string, string>;
   query: URLSearchParams;
   headers: IncomingHttpHeaders;

@@ -1,4 +1,3 @@
-import type { Duplex } from 'node:stream';
 import {
   ErrorCodes,
   type Codec,
@@ -8,8 +7,10 @@ import {
 } from '@herald/protocol';
 import type { Logger } from 'pino';
 import type { NamespaceOptions } from '../options.js';
+import type { FrameSink } from '../transport/client-link.js';
 import { EncodedFrame } from '../transport/encoded-frame.js';
 import type { FlushScheduler } from '../transport/flush-scheduler.js';
+import type { Framing } from '../transport/framing.js';
 import { OutboundQueue, type OutboundEvents } from '../transport/outbound-queue.js';
 import type { NamespaceStats } from './namespace-stats.js';
 
@@ -17,10 +18,10 @@ import type { NamespaceStats } from './namespace-stats.js';
 export type ErrorFields = Pick<ErrorFrame, 'code' | 'message' | 'details'>;
 
 export interface OutboundInit {
-  socket: Duplex;
+  sink: FrameSink;
   codec: Codec;
-  /** Payload size from which frames go out compressed; undefined without permessage-deflate. */
-  deflateFrom: number | undefined;
+  /** How frames are laid out for the client's transport (compressed or not on a WebSocket). */
+  framing: Framing;
   backpressure: NamespaceOptions['backpressure'];
   scheduler: FlushScheduler;
   /** The counters of the connection's namespace. */
@@ -38,7 +39,7 @@ export interface OutboundInit {
 export class Outbound implements OutboundEvents {
   private readonly queue: OutboundQueue;
   private readonly codec: Codec;
-  private readonly deflateFrom: number | undefined;
+  private readonly framing: Framing;
   private readonly logger: Logger;
   private readonly stats: NamespaceStats;
   private readonly owner: OutboundInit['owner'];
@@ -46,12 +47,12 @@ export class Outbound implements OutboundEvents {
 
   constructor(init: OutboundInit) {
     this.codec = init.codec;
-    this.deflateFrom = init.deflateFrom;
+    this.framing = init.framing;
     this.logger = init.logger;
     this.stats = init.stats;
     this.owner = init.owner;
     // This object hears the queue's events itself: no closures per connection.
-    this.queue = new OutboundQueue(init.socket, init.backpressure, init.scheduler, this);
+    this.queue = new OutboundQueue(init.sink, init.backpressure, init.scheduler, this);
   }
 
   // ---- the queue's events -----------------------------------------------------------------------
@@ -85,7 +86,7 @@ export class Outbound implements OutboundEvents {
    */
   shared(frame: EncodedFrame, droppable = false, writeDelay = 0): void {
     if (this.#stopped) return;
-    const bytes = frame.bytesFor(this.codec, this.deflateFrom);
+    const bytes = frame.bytesFor(this.codec, this.framing);
     if (bytes) this.queue.push(bytes, droppable, writeDelay);
     else this.undeliverable(frame);
   }
@@ -97,7 +98,7 @@ export class Outbound implements OutboundEvents {
   frame(frame: ServerFrame, droppable: boolean, writeDelay = 0): void {
     if (this.#stopped) return;
     const encoded = new EncodedFrame(frame);
-    const bytes = encoded.bytesFor(this.codec, this.deflateFrom);
+    const bytes = encoded.bytesFor(this.codec, this.framing);
     if (!bytes) throw encoded.failureFor(this.codec)?.error;
     this.queue.push(bytes, droppable, writeDelay);
   }
@@ -118,7 +119,7 @@ export class Outbound implements OutboundEvents {
 
   /** Whether this codec can carry `frame`; throws the codec's error if not. */
   assertEncodable(frame: EncodedFrame): void {
-    if (!frame.bytesFor(this.codec, this.deflateFrom)) throw frame.failureFor(this.codec)?.error;
+    if (!frame.bytesFor(this.codec, this.framing)) throw frame.failureFor(this.codec)?.error;
   }
 
   /**
@@ -128,7 +129,7 @@ export class Outbound implements OutboundEvents {
    */
   whenRoom(frame: EncodedFrame): Promise<boolean> {
     if (this.#stopped) return Promise.resolve(false);
-    const bytes = frame.bytesFor(this.codec, this.deflateFrom);
+    const bytes = frame.bytesFor(this.codec, this.framing);
     if (bytes) return this.queue.pushWhenRoom(bytes);
     this.undeliverable(frame);
     return Promise.resolve(true);

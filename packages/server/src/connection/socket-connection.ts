@@ -1,5 +1,4 @@
 import type { IncomingHttpHeaders } from 'node:http';
-import type { WebSocket } from 'ws';
 import {
   CloseCodes,
   ErrorCodes,
@@ -10,7 +9,9 @@ import {
 } from '@herald/protocol';
 import type { Subscriber } from '../channels/channel-registry.js';
 import { scopeChannel } from '../channels/channel-names.js';
+import type { ClientLink } from '../transport/client-link.js';
 import { EncodedFrame } from '../transport/encoded-frame.js';
+import type { Framing } from '../transport/framing.js';
 import { HeraldError } from '../errors.js';
 import type { Connection, RequestOptions } from './connection.js';
 import type {
@@ -44,16 +45,18 @@ export class SocketConnection implements Connection, Subscriber {
   readonly remoteAddress: string;
   readonly codec: Codec;
   /**
-   * Payload size from which frames go out compressed, when the client negotiated
-   * permessage-deflate on a namespace with compression; otherwise undefined.
+   * How frames are laid out for the client's transport: WebSocket frames (compressed from a
+   * payload size when the client negotiated permessage-deflate on a namespace with compression),
+   * or the text of an HTTP fallback transport.
    */
-  readonly deflateFrom: number | undefined;
+  readonly framing: Framing;
   readonly connectedAt = Date.now();
   /** Settles when the namespace's onConnect hooks have run; frames that need them wait for it. */
   ready: Promise<void> = settled;
 
   #identity: Identity = anonymous;
-  private readonly ws: WebSocket;
+  /** The WebSocket, or HTTP fallback session, that carries the connection. */
+  private readonly link: ClientLink;
   private readonly context: ConnectionServices<SocketConnection>;
   /** What goes to the client: encoded, queued, and stopped once the close frame went out. */
   readonly out: Outbound;
@@ -77,10 +80,10 @@ export class SocketConnection implements Connection, Subscriber {
 
   constructor(init: ConnectionInit<SocketConnection>) {
     this.id = init.id;
-    this.ws = init.ws;
+    this.link = init.link;
     this.endpoint = init.endpoint;
     this.codec = init.codec;
-    this.deflateFrom = init.deflateFrom;
+    this.framing = init.framing;
     // Most connections have neither path parameters nor a query: they share nothing-objects.
     this.params = Object.keys(init.params).length === 0 ? noParams : init.params;
     if (init.query.size > 0) this.#query = init.query;
@@ -89,9 +92,9 @@ export class SocketConnection implements Connection, Subscriber {
     this.context = init.context;
     this.counters = init.context.stats.namespace(init.endpoint.pattern.source);
     this.out = new Outbound({
-      socket: init.socket,
+      sink: init.sink,
       codec: init.codec,
-      deflateFrom: init.deflateFrom,
+      framing: init.framing,
       backpressure: init.endpoint.options.backpressure,
       scheduler: init.context.scheduler,
       stats: this.counters,
@@ -145,7 +148,7 @@ export class SocketConnection implements Connection, Subscriber {
 
   /** True from the handshake until a close starts. */
   get isOpen(): boolean {
-    return !this.closing && this.ws.readyState === this.ws.OPEN;
+    return !this.closing && this.link.readyState === this.link.OPEN;
   }
 
   /**
@@ -247,7 +250,7 @@ export class SocketConnection implements Connection, Subscriber {
   terminate(): void {
     this.closing = true;
     this.out.stop(false);
-    this.ws.terminate();
+    this.link.terminate();
   }
 
   // ---- used by the gateway ----------------------------------------------------------------------
@@ -312,11 +315,11 @@ export class SocketConnection implements Connection, Subscriber {
     return this.#pending?.settle(id, outcome) ?? false;
   }
 
-  /** Sends a WebSocket ping for heartbeat `round`, unless an earlier one is still unanswered. */
+  /** Sends a ping (WebSocket, or `ping` frame over HTTP) for heartbeat `round`, unless an earlier one is still unanswered. */
   ping(round: number): void {
     if (this.unansweredPing !== 0 || !this.isOpen) return;
     this.unansweredPing = round;
-    this.ws.ping();
+    this.link.ping();
   }
 
   /** Terminates the connection if its ping of `round` (or an earlier one) is still unanswered. */
@@ -358,15 +361,15 @@ export class SocketConnection implements Connection, Subscriber {
     if (this.out.stopped) return;
     this.closing = true;
     this.out.stop(false);
-    this.ws.close(CloseCodes.SLOW_CONSUMER, 'slow consumer');
-    setTimeout(() => this.ws.terminate(), slowConsumerGrace).unref();
+    this.link.close(CloseCodes.SLOW_CONSUMER, 'slow consumer');
+    setTimeout(() => this.link.terminate(), slowConsumerGrace).unref();
   }
 
   /** Writes what is queued, then the close frame; nothing can follow it. */
   private sendClose(code: number, reason: string): void {
     if (this.out.stopped) return;
     this.out.stop(true);
-    this.ws.close(code, reason);
+    this.link.close(code, reason);
   }
 }
 

@@ -1,12 +1,16 @@
 import { randomBytes } from 'node:crypto';
-import { CloseCodes, type ConnectedNotice } from '@herald/protocol';
+import { CloseCodes, jsonCodec, type ConnectedNotice } from '@herald/protocol';
+import type { AcceptedSession } from '../admission/stream-pipeline.js';
 import type { AcceptedUpgrade } from '../admission/upgrade.js';
+import type { HandshakeRequest } from '../admission/security.js';
 import { closeCodeFor, closeReason, rejectionReason } from '../admission/refusal.js';
 import type { Security } from '../admission/security.js';
 import type { DisconnectReason } from '../connection/connection.js';
 import type { GatewayContext } from '../namespace/gateway-context.js';
 import { receiveMessage, type Inbound } from '../connection/inbound.js';
+import type { ConnectionInit } from '../connection/connection-services.js';
 import { SocketConnection } from '../connection/socket-connection.js';
+import { webSocketFraming } from '../transport/framing.js';
 import type { Namespace } from '../namespace/namespace.js';
 import type { Codecs } from '../admission/codecs.js';
 import type { WebSocket } from 'ws';
@@ -30,24 +34,25 @@ export class ConnectionLifecycle {
     private readonly codecs: Codecs,
   ) {}
 
-  readonly accept = ({ namespace, ws, socket, handshake, admission }: AcceptedUpgrade): void => {
-    const connection = new SocketConnection({
-      id: randomBytes(12).toString('base64url'),
-      ws,
-      socket,
-      endpoint: namespace,
+  /** A WebSocket admitted by the upgrade pipeline becomes a connection. */
+  readonly acceptWebSocket = ({
+    namespace,
+    ws,
+    socket,
+    handshake,
+    admission,
+  }: AcceptedUpgrade): void => {
+    const connection = this.connectionFor(namespace, handshake, {
+      link: ws,
+      sink: socket,
       codec: this.codecs.of(ws.protocol),
       // ws lists the extensions it negotiated; permessage-deflate only when the namespace offers it.
-      deflateFrom: ws.extensions.includes('permessage-deflate')
-        ? namespace.options.compression.threshold
-        : undefined,
-      params: handshake.params,
-      query: handshake.query,
-      headers: handshake.request.headers,
-      remoteAddress: handshake.remoteAddress,
-      context: this.context,
+      framing: webSocketFraming(
+        ws.extensions.includes('permessage-deflate')
+          ? namespace.options.compression.threshold
+          : undefined,
+      ),
     });
-    this.context.stats.connectionOpened(connection.counters);
     // The same four listeners serve every socket and find their connection on it: a closure per
     // socket would cost memory on every idle connection, and keep this handshake (its request
     // among it) alive as long as the connection.
@@ -60,6 +65,44 @@ export class ConnectionLifecycle {
     ws.on('message', onMessage);
     connection.ready = this.open(namespace, connection, admission, handshake);
   };
+
+  /**
+   * An HTTP fallback session admitted by the stream pipeline becomes a connection. Such sessions
+   * are few (clients that could not open a WebSocket): a listener object per session is fine.
+   */
+  readonly acceptSession = ({ namespace, link, handshake, admission }: AcceptedSession): void => {
+    const connection = this.connectionFor(namespace, handshake, {
+      link,
+      sink: link.response,
+      codec: jsonCodec,
+      framing: link.framing,
+    });
+    link.listener = {
+      message: (data) => this.received(connection, data, false),
+      oversized: () => (this.context.stats.oversized += 1),
+      closed: (code, reason) => this.closed(connection, code, reason),
+    };
+    connection.ready = this.open(namespace, connection, admission, handshake);
+  };
+
+  private connectionFor(
+    namespace: Namespace,
+    handshake: HandshakeRequest,
+    carrier: Pick<ConnectionInit<SocketConnection>, 'link' | 'sink' | 'codec' | 'framing'>,
+  ): SocketConnection {
+    const connection = new SocketConnection({
+      ...carrier,
+      id: randomBytes(12).toString('base64url'),
+      endpoint: namespace,
+      params: handshake.params,
+      query: handshake.query,
+      headers: handshake.request.headers,
+      remoteAddress: handshake.remoteAddress,
+      context: this.context,
+    });
+    this.context.stats.connectionOpened(connection.counters);
+    return connection;
+  }
 
   /** A frame from the client. */
   received(connection: SocketConnection, data: Buffer, isBinary: boolean): void {
@@ -107,7 +150,7 @@ export class ConnectionLifecycle {
     namespace: Namespace,
     connection: SocketConnection,
     admission: AcceptedUpgrade['admission'],
-    handshake: AcceptedUpgrade['handshake'],
+    handshake: HandshakeRequest,
   ): Promise<void> {
     try {
       const refusal = await this.security.attach(connection, admission, handshake);

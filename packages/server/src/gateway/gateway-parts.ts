@@ -3,6 +3,7 @@ import type { Registry } from 'prom-client';
 import { normalizeAddress } from '../admission/client-address.js';
 import { Codecs } from '../admission/codecs.js';
 import { Security } from '../admission/security.js';
+import { StreamPipeline } from '../admission/stream-pipeline.js';
 import { UpgradePipeline } from '../admission/upgrade.js';
 import { createAuditLog, type AuditLog } from '../audit/audit-log.js';
 import { logRedaction } from '../audit/redaction.js';
@@ -21,6 +22,7 @@ import type { GatewayContext } from '../namespace/gateway-context.js';
 import type { Namespace } from '../namespace/namespace.js';
 import type { ResolvedGatewayOptions } from '../options.js';
 import { FlushScheduler } from '../transport/flush-scheduler.js';
+import { HttpSessions } from '../transport/http-sessions.js';
 import { ConnectionLifecycle } from './connection-lifecycle.js';
 import { createLogger } from './logger.js';
 
@@ -48,6 +50,9 @@ export interface GatewayParts {
   security: Security;
   lifecycle: ConnectionLifecycle;
   upgrades: UpgradePipeline;
+  /** The HTTP fallback transports' sessions on this node, and the requests that open and feed them. */
+  sessions: HttpSessions;
+  streams: StreamPipeline;
   trustedProxies: ReadonlySet<string>;
 }
 
@@ -114,7 +119,26 @@ export function buildGatewayParts(
     trustedProxies,
     started: shared.started,
     isClosing: shared.isClosing,
-    accept: lifecycle.accept,
+    accept: lifecycle.acceptWebSocket,
+  });
+  const sessions = new HttpSessions();
+  const streams = new StreamPipeline({
+    namespaces: shared.namespaces,
+    security,
+    stats: counters,
+    logger,
+    trustedProxies,
+    sessions,
+    started: shared.started,
+    isClosing: shared.isClosing,
+    accept: lifecycle.acceptSession,
+    forward: async (session, frames) => {
+      const answers = await broker.command(
+        { type: 'frames', session, frames },
+        options.clusterTimeout,
+      );
+      return answers.includes(true);
+    },
   });
   return {
     logger,
@@ -130,6 +154,8 @@ export function buildGatewayParts(
     security,
     lifecycle,
     upgrades,
+    sessions,
+    streams,
     trustedProxies,
   };
 }

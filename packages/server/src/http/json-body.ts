@@ -1,4 +1,5 @@
 import type { IncomingMessage } from 'node:http';
+import { readBody } from '../transport/read-body.js';
 import { ErrorCodes } from '@herald/protocol';
 import { HttpApiError, invalidRequest } from './http-error.js';
 
@@ -14,16 +15,10 @@ export async function readJsonBody(req: IncomingMessage, limit: number): Promise
     ErrorCodes.WS_PAYLOAD_TOO_LARGE,
     `request body over ${limit} bytes`,
   );
-  if (Number(req.headers['content-length'] ?? 0) > limit) throw tooLarge;
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req as AsyncIterable<Buffer>) {
-    size += chunk.length;
-    if (size > limit) throw tooLarge;
-    chunks.push(chunk);
-  }
+  const body = await readBody(req, limit);
+  if (!body) throw tooLarge;
   try {
-    return JSON.parse(Buffer.concat(chunks).toString('utf8')) as unknown;
+    return JSON.parse(body.toString('utf8')) as unknown;
   } catch {
     throw invalidRequest([{ path: 'body', message: 'not valid JSON' }]);
   }

@@ -1,12 +1,15 @@
 import type { Codec, ServerFrame } from '@herald/protocol';
 import { deflateMessage } from './deflate-message.js';
+import { buildEvent, buildLine, type Framing } from './framing.js';
 import { buildDataFrame } from './ws-frame.js';
 
-/** One codec's encoding of a frame, and the WebSocket frames built from it so far. */
+/** One codec's encoding of a frame, and the wire forms built from it so far. */
 interface Encoding {
   payload: Buffer;
   plain?: Buffer;
   deflated?: Buffer;
+  event?: Buffer;
+  line?: Buffer;
 }
 
 /** Why a codec could not encode a frame; `reported` once it was logged, so that it is logged once. */
@@ -34,12 +37,16 @@ export class EncodedFrame {
   constructor(readonly frame: ServerFrame) {}
 
   /**
-   * The frame's bytes for `codec`, compressed when `deflateFrom` is set and the payload reaches
-   * it; undefined when the codec cannot encode it (`failureFor` says why).
+   * The frame's bytes for `codec` laid out for `framing` (compressed when a WebSocket framing
+   * sets `deflateFrom` and the payload reaches it); undefined when the codec cannot encode it
+   * (`failureFor` says why).
    */
-  bytesFor(codec: Codec, deflateFrom?: number): Buffer | undefined {
+  bytesFor(codec: Codec, framing: Framing): Buffer | undefined {
     const encoding = this.encodingFor(codec);
     if ('error' in encoding) return undefined;
+    if (framing.kind === 'sse') return (encoding.event ??= buildEvent(encoding.payload));
+    if (framing.kind === 'lines') return (encoding.line ??= buildLine(encoding.payload));
+    const { deflateFrom } = framing;
     if (deflateFrom !== undefined && encoding.payload.length >= deflateFrom) {
       encoding.deflated ??= buildDataFrame(deflateMessage(encoding.payload), codec.binary, true);
       return encoding.deflated;

@@ -1,4 +1,4 @@
-import type { Duplex } from 'node:stream';
+import type { FrameSink } from './client-link.js';
 import type { FlushScheduler } from './flush-scheduler.js';
 
 /**
@@ -47,7 +47,7 @@ export class OutboundQueue {
   private answerBytes = 0;
 
   constructor(
-    private readonly socket: Duplex,
+    private readonly socket: FrameSink,
     private readonly limits: OutboundLimits,
     private readonly scheduler: FlushScheduler,
     private readonly events: OutboundEvents,
