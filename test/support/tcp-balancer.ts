@@ -2,14 +2,23 @@ import { connect, createServer, type Server, type Socket } from 'node:net';
 
 /**
  * A minimal TCP load balancer for cluster tests: each new connection goes to the first backend
- * that accepts it, in order, as a health-checking proxy would send clients away from a dead node.
+ * that accepts it, in order, as a health-checking proxy would send clients away from a dead node;
+ * or, with `first`, starting from the backend it names for the n-th connection (a balancer
+ * without sticky sessions).
  */
 export class TcpBalancer {
   private readonly server: Server;
   private readonly sockets = new Set<Socket>();
+  /** Connections accepted so far, by the backend that took them. */
+  readonly taken: number[];
 
-  constructor(private readonly backends: number[]) {
-    this.server = createServer((client) => this.route(client, 0));
+  constructor(
+    private readonly backends: number[],
+    first: (connection: number) => number = () => 0,
+  ) {
+    this.taken = backends.map(() => 0);
+    let accepted = 0;
+    this.server = createServer((client) => this.route(client, first(accepted++)));
   }
 
   /** Listens on `port` (default: a free one); after `close()`, may listen again on the same. */
@@ -34,6 +43,7 @@ export class TcpBalancer {
     upstream.once('error', () => this.route(client, index + 1));
     upstream.once('connect', () => {
       upstream.removeAllListeners('error');
+      this.taken[index] = (this.taken[index] ?? 0) + 1;
       for (const socket of [client, upstream]) {
         this.sockets.add(socket);
         socket.on('close', () => this.sockets.delete(socket));
