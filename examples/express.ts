@@ -1,6 +1,6 @@
 /**
  * Herald beside an Express app: Express serves HTTP routes, Herald takes the WebSocket
- * upgrades on the same port. Run: `npm run build && node --import tsx examples/express.ts`
+ * upgrades (and its HTTP fallback transports) on the same port. Run: `npm run build && node --import tsx examples/express.ts`
  * (`PORT` chooses the port, default 3000; 0 takes a free one).
  */
 import { createServer, type Server } from 'node:http';
@@ -12,6 +12,11 @@ import { createGateway, type Gateway } from '@herald/server';
 export function createApp(): { server: Server; gateway: Gateway } {
   const app = express();
   const gateway = createGateway();
+
+  // The fallback transports (SSE, HTTP streaming) for clients whose WebSocket cannot open.
+  app.use((req, res, next) => {
+    if (!gateway.fallbackTransports(req, res)) next();
+  });
 
   const notifications = gateway.namespace('/notifications/:userId');
   notifications.onConnect((conn) => conn.join(`user:${conn.params.userId}`));

@@ -51,7 +51,7 @@ export async function startDemo(
   const api = createHttpApi(gateway, { apiKey: demo.apiKey });
   const dashboard = dashboardHandler({ path: '/dashboard', apiPath: '/api' });
   const server = createServer((req, res) => {
-    if (api(req, res) || dashboard(req, res)) return;
+    if (gateway.fallbackTransports(req, res) || api(req, res) || dashboard(req, res)) return;
     // The path as written: `//x` is a path here, and no target makes this throw.
     const path = (req.url ?? '/').split('?', 1)[0] ?? '/';
     const entry = staticFiles[path];
