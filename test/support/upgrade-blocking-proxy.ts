@@ -4,15 +4,18 @@ import type { Duplex } from 'node:stream';
 
 /**
  * An HTTP proxy in front of a gateway, as corporate proxies are: plain requests pass, WebSocket
- * upgrades pass until `blockUpgrades()`, after which they are refused with 403 and those already
- * through are cut.
+ * upgrades pass until `blockUpgrades()`, after which they are refused with 403 (or, with
+ * `'hang'`, left unanswered) and those already through are cut; `allowUpgrades()` lets them
+ * through again.
  */
 export class UpgradeBlockingProxy {
   /** `METHOD path` of every plain request that went through. */
   readonly requests: string[] = [];
   private readonly server: Server;
+  /** Upgrade requests seen, whatever became of them. */
+  upgrades = 0;
   private readonly tunnels = new Set<Duplex>();
-  private blocking = false;
+  private blocking: false | 'refuse' | 'hang' = false;
 
   constructor(private readonly target: number) {
     this.server = createServer((req, res) => {
@@ -44,10 +47,14 @@ export class UpgradeBlockingProxy {
     return (this.server.address() as { port: number }).port;
   }
 
-  /** From now on upgrades are refused, and open WebSockets through the proxy are cut. */
-  blockUpgrades(): void {
-    this.blocking = true;
+  /** From now on upgrades are refused (or hang), and open WebSockets through the proxy are cut. */
+  blockUpgrades(how: 'refuse' | 'hang' = 'refuse'): void {
+    this.blocking = how;
     for (const socket of this.tunnels) socket.destroy();
+  }
+
+  allowUpgrades(): void {
+    this.blocking = false;
   }
 
   async close(): Promise<void> {
@@ -57,7 +64,13 @@ export class UpgradeBlockingProxy {
   }
 
   private upgrade(rawHeaders: string[], url: string | undefined, socket: Duplex, head: Buffer) {
-    if (this.blocking) {
+    this.upgrades += 1;
+    if (this.blocking === 'hang') {
+      this.tunnels.add(socket);
+      socket.on('close', () => this.tunnels.delete(socket));
+      return;
+    }
+    if (this.blocking === 'refuse') {
       socket.end('HTTP/1.1 403 Forbidden\r\nContent-Length: 0\r\nConnection: close\r\n\r\n');
       return;
     }

@@ -11,7 +11,8 @@ import { errorMessage, type ClientState, type Lifecycle } from './lifecycle.js';
 import { ReconnectPolicy } from './reconnect-policy.js';
 import { SessionGate } from './session-gate.js';
 import { HttpSocket } from './http-socket.js';
-import { TransportChoice, type HttpTransport, type TransportName } from './transport-choice.js';
+import { TransportChoice, type TransportName } from './transport-choice.js';
+import { WebSocketProbe } from './websocket-probe.js';
 import { buildUrl, closeSocket, messageData, resolveWebSocket } from './socket.js';
 
 /** What the rest of the client does at the connection's turns. */
@@ -52,6 +53,8 @@ export class Connection {
   readonly #transports: TransportChoice;
   /** The transport of the current socket. */
   #transport: TransportName = 'websocket';
+  /** Tries a WebSocket again now and then while a fallback carries the session. */
+  readonly #probe: WebSocketProbe | undefined;
 
   constructor(url: string, settings: ClientSettings, lifecycle: Lifecycle, hooks: ConnectionHooks) {
     this.#url = url;
@@ -60,6 +63,14 @@ export class Connection {
     this.#hooks = hooks;
     this.#token = settings.token;
     this.#transports = new TransportChoice(settings.transports, settings.retryWebSocketAfter);
+    if (settings.transports.includes('websocket')) {
+      this.#probe = new WebSocketProbe(
+        settings.retryWebSocketAfter,
+        settings.transportTimeout,
+        () => this.#socketFor('websocket'),
+        () => this.#moveToWebSocket(),
+      );
+    }
     this.#gate = new SessionGate(settings.connectTimeout, () =>
       this.#dropSocket(1006, 'connect timeout'),
     );
@@ -146,7 +157,6 @@ export class Connection {
    */
   async #open(fallingBack = false): Promise<void> {
     const attempt = ++this.#attemptId;
-    const { codec, getToken, tokenTransport } = this.#settings;
     if (!fallingBack) {
       this.#gate.begin();
       this.#transports.begin();
@@ -156,35 +166,25 @@ export class Connection {
     const transport = this.#transports.current;
     let socket: WebSocket;
     try {
-      const token = getToken ? await getToken() : this.#token;
-      const WebSocketImpl =
-        transport === 'websocket' ? await resolveWebSocket(this.#settings.WebSocket) : undefined;
-      if (attempt !== this.#attemptId) return;
-      const bearer = tokenTransport === 'subprotocol' && token !== undefined;
-      if (WebSocketImpl) {
-        const protocols = bearer ? [codec.subprotocol, 'bearer', token] : [codec.subprotocol];
-        socket = new WebSocketImpl(buildUrl(this.#url, bearer ? undefined : token), protocols);
-      } else {
-        // Over HTTP a token that stays out of the URL goes in the Authorization header.
-        const headers: Record<string, string> = bearer ? { Authorization: `Bearer ${token}` } : {};
-        const url = buildUrl(this.#url, bearer ? undefined : token, 'http');
-        // HttpSocket has every part of the WebSocket interface this class uses.
-        socket = new HttpSocket(url, transport as HttpTransport, headers) as unknown as WebSocket;
-      }
+      socket = await this.#socketFor(transport);
     } catch (error) {
       if (attempt !== this.#attemptId) return;
       this.#hooks.report(error);
       this.#closed(1006, `could not connect: ${errorMessage(error)}`);
       return;
     }
+    if (attempt !== this.#attemptId) {
+      closeSocket(socket);
+      return;
+    }
     this.#socket = socket;
     this.#transport = transport;
     let opened = false;
-    // A WebSocket a proxy black-holes may never open nor fail: the next transport gets its turn.
-    const openTimer =
-      this.#transports.hasFallback && transport === 'websocket'
-        ? setTimeout(() => this.#fallBack(socket), this.#settings.transportTimeout)
-        : undefined;
+    // A socket a proxy black-holes (or buffers) may never open nor fail: the next transport
+    // gets its turn.
+    const openTimer = this.#transports.hasFallback
+      ? setTimeout(() => this.#fallBack(socket), this.#settings.transportTimeout)
+      : undefined;
     socket.binaryType = 'arraybuffer';
     socket.onopen = () => {
       opened = true;
@@ -205,6 +205,32 @@ export class Connection {
       if (!opened && this.#fallBack(socket)) return;
       this.#closed(event.code, event.reason);
     };
+  }
+
+  /** A new socket over `transport`, with the token as the settings say it travels. */
+  async #socketFor(transport: TransportName): Promise<WebSocket> {
+    const { codec, getToken, tokenTransport } = this.#settings;
+    const token = getToken ? await getToken() : this.#token;
+    const bearer = tokenTransport === 'subprotocol' && token !== undefined;
+    if (transport === 'websocket') {
+      const WebSocketImpl = await resolveWebSocket(this.#settings.WebSocket);
+      const protocols = bearer ? [codec.subprotocol, 'bearer', token] : [codec.subprotocol];
+      return new WebSocketImpl(buildUrl(this.#url, bearer ? undefined : token), protocols);
+    }
+    // Over HTTP a token that stays out of the URL goes in the Authorization header.
+    const headers: Record<string, string> = bearer ? { Authorization: `Bearer ${token}` } : {};
+    const url = buildUrl(this.#url, bearer ? undefined : token, 'http');
+    // HttpSocket has every part of the WebSocket interface this class uses.
+    return new HttpSocket(url, transport, headers) as unknown as WebSocket;
+  }
+
+  /** A WebSocket opened again while on a fallback: the session moves over to one, at once. */
+  #moveToWebSocket(): void {
+    const socket = this.#socket;
+    if (!socket || this.#state !== 'connected') return;
+    this.#transports.worked('websocket');
+    closeSocket(socket, 1000, 'moving to a WebSocket');
+    this.#closed(1000, 'moving to a WebSocket', undefined, 0);
   }
 
   /** The socket of this attempt could not open: tries the next transport; false when none is left. */
@@ -240,6 +266,7 @@ export class Connection {
   #accepted(): void {
     if (!this.#gate.accept()) return;
     this.#transports.worked(this.#transport);
+    if (this.#transport !== 'websocket') this.#probe?.start();
     this.#state = 'connected';
     this.#reconnect?.reset();
     this.#shutdownNotice = undefined;
@@ -256,11 +283,15 @@ export class Connection {
     this.#closed(code, reason);
   }
 
-  /** The socket is gone (or never came): fail what it carried, then reconnect or stop. */
-  #closed(code: number, reason: string, cause?: ConnectionError): void {
+  /**
+   * The socket is gone (or never came): fail what it carried, then reconnect (after `delay` ms
+   * when given, else as the close code says) or stop.
+   */
+  #closed(code: number, reason: string, cause?: ConnectionError, delay?: number): void {
     this.#heartbeat?.stop();
+    this.#probe?.stop();
     this.#socket = undefined;
-    const delay = this.#stopped ? undefined : this.#reconnectDelay(code);
+    delay = this.#stopped ? undefined : (delay ?? this.#reconnectDelay(code));
     const close = { closeCode: code, closeReason: reason, willReconnect: delay !== undefined };
     const error = this.#gate.ended(close, cause);
     // Whether a request that went out was handled is unknown, whatever the gateway's reason.

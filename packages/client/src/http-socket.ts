@@ -46,8 +46,17 @@ export class HttpSocket {
     void this.#post();
   }
 
-  /** Ends the session from this side: the gateway sees the stream end. */
+  /** Ends the session from this side: a DELETE tells the gateway, which sees a normal closure. */
   close(code = 1000, reason = ''): void {
+    if (this.readyState === 1 && this.#session !== undefined) {
+      // The stream stays until the DELETE is through, or the gateway would see it drop first.
+      // `keepalive`: the DELETE may outlive the page.
+      fetch(this.#sessionUrl(), { method: 'DELETE', credentials: 'include', keepalive: true })
+        .catch(() => undefined)
+        .finally(() => this.#abort.abort());
+      this.#ended({ code, reason }, false);
+      return;
+    }
     this.#ended({ code, reason });
   }
 
@@ -93,11 +102,8 @@ export class HttpSocket {
     if (this.#posting || this.#outbox.length === 0 || this.#session === undefined) return;
     this.#posting = true;
     const frames = this.#outbox.splice(0, maxFramesPerPost);
-    const url = new URL(this.#url);
-    url.search = '';
-    url.searchParams.set('session', this.#session);
     try {
-      const response = await fetch(url, {
+      const response = await fetch(this.#sessionUrl(), {
         method: 'POST',
         // A simple request: no CORS preflight for every POST.
         headers: { 'Content-Type': 'text/plain;charset=UTF-8' },
@@ -118,6 +124,14 @@ export class HttpSocket {
     void this.#post();
   }
 
+  /** The namespace's URL naming this session, for its POSTs and its DELETE. */
+  #sessionUrl(): URL {
+    const url = new URL(this.#url);
+    url.search = '';
+    url.searchParams.set('session', this.#session ?? '');
+    return url;
+  }
+
   /** The session is lost: what was sent may or may not have arrived, as when a WebSocket drops. */
   #fail(message: string): void {
     if (this.readyState === 3) return;
@@ -125,11 +139,12 @@ export class HttpSocket {
     this.#ended(this.#closeInfo ?? { code: 1006, reason: message });
   }
 
-  #ended(info: CloseInfo): void {
+  /** Reports the close once; `abort` drops the stream and any POST under way at once. */
+  #ended(info: CloseInfo, abort = true): void {
     if (this.readyState === 3) return;
     this.readyState = 3;
     this.#outbox = [];
-    this.#abort.abort();
+    if (abort) this.#abort.abort();
     this.onclose?.(info);
   }
 }

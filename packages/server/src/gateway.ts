@@ -377,10 +377,11 @@ export class Gateway {
       audit: this.audit,
       info: () => describeNode(this.node, this.namespaceList, this.stats(), this.health()),
       refresh: (connection, expiresAt) => this.#parts.security.extendSession(connection, expiresAt),
-      clientFrames: (session, frames) =>
+      clientFrames: (session, frames, end) =>
         this.#parts.sessions.deliver(
           session,
           frames.map((frame) => Buffer.from(frame, 'utf8')),
+          end,
         ),
     });
     await this.#parts.broker.start({

@@ -34,10 +34,10 @@ export interface StreamPipelineOptions {
   isClosing: () => boolean;
   accept: (session: AcceptedSession) => void;
   /**
-   * Hands client frames for a session this node does not hold to every node (through the
-   * broker); resolves whether one held it.
+   * Hands client frames (and the session's end, `end`) for a session this node does not hold to
+   * every node, through the broker; resolves whether one held it.
    */
-  forward: (session: string, frames: string[]) => Promise<boolean>;
+  forward: (session: string, frames: string[], end: boolean) => Promise<boolean>;
 }
 
 /** Most frames one POST may carry; each within the namespace's `maxMessageSize`. */
@@ -49,7 +49,7 @@ const framings = { sse: sseFraming, 'http-stream': linesFraming } as const;
  * The HTTP fallback transports beside each namespace's WebSocket (docs/transports.md): `GET
  * <namespace>?transport=sse|http-stream` opens a session whose frames stream back in the
  * response, and `POST <namespace>?session=<id>` carries the client's frames, one per line.
- * Admission is the WebSocket's: the same origin, token, limit and guard checks, the same refusal
+ * `DELETE <namespace>?session=<id>` ends it. Admission is the WebSocket's: the same origin, token, limit and guard checks, the same refusal
  * frames and close codes.
  */
 export class StreamPipeline {
@@ -62,7 +62,7 @@ export class StreamPipeline {
     const session = query.get('session');
     if (req.method === 'GET' && (transport === 'sse' || transport === 'http-stream')) {
       this.open(req, res, transport);
-    } else if (req.method === 'POST' && session !== null) {
+    } else if ((req.method === 'POST' || req.method === 'DELETE') && session !== null) {
       void this.post(req, res, session).catch((error: unknown) => {
         this.options.logger.error({ err: error }, 'client frames failed');
         if (!res.headersSent) plain(res, 500, 'internal error');
@@ -132,8 +132,12 @@ export class StreamPipeline {
     );
   }
 
-  /** Client frames for a session: here, or on the node that holds it. */
+  /**
+   * Client frames for a session (a POST), or its end (a DELETE): here, or on the node that holds
+   * it.
+   */
   private async post(req: IncomingMessage, res: ServerResponse, session: string): Promise<void> {
+    const end = req.method === 'DELETE';
     const routed = routeHandshake(req, this.options.namespaces, this.options.trustedProxies);
     if ('missing' in routed) return plain(res, 404, `no Herald namespace at ${routed.missing}`);
     const cors = this.corsHeaders(routed.namespace, req);
@@ -145,10 +149,11 @@ export class StreamPipeline {
       return plain(res, 413, `a POST carries at most ${maxFramesPerPost} frames`, cors);
     }
     const held =
-      this.options.sessions.deliver(session, frames) ||
+      this.options.sessions.deliver(session, frames, end) ||
       (await this.options.forward(
         session,
         frames.map((frame) => frame.toString('utf8')),
+        end,
       ));
     if (held) res.writeHead(204, cors).end();
     else plain(res, 404, 'no such session: it has ended', cors);
@@ -160,7 +165,7 @@ export class StreamPipeline {
     res
       .writeHead(204, {
         ...cors,
-        'Access-Control-Allow-Methods': 'GET, POST',
+        'Access-Control-Allow-Methods': 'GET, POST, DELETE',
         'Access-Control-Allow-Headers': 'authorization, content-type, traceparent, tracestate',
         'Access-Control-Max-Age': '600',
       })

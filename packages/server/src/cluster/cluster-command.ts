@@ -12,8 +12,11 @@ export type ClusterCommand =
   | { type: 'refresh'; targets: Target[]; expiresAt: number }
   | { type: 'channels' }
   | { type: 'info' }
-  /** Client frames POSTed to another node for an HTTP fallback session (see docs/transports.md). */
-  | { type: 'frames'; session: string; frames: string[] };
+  /**
+   * Client frames POSTed to another node for an HTTP fallback session, or its end (`end`, a
+   * DELETE) (see docs/transports.md).
+   */
+  | { type: 'frames'; session: string; frames: string[]; end?: boolean };
 
 /** A channel and how many connections are subscribed to it. */
 export interface ChannelCount {

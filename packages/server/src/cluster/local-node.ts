@@ -17,8 +17,8 @@ export interface NodeServices {
   info(): NodeInfo;
   /** Gives the connection's credentials a new expiry (ms since epoch), as a refresh would. */
   refresh(connection: SocketConnection, expiresAt: number): boolean;
-  /** Hands client frames to an HTTP fallback session when this node holds it. */
-  clientFrames(session: string, frames: readonly string[]): boolean;
+  /** Hands client frames to an HTTP fallback session when this node holds it; `end` ends it. */
+  clientFrames(session: string, frames: readonly string[], end: boolean): boolean;
 }
 
 type Answer = number | boolean | ConnectionInfo[] | string[] | ChannelCount[] | NodeInfo;
@@ -46,7 +46,7 @@ export class LocalNode {
     if (command.type === 'channels') return this.channels();
     if (command.type === 'info') return this.services.info();
     if (command.type === 'frames')
-      return this.services.clientFrames(command.session, command.frames);
+      return this.services.clientFrames(command.session, command.frames, command.end ?? false);
     const selected = this.select(command);
     switch (command.type) {
       case 'fetch':

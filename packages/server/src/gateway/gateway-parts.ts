@@ -132,9 +132,9 @@ export function buildGatewayParts(
     started: shared.started,
     isClosing: shared.isClosing,
     accept: lifecycle.acceptSession,
-    forward: async (session, frames) => {
+    forward: async (session, frames, end) => {
       const answers = await broker.command(
-        { type: 'frames', session, frames },
+        { type: 'frames', session, frames, end },
         options.clusterTimeout,
       );
       return answers.includes(true);

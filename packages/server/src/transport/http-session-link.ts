@@ -19,6 +19,7 @@ const CONNECTING = 0;
 const OPEN = 1;
 const CLOSED = 3;
 /** What a session that ends without a close from the gateway reports, as a WebSocket would. */
+const normalClosure = 1000;
 const abnormalClosure = 1006;
 const messageTooBig = 1009;
 
@@ -85,6 +86,13 @@ export class HttpSessionLink implements ClientLink {
     if (this.readyState !== OPEN) return;
     this.response.end(this.control('close', { code, reason }));
     this.ended(code, reason);
+  }
+
+  /** The client ended the session (a DELETE): a normal closure, as its WebSocket close would be. */
+  closedByClient(): void {
+    if (this.readyState !== OPEN) return;
+    this.response.end();
+    this.ended(normalClosure, '');
   }
 
   terminate(): void {

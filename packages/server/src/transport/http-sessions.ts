@@ -28,13 +28,14 @@ export class HttpSessions {
   }
 
   /**
-   * Hands `frames` to the session `id` when this node holds it, in order; false when it does not
-   * (or the session has ended).
+   * Hands `frames` to the session `id` when this node holds it, in order, then ends it when the
+   * client said so (`end`); false when this node does not hold it (or the session has ended).
    */
-  deliver(id: string, frames: readonly Buffer[]): boolean {
+  deliver(id: string, frames: readonly Buffer[], end = false): boolean {
     const link = this.byId.get(id);
     if (!link) return false;
     for (const frame of frames) if (!link.receive(frame)) return false;
+    if (end) link.closedByClient();
     return true;
   }
 }
