@@ -2,7 +2,7 @@ import { connect } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { HeraldClient, type HeraldClientOptions, type TransportName } from '@herald/client';
 import { CloseCodes } from '@herald/protocol';
-import type { Gateway, GatewayOptions } from '@herald/server';
+import type { Gateway, GatewayOptions } from '../packages/server/src/index.js';
 import {
   startGateway,
   type RunningGateway,
@@ -67,6 +67,8 @@ describe.each(['sse', 'http-stream'] as const)('the %s transport', (transport) =
     const welcome = new Promise((resolve) => c.on('welcome', resolve));
     await c.connect();
     expect(c.transport).toBe(transport);
+    const [info] = (await running?.gateway.fetchConnections()) ?? [];
+    expect(info?.transport).toBe(transport);
     expect(await welcome).toMatchObject({ id: expect.any(String) });
     expect(await c.request('echo', { text: 'hi' })).toEqual({ text: 'hi' });
     await expect(c.request('missing', 1)).rejects.toMatchObject({ code: 'WS_NOT_FOUND' });

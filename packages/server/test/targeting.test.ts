@@ -174,6 +174,7 @@ describe('targeted broadcast', () => {
       scopes: [],
       channels: ['news'],
       remoteAddress: '127.0.0.1',
+      transport: 'websocket',
       connectedAt: expect.any(Number),
     });
 

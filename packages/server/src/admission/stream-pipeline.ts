@@ -4,7 +4,7 @@ import type { Logger } from 'pino';
 import type { StatsCounter } from '../connection/stats.js';
 import type { Namespace } from '../namespace/namespace.js';
 import { runInSpan, SpanAttributes } from '../tracing/spans.js';
-import { linesFraming, sseFraming } from '../transport/framing.js';
+import { httpStreamFraming, sseFraming } from '../transport/framing.js';
 import type { HttpSessionLink } from '../transport/http-session-link.js';
 import type { HttpSessions } from '../transport/http-sessions.js';
 import { readBody } from '../transport/read-body.js';
@@ -43,7 +43,7 @@ export interface StreamPipelineOptions {
 /** Most frames one POST may carry; each within the namespace's `maxMessageSize`. */
 export const maxFramesPerPost = 16;
 
-const framings = { sse: sseFraming, 'http-stream': linesFraming } as const;
+const framings = { sse: sseFraming, 'http-stream': httpStreamFraming } as const;
 
 /**
  * The HTTP fallback transports beside each namespace's WebSocket (docs/transports.md): `GET

@@ -1,3 +1,4 @@
+import type { TransportName } from '../transport/framing.js';
 import type { Connection } from '../connection/connection.js';
 import { reservedChannelPrefix } from '../channels/channel-names.js';
 
@@ -41,6 +42,8 @@ export interface ConnectionInfo {
   /** Channels it is in (the gateway's own `$` channels left out). */
   channels: string[];
   remoteAddress: string;
+  /** `websocket`, or the HTTP fallback it came over (`sse`, `http-stream`). */
+  transport: TransportName;
   connectedAt: number;
   /** When its credentials expire (ms since epoch), when they do. */
   expiresAt?: number;
@@ -94,6 +97,7 @@ export function describeConnection(connection: Connection): ConnectionInfo {
       (channel) => !channel.startsWith(reservedChannelPrefix),
     ),
     remoteAddress: connection.remoteAddress,
+    transport: connection.transport,
     connectedAt: connection.connectedAt,
   };
   if (identity.userId !== undefined) info.userId = identity.userId;

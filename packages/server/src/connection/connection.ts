@@ -1,4 +1,5 @@
 import type { IncomingHttpHeaders } from 'node:http';
+import type { TransportName } from '../transport/framing.js';
 import type { Codec } from '@herald/protocol';
 import type { Identity } from './identity.js';
 
@@ -26,6 +27,8 @@ export interface Connection {
   readonly query: URLSearchParams;
   readonly headers: IncomingHttpHeaders;
   /** The client's address, through trusted proxies (see `trustProxy`). */
+  /** How the client is connected: `websocket`, or an HTTP fallback (`sse`, `http-stream`). */
+  readonly transport: TransportName;
   readonly remoteAddress: string;
   /** The codec negotiated by subprotocol. */
   readonly codec: Codec;

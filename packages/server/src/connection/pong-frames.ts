@@ -1,6 +1,6 @@
 import type { Codec, ServerFrame } from '@herald/protocol';
 import { EncodedFrame } from '../transport/encoded-frame.js';
-import { plainWebSocket, type Framing, type FramingKind } from '../transport/framing.js';
+import { plainWebSocket, type Framing, type TransportName } from '../transport/framing.js';
 import type { ConstantFrames } from './inbound.js';
 
 /**
@@ -8,7 +8,7 @@ import type { ConstantFrames } from './inbound.js';
  * changes. Never compressed: it is far below any compression threshold.
  */
 export class PongFrames implements ConstantFrames {
-  private readonly byCodec = new Map<Codec, Partial<Record<FramingKind, Buffer>>>();
+  private readonly byCodec = new Map<Codec, Partial<Record<TransportName, Buffer>>>();
 
   pong(connection: { readonly codec: Codec; readonly framing: Framing }): Buffer {
     const { codec, framing } = connection;

@@ -11,7 +11,7 @@ import type { Subscriber } from '../channels/channel-registry.js';
 import { scopeChannel } from '../channels/channel-names.js';
 import type { ClientLink } from '../transport/client-link.js';
 import { EncodedFrame } from '../transport/encoded-frame.js';
-import type { Framing } from '../transport/framing.js';
+import type { Framing, TransportName } from '../transport/framing.js';
 import { HeraldError } from '../errors.js';
 import type { Connection, RequestOptions } from './connection.js';
 import type {
@@ -105,6 +105,10 @@ export class SocketConnection implements Connection, Subscriber {
 
   get namespace(): string {
     return this.endpoint.pattern.source;
+  }
+
+  get transport(): TransportName {
+    return this.framing.kind;
   }
 
   /** The handshake URL's query parameters. */

@@ -45,7 +45,7 @@ export class EncodedFrame {
     const encoding = this.encodingFor(codec);
     if ('error' in encoding) return undefined;
     if (framing.kind === 'sse') return (encoding.event ??= buildEvent(encoding.payload));
-    if (framing.kind === 'lines') return (encoding.line ??= buildLine(encoding.payload));
+    if (framing.kind === 'http-stream') return (encoding.line ??= buildLine(encoding.payload));
     const { deflateFrom } = framing;
     if (deflateFrom !== undefined && encoding.payload.length >= deflateFrom) {
       encoding.deflated ??= buildDataFrame(deflateMessage(encoding.payload), codec.binary, true);

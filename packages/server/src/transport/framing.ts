@@ -2,19 +2,20 @@
  * How a connection's frames are laid out on its wire. A WebSocket carries each frame in a
  * WebSocket data frame, compressed from `deflateFrom` payload bytes when the client negotiated
  * permessage-deflate; the HTTP fallback transports carry text: a server-sent event per frame
- * (`sse`), or one frame per line of a streamed response body (`lines`).
+ * (`sse`), or one frame per line of a streamed response body (`http-stream`).
  */
 export type Framing =
   | { readonly kind: 'websocket'; readonly deflateFrom: number | undefined }
   | { readonly kind: 'sse' }
-  | { readonly kind: 'lines' };
+  | { readonly kind: 'http-stream' };
 
-export type FramingKind = Framing['kind'];
+/** How a client is connected: a WebSocket, or one of the HTTP fallbacks (docs/transports.md). */
+export type TransportName = Framing['kind'];
 
 /** Shared by every connection of its kind: framings hold no per-connection state. */
 export const plainWebSocket: Framing = Object.freeze({ kind: 'websocket', deflateFrom: undefined });
 export const sseFraming: Framing = Object.freeze({ kind: 'sse' });
-export const linesFraming: Framing = Object.freeze({ kind: 'lines' });
+export const httpStreamFraming: Framing = Object.freeze({ kind: 'http-stream' });
 
 const compressed = new Map<number, Framing>();
 
