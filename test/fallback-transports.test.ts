@@ -263,3 +263,17 @@ describe('the HTTP fallback transports', () => {
     expect(state.text).toMatch(/event: close\ndata: \{"code":1001,"reason":"[^"]*"\}\n\n$/);
   });
 });
+
+describe('an HTTP fallback stream', () => {
+  it('outlives the handshake timeout that bounds slow requests', async () => {
+    const { port } = await gateway((g) => g.namespace('/chat', { pingInterval: 0 }), {
+      handshakeTimeout: 200,
+    });
+    const { state } = await openStream(`http://127.0.0.1:${port}/chat?transport=http-stream`);
+    await until(() => state.text.includes('"connected"'));
+    await new Promise((resolve) => setTimeout(resolve, 1_200));
+    expect(state.ended).toBe(false);
+    expect((await post(port, '/chat', state.session ?? '', '{"type":"ping"}')).status).toBe(204);
+    await until(() => state.text.includes('{"type":"pong"}'));
+  });
+});
