@@ -277,3 +277,27 @@ describe('an HTTP fallback stream', () => {
     await until(() => state.text.includes('{"type":"pong"}'));
   });
 });
+
+describe('opening an HTTP fallback session', () => {
+  it('is bounded by handshakeTimeout, as an upgrade is', async () => {
+    const { port, gateway: gw } = await gateway(
+      (g) =>
+        g.namespace('/slow', { handshakeGuards: [() => new Promise<boolean>(() => undefined)] }),
+      { handshakeTimeout: 200 },
+    );
+    const opening = fetch(`http://127.0.0.1:${port}/slow?transport=sse`);
+    await expect(opening).rejects.toThrow();
+    expect(gw.stats().rejected.timeout).toBe(1);
+  });
+
+  it('counts POSTs routed to other nodes as connection attempts', async () => {
+    const { port, gateway: gw } = await gateway((g) => g.namespace('/chat'), {
+      rateLimit: { connectionAttemptsPerIp: { perMinute: 3 } },
+    });
+    const statuses: number[] = [];
+    for (let i = 0; i < 5; i += 1)
+      statuses.push((await post(port, '/chat', `made-up-${i}`, '{"type":"ping"}')).status);
+    expect(statuses).toEqual([404, 404, 404, 429, 429]);
+    expect(gw.stats().rejected.rate_limit).toBe(2);
+  });
+});

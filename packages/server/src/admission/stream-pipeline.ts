@@ -28,6 +28,8 @@ export interface StreamPipelineOptions {
   stats: StatsCounter;
   logger: Logger;
   trustedProxies: ReadonlySet<string>;
+  /** Milliseconds from a complete opening request to an admitted session, as for an upgrade. */
+  handshakeTimeout: number;
   sessions: HttpSessions;
   /** Resolves once the gateway has started (its broker is connected). */
   started: () => Promise<void>;
@@ -94,11 +96,17 @@ export class StreamPipeline {
     const { span, parent } = attempt;
     if (span.isRecording()) span.setAttribute(SpanAttributes.namespace, namespace.pattern.source);
     const cors = this.corsHeaders(namespace, req);
+    const timer = setTimeout(() => {
+      stats.rejected('timeout');
+      finishHandshake(attempt, 'refused', 'timeout');
+      res.destroy();
+    }, this.options.handshakeTimeout);
     void runInSpan(span, parent, () =>
       this.options
         .started()
         .then(() => security.admit(namespace, handshake))
         .then((admission) => {
+          clearTimeout(timer);
           if (res.destroyed) return finishHandshake(attempt, 'abandoned');
           if (!admission.ok) {
             const { error } = admission;
@@ -125,6 +133,7 @@ export class StreamPipeline {
           this.options.accept({ namespace, link, handshake, admission });
         })
         .catch((error: unknown) => {
+          clearTimeout(timer);
           logger.error({ err: error }, 'session opening failed');
           finishHandshake(attempt, 'refused', 'error');
           if (!res.headersSent) plain(res, 500, 'internal error');
@@ -148,14 +157,18 @@ export class StreamPipeline {
     if (frames.length > maxFramesPerPost) {
       return plain(res, 413, `a POST carries at most ${maxFramesPerPost} frames`, cors);
     }
-    const held =
-      this.options.sessions.deliver(session, frames, end) ||
-      (await this.options.forward(
-        session,
-        frames.map((frame) => frame.toString('utf8')),
-        end,
-      ));
-    if (held) res.writeHead(204, cors).end();
+    if (this.options.sessions.deliver(session, frames, end)) {
+      res.writeHead(204, cors).end();
+      return;
+    }
+    // Routing asks every node: it counts as a connection attempt, so that POSTs naming made-up
+    // sessions cannot make the whole cluster work at the sender's pace.
+    if (!this.options.security.allowAttempt(routed.namespace, routed.handshake)) {
+      this.options.stats.rejected('rate_limit');
+      return plain(res, 429, 'too many requests', cors);
+    }
+    const text = frames.map((frame) => frame.toString('utf8'));
+    if (await this.options.forward(session, text, end)) res.writeHead(204, cors).end();
     else plain(res, 404, 'no such session: it has ended', cors);
   }
 

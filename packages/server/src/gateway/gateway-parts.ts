@@ -128,6 +128,7 @@ export function buildGatewayParts(
     stats: counters,
     logger,
     trustedProxies,
+    handshakeTimeout: options.handshakeTimeout,
     sessions,
     started: shared.started,
     isClosing: shared.isClosing,
