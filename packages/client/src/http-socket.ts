@@ -74,8 +74,10 @@ export class HttpSocket {
       }
       const reader = new LineReader(transport);
       const decoder = new TextDecoder();
-      for await (const chunk of response.body as unknown as AsyncIterable<Uint8Array>) {
-        for (const message of reader.push(decoder.decode(chunk, { stream: true }))) {
+      // A reader rather than `for await`: not every browser iterates a ReadableStream.
+      const body = response.body.getReader();
+      for (let chunk = await body.read(); !chunk.done; chunk = await body.read()) {
+        for (const message of reader.push(decoder.decode(chunk.value, { stream: true }))) {
           this.#message(message);
         }
       }
