@@ -301,3 +301,36 @@ describe('opening an HTTP fallback session', () => {
     expect(gw.stats().rejected.rate_limit).toBe(2);
   });
 });
+
+describe('CORS on the HTTP fallbacks', () => {
+  it('lets pages from allowed origins read, with cookies, and no others', async () => {
+    const { port } = await gateway((g) =>
+      g.namespace('/chat', { origins: ['https://app.example.com'] }),
+    );
+    const preflight = await fetch(`http://127.0.0.1:${port}/chat?transport=sse`, {
+      method: 'OPTIONS',
+      headers: { origin: 'https://app.example.com', 'access-control-request-method': 'GET' },
+    });
+    expect(preflight.status).toBe(204);
+    expect(preflight.headers.get('access-control-allow-origin')).toBe('https://app.example.com');
+    expect(preflight.headers.get('access-control-allow-methods')).toContain('POST');
+
+    const allowed = await openStream(`http://127.0.0.1:${port}/chat?transport=http-stream`, {
+      origin: 'https://app.example.com',
+    });
+    expect(allowed.response.headers.get('access-control-allow-origin')).toBe(
+      'https://app.example.com',
+    );
+    expect(allowed.response.headers.get('access-control-allow-credentials')).toBe('true');
+    expect(allowed.response.headers.get('access-control-expose-headers')).toBe('Herald-Session');
+    await until(() => allowed.state.text.includes('"connected"'));
+
+    const other = await openStream(`http://127.0.0.1:${port}/chat?transport=http-stream`, {
+      origin: 'https://evil.example.net',
+    });
+    expect(other.response.headers.get('access-control-allow-origin')).toBeNull();
+    await until(() => other.state.ended);
+    expect(other.state.text).toContain('WS_ORIGIN_NOT_ALLOWED');
+    expect(other.state.text).toContain('{"close":{"code":4003');
+  });
+});
