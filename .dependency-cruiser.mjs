@@ -103,13 +103,13 @@ export default {
       name: 'server-base-layer',
       severity: 'error',
       comment:
-        'broker/, validation/, transport/, audit/, tracing/ and errors.ts are the base: they ' +
+        'broker/, validation/, transport/, audit/, tracing/, proxy/ and errors.ts are the base: they ' +
         'import nothing above them (see docs/architecture.md).',
-      from: { path: `${SERVER}(broker|validation|transport|audit|tracing)/|${SERVER}errors\\.ts$` },
+      from: { path: `${SERVER}(broker|validation|transport|audit|tracing|proxy)/|${SERVER}errors\\.ts$` },
       to: {
         path: `${SERVER}`,
         pathNot: [
-          `${SERVER}(broker|validation|transport|audit|tracing)/`,
+          `${SERVER}(broker|validation|transport|audit|tracing|proxy)/`,
           `${SERVER}(errors|options)\\.ts$`,
           `${SERVER}cluster/cluster-command\\.ts$`,
         ],

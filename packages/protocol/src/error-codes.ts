@@ -35,6 +35,11 @@ export const ErrorCodes = {
    * refused publication reached no one. Temporary: try again later, after a delay.
    */
   WS_UNAVAILABLE: 'WS_UNAVAILABLE',
+  /**
+   * The application's backend, which the gateway asks to decide (see docs/proxy.md), could not
+   * answer: down, too slow, or answering what is not an answer. Temporary.
+   */
+  WS_BACKEND_UNAVAILABLE: 'WS_BACKEND_UNAVAILABLE',
   /** Something failed inside the gateway. Details are logged on the server, never sent. */
   WS_INTERNAL: 'WS_INTERNAL',
 } as const;
@@ -45,6 +50,7 @@ const temporaryCodes: ReadonlySet<string> = new Set<ErrorCode>([
   ErrorCodes.WS_UNAVAILABLE,
   ErrorCodes.WS_RATE_LIMIT_EXCEEDED,
   ErrorCodes.WS_TIMEOUT,
+  ErrorCodes.WS_BACKEND_UNAVAILABLE,
 ]);
 
 /**

@@ -16,6 +16,8 @@ const tables = [
   { doc: 'channels.md', heading: 'Gateway channel options', prefix: 'channels.' },
   { doc: 'auth.md', heading: 'Gateway auth, tenancy and limit options', prefix: '' },
   { doc: 'auth.md', heading: 'Namespace security options', prefix: 'namespaceDefaults.' },
+  { doc: 'proxy.md', heading: 'Proxy options', prefix: 'namespaceDefaults.proxy.' },
+  { doc: 'proxy.md', heading: 'Channel proxy options', prefix: 'channels.default.proxy.' },
   // No default column: its defaults are stated as "(default …)" in the meaning.
   { doc: 'configuration.md', heading: 'Auth, tenancy, limits and rate limits', prefix: '' },
 ];

@@ -60,6 +60,11 @@ const table: Partial<Record<ErrorCode, Entry>> = {
     status: 503,
     stat: 'unavailable',
   },
+  [ErrorCodes.WS_BACKEND_UNAVAILABLE]: {
+    close: CloseCodes.TRY_AGAIN_LATER,
+    status: 503,
+    stat: 'backend_unavailable',
+  },
 };
 
 const internal: Entry = { close: CloseCodes.INTERNAL_ERROR, status: 500, stat: 'error' };

@@ -6,7 +6,6 @@ import { Authenticator } from '../auth/authenticator.js';
 import type { ResolvedTenancyOptions } from '../auth/tenancy-options.js';
 import { extractToken } from '../auth/token-extraction.js';
 import { tenantChannel } from '../channels/channel-names.js';
-import type { NamespaceEndpoint } from '../connection/connection-services.js';
 import type { SocketConnection } from '../connection/socket-connection.js';
 import { ConfigError, HeraldError } from '../errors.js';
 import type { GatewayContext } from '../namespace/gateway-context.js';
@@ -18,6 +17,8 @@ import { RateLimiter, type RateLimitStatus } from '../limits/rate-limiter.js';
 import type { Namespace } from '../namespace/namespace.js';
 import type { ResolvedGatewayOptions } from '../options.js';
 import { OriginPolicy } from './origin.js';
+import { connectThroughProxy } from './proxy-connect.js';
+import { armExpiry } from './expiry.js';
 import { admitIdentity, type HandshakeRequest } from './identity-admission.js';
 import { asRefusal, closeCodeFor, closeReason, rejectionReason } from './refusal.js';
 import {
@@ -27,21 +28,12 @@ import {
   recordAdmissionRefusal,
 } from './security-audit.js';
 import { withoutSecret } from '../audit/redaction.js';
-import { Session, type Credentials } from '../connection/session.js';
+import { Session } from '../connection/session.js';
+import type { Admission } from './admission.js';
+import { connectionKeys, credentialsOf } from './connection-keys.js';
 import { inChildSpan, SpanNames } from '../tracing/spans.js';
 
-/** The outcome of a handshake: admitted (perhaps still owing an `auth` frame) or refused. */
-export type Admission =
-  | {
-      ok: true;
-      identity: Identity;
-      /** Who the handshake's token named; undefined without a token. */
-      credentials: Credentials | undefined;
-      waiting: boolean;
-    }
-  | { ok: false; error: HeraldError };
-
-export type { HandshakeRequest };
+export type { Admission, HandshakeRequest };
 
 const rateLimited = {
   code: ErrorCodes.WS_RATE_LIMIT_EXCEEDED,
@@ -112,12 +104,18 @@ export class Security implements InboundSecurity {
       if (!this.allowsOrigin(namespace, handshake.request.headers.origin)) {
         throw new HeraldError(ErrorCodes.WS_ORIGIN_NOT_ALLOWED, 'origin is not allowed');
       }
+      const proxied = await connectThroughProxy(
+        namespace,
+        handshake,
+        this.authenticator?.tokenSources,
+        this.context.logger,
+      );
       const mode = namespace.options.auth;
       const token =
-        mode !== 'public' && this.authenticator
+        !proxied && mode !== 'public' && this.authenticator
           ? extractToken(handshake.request, handshake.query, this.authenticator.tokenSources)
           : undefined;
-      if (token === undefined && requiresIdentity(mode)) {
+      if (!proxied && token === undefined && requiresIdentity(mode)) {
         if (!this.authenticator?.authTimeout) {
           throw new HeraldError(ErrorCodes.WS_AUTH_REQUIRED, 'a token is required');
         }
@@ -125,18 +123,22 @@ export class Security implements InboundSecurity {
         return { ok: true, identity: anonymousIdentity(), credentials: undefined, waiting: true };
       }
       const identity =
-        token === undefined
+        proxied?.identity ??
+        (token === undefined
           ? this.tenancy
             ? anonymousIdentity()
             : anonymous
-          : await inChildSpan(SpanNames.handshakeAuth, () => this.verify(token, handshake.request));
+          : await inChildSpan(SpanNames.handshakeAuth, () =>
+              this.verify(token, handshake.request),
+            ));
       verified = identity;
-      const credentials = token === undefined ? undefined : credentialsOf(identity);
+      const identified = proxied !== undefined || token !== undefined;
+      const credentials = identified ? credentialsOf(identity) : undefined;
       await inChildSpan(SpanNames.handshakeGuards, () =>
-        admitIdentity(this.tenancy, namespace, handshake, identity, token !== undefined),
+        admitIdentity(this.tenancy, namespace, handshake, identity, identified),
       );
       this.limits.check(connectionKeys(namespace, handshake.remoteAddress, identity));
-      return { ok: true, identity, credentials, waiting: false };
+      return { ok: true, identity, credentials, waiting: false, joins: proxied?.joins };
     } catch (error) {
       const refusal = asRefusal(error, this.context.logger, 'handshake');
       const who = () => handshakeFields(namespace, handshake, verified);
@@ -292,7 +294,7 @@ export class Security implements InboundSecurity {
         if (!connection.isOpen) return;
         identity.tenant = current.tenant;
         connection.setIdentity(identity);
-        session.scheduleExpiry(identity.expiresAt, () => this.expire(connection));
+        this.armExpiry(connection, session, identity.expiresAt);
         recordRefresh(this.context.audit, connection);
       } else {
         await admitIdentity(this.tenancy, connection.endpoint, handshake, identity, true);
@@ -335,7 +337,7 @@ export class Security implements InboundSecurity {
     const session = this.sessions.get(connection);
     if (!session) return false;
     connection.setIdentity({ ...connection.identity, expiresAt });
-    session.scheduleExpiry(expiresAt, () => this.expire(connection));
+    this.armExpiry(connection, session, expiresAt);
     return true;
   }
 
@@ -367,9 +369,18 @@ export class Security implements InboundSecurity {
       identity.userId === undefined ? undefined : `${identity.tenant ?? ''}/${identity.userId}`,
     );
     session.rate?.bindShared('tenant', identity.tenant);
-    session.scheduleExpiry(identity.expiresAt, () => this.expire(connection));
+    this.armExpiry(connection, session, identity.expiresAt);
     if (identity.tenant !== undefined)
       await this.context.registry.add(tenantChannel(identity.tenant), connection);
+  }
+
+  /** See `armExpiry`: with a `refresh` proxy, the backend may push the expiry back. */
+  private armExpiry(connection: SocketConnection, session: Session, expiresAt?: number): void {
+    const actions = {
+      expire: () => this.expire(connection),
+      extend: (at: number) => this.extendSession(connection, at),
+    };
+    armExpiry(session, connection, expiresAt, actions, this.context.logger);
   }
 
   private expire(connection: SocketConnection): void {
@@ -381,18 +392,6 @@ export class Security implements InboundSecurity {
     connection.replyError(undefined, error);
     connection.close(closeCodeFor(error.code), closeReason(error.message));
   }
-}
-
-/** Read before tenant resolution, which fills `identity.tenant` from the tenant sources. */
-function credentialsOf(identity: Identity): Credentials {
-  return { userId: identity.userId, tenant: identity.tenant };
-}
-
-/** Who a connection counts against (see ConnectionLimits). */
-function connectionKeys(namespace: NamespaceEndpoint<unknown>, ip: string, identity: Identity) {
-  const { userId, tenant } = identity;
-  const namespaceLimit = namespace.options.maxConnections;
-  return { namespace: namespace.pattern.source, namespaceLimit, ip, userId, tenant };
 }
 
 function frameId(frame: ClientFrame | undefined) {

@@ -18,6 +18,7 @@ import { validatePayload } from '../validation/payload-schema.js';
 import { authorizePublish, authorizeRead, authorizeSubscribe } from './access.js';
 import { ChannelPolicies, type ResolvedChannel } from './channel-policy.js';
 import { readHistory, readHistoryPage, type HistoryOptions } from './history.js';
+import { proxyPublish, proxySubscribe } from './channel-proxy.js';
 import type { ResolvedChannelsOptions, ResolvedNamespaceChannels } from './policy-schema.js';
 import { PresenceTracker } from './presence.js';
 import { joinStream } from './recovery.js';
@@ -45,7 +46,7 @@ export class ChannelService {
     private readonly broker: Broker,
     private readonly registry: ChannelRegistry,
     options: ResolvedChannelsOptions,
-    logger: Logger,
+    private readonly logger: Logger,
   ) {
     this.policies = new ChannelPolicies(options);
     this.tokens = new SubscriptionTokenVerifier(options.subscriptionTokens);
@@ -71,19 +72,12 @@ export class ChannelService {
         { path: 'channel', message: `has ${maxSubscribers} subscribers already` },
       ]);
     }
+    const info = await proxySubscribe(connection, channel, frame.info, this.logger);
     if (history) {
-      await joinStream(
-        this.registry,
-        this.broker,
-        connection,
-        channel,
-        frame.since,
-        frame.info,
-        reply,
-      );
+      await joinStream(this.registry, this.broker, connection, channel, frame.since, info, reply);
       return;
     }
-    await connection.join(channel.name, frame.info);
+    await connection.join(channel.name, info);
     await reply(frame.since ? { recovered: false } : {});
   }
 
@@ -94,9 +88,10 @@ export class ChannelService {
     const channel = this.resolveFor(connection, frame.channel);
     await authorizePublish(connection, channel);
     const { publishSchema, history } = channel.policy;
-    const payload = publishSchema
+    const valid = publishSchema
       ? await validatePayload(publishSchema, frame.payload)
       : frame.payload;
+    const payload = await proxyPublish(connection, channel, frame.event, valid, this.logger);
     // The publish span joins the trace the client sent.
     const position = await withRemoteParent(frame.meta, () =>
       this.broker.publish(

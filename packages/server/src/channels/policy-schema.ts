@@ -10,6 +10,7 @@ import {
   writeDelay,
 } from '../validation/option-schema.js';
 import type { StandardSchema } from '../validation/payload-schema.js';
+import { channelProxySchema } from '../proxy/proxy-options.js';
 import type { ChannelMatch } from './channel-pattern.js';
 
 /**
@@ -97,6 +98,11 @@ export const channelPolicySchema = z
      * of the subscriber's namespace `writeDelay`. Read from gateway-wide policies only.
      */
     writeDelay: writeDelay.optional(),
+    /**
+     * The backend that decides subscribes and publishes on these channels, instead of the
+     * namespace's proxy (docs/proxy.md).
+     */
+    proxy: channelProxySchema.optional(),
   })
   .transform((policy) => ({
     ...policy,

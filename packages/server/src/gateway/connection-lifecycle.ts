@@ -162,6 +162,9 @@ export class ConnectionLifecycle {
       }
       if (!(await this.security.authenticated(connection))) return;
       await namespace.connected(connection);
+      // The channels the backend proxy joined the connection to, before it hears it is accepted.
+      const joins = admission.joins;
+      if (joins) await Promise.all(joins.channels.map((c) => connection.join(c, joins.info)));
       connection.markAccepted();
       announceSession(connection);
     } catch (error) {

@@ -11,6 +11,7 @@ import {
   writeDelay,
 } from '../validation/option-schema.js';
 import { isOriginEntry } from '../admission/origin.js';
+import { proxyOptionsSchema } from '../proxy/proxy-options.js';
 import type { BackpressureStrategy } from '../transport/outbound-queue.js';
 
 /** What a namespace holds for a client that reads slower than the gateway writes to it. */
@@ -83,6 +84,8 @@ export const namespaceOptionsSchema = z.strictObject({
   maxSubscribersPerChannel: count.default(0),
   /** Milliseconds without a client frame after which the connection is closed (1000); 0 disables. */
   idleTimeout: milliseconds.default(0),
+  /** An application backend that decides connects, refreshes, subscribes, publishes and events; see docs/proxy.md. */
+  proxy: proxyOptionsSchema.optional(),
 });
 
 /** Namespace options as given: every field optional. */

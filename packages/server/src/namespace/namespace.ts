@@ -14,6 +14,7 @@ import {
   type Middleware,
 } from '../middleware/middleware.js';
 import type { NamespaceOptions } from '../options.js';
+import { proxyRpc } from './proxy-rpc.js';
 import { PathPattern } from './path-pattern.js';
 import { ChannelHooks, type ChannelHook, type ChannelHookOutline } from './channel-hooks.js';
 import {
@@ -340,8 +341,10 @@ export class Namespace {
 
   private runHandler = async (ctx: MessageContext): Promise<void> => {
     const entry = this.handlers.get(ctx.event);
-    if (!entry)
-      throw new HeraldError(ErrorCodes.WS_NOT_FOUND, `no handler for event '${ctx.event}'`);
+    if (!entry) {
+      ctx.result = await proxyRpc(ctx, this.options.proxy, this.context.logger);
+      return;
+    }
     const { timings } = this.context.stats;
     const start = timings ? performance.now() : 0;
     try {

@@ -1,0 +1,68 @@
+import type { Logger } from 'pino';
+import { z } from 'zod';
+import type { SocketConnection } from '../connection/socket-connection.js';
+import { callBackend } from '../proxy/backend-call.js';
+import { connectionFields } from '../proxy/connection-fields.js';
+import { endpointFor, type ProxyKind } from '../proxy/proxy-options.js';
+import type { ResolvedChannel } from './channel-policy.js';
+
+const subscribeResult = z.object({ info: z.record(z.string(), z.unknown()).optional() });
+const publishResult = z.object({ payload: z.unknown().optional() });
+
+/** The proxy deciding `kind` on `channel`: its policy's when it has one, else its namespace's. */
+function endpointOn(connection: SocketConnection, channel: ResolvedChannel, kind: ProxyKind) {
+  return endpointFor(channel.policy.proxy ?? connection.endpoint.options.proxy, kind);
+}
+
+/**
+ * Asks the backend whether a client's subscribe goes on (see docs/proxy.md); resolves with the
+ * presence info to show: the backend's, else the client's. Rejects with the backend's refusal.
+ */
+export async function proxySubscribe(
+  connection: SocketConnection,
+  channel: ResolvedChannel,
+  info: Record<string, unknown> | undefined,
+  logger: Logger,
+): Promise<Record<string, unknown> | undefined> {
+  const endpoint = endpointOn(connection, channel, 'subscribe');
+  if (!endpoint) return info;
+  const body: Record<string, unknown> = {
+    connection: connectionFields(connection),
+    channel: channel.name,
+  };
+  if (info !== undefined) body.info = info;
+  const result = await callBackend(
+    endpoint,
+    'subscribe',
+    body,
+    connection.headers,
+    subscribeResult,
+    logger,
+  );
+  return result.info ?? info;
+}
+
+/**
+ * Asks the backend whether a client's publication goes out, and with what payload: the
+ * backend's replacement when it gives one, else the client's. Rejects with the backend's refusal.
+ */
+export async function proxyPublish(
+  connection: SocketConnection,
+  channel: ResolvedChannel,
+  event: string,
+  payload: unknown,
+  logger: Logger,
+): Promise<unknown> {
+  const endpoint = endpointOn(connection, channel, 'publish');
+  if (!endpoint) return payload;
+  const body = { connection: connectionFields(connection), channel: channel.name, event, payload };
+  const result = await callBackend(
+    endpoint,
+    'publish',
+    body,
+    connection.headers,
+    publishResult,
+    logger,
+  );
+  return 'payload' in result ? result.payload : payload;
+}

@@ -1,0 +1,29 @@
+import { ErrorCodes } from '@herald/protocol';
+import type { Logger } from 'pino';
+import { z } from 'zod';
+import { HeraldError } from '../errors.js';
+import type { MessageContext } from '../middleware/middleware.js';
+import { callBackend } from '../proxy/backend-call.js';
+import { connectionFields } from '../proxy/connection-fields.js';
+import { endpointFor, type ProxyOptions } from '../proxy/proxy-options.js';
+
+const rpcResult = z.object({ payload: z.unknown().optional() });
+
+/**
+ * A client event no handler takes: with an `rpc` proxy, the backend answers it (its `payload` is
+ * the ack's, its error the client's); without one it is refused with WS_NOT_FOUND.
+ */
+export async function proxyRpc(
+  ctx: MessageContext,
+  proxy: ProxyOptions | undefined,
+  logger: Logger,
+): Promise<unknown> {
+  const endpoint = endpointFor(proxy, 'rpc');
+  if (!endpoint) {
+    throw new HeraldError(ErrorCodes.WS_NOT_FOUND, `no handler for event '${ctx.event}'`);
+  }
+  const { connection, event, payload } = ctx;
+  const body = { connection: connectionFields(connection), event, payload };
+  const result = await callBackend(endpoint, 'rpc', body, connection.headers, rpcResult, logger);
+  return result.payload;
+}
