@@ -105,7 +105,9 @@ export default {
       comment:
         'broker/, validation/, transport/, audit/, tracing/, proxy/ and errors.ts are the base: they ' +
         'import nothing above them (see docs/architecture.md).',
-      from: { path: `${SERVER}(broker|validation|transport|audit|tracing|proxy)/|${SERVER}errors\\.ts$` },
+      from: {
+        path: `${SERVER}(broker|validation|transport|audit|tracing|proxy)/|${SERVER}errors\\.ts$`,
+      },
       to: {
         path: `${SERVER}`,
         pathNot: [
