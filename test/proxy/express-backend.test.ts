@@ -114,4 +114,41 @@ describe('a backend proxy to an Express backend', () => {
     // The connection outlived its backend's failures.
     expect(await client.request('echo', 'still here')).toBe('still here');
   });
+
+  it("is replaced on a channel policy's channels by the policy's own proxy", async () => {
+    running = await startGateway(
+      (g) =>
+        g.namespace('/mixed', {
+          // The namespace's backend is down: only the policy's channels can be subscribed.
+          proxy: { url: 'http://127.0.0.1:9/herald', subscribe: true },
+        }),
+      {
+        logger: pino({ level: 'silent' }),
+        channels: {
+          policies: {
+            'orders:*': {
+              presence: true,
+              proxy: { url: `http://127.0.0.1:${backendPort}/herald`, subscribe: true },
+            },
+          },
+        },
+      },
+    );
+    client = new HeraldClient(`ws://127.0.0.1:${running.port}/mixed`, { reconnect: false });
+    await client.connect();
+    await client.subscribe('orders:7').ready;
+    expect(await running.gateway.presence('orders:7')).toMatchObject([
+      { info: { badge: 'express' } },
+    ]);
+    // A temporary refusal: the client would retry it; the first one says why.
+    const refused = new Promise<{ code: string }>((resolve) => {
+      const other = client!.subscribe('other:1', {
+        error: (error) => {
+          other.unsubscribe();
+          resolve(error);
+        },
+      });
+    });
+    expect(await refused).toMatchObject({ code: 'WS_BACKEND_UNAVAILABLE', temporary: true });
+  });
 });

@@ -9,7 +9,8 @@ export class HeraldError extends Error {
   override name = 'HeraldError';
   /**
    * Refused for now, not for good: the code is temporary in the error catalogue
-   * (`isTemporaryError`: `WS_UNAVAILABLE`, `WS_RATE_LIMIT_EXCEEDED`, `WS_TIMEOUT`), so the same
+   * (`isTemporaryError`: `WS_UNAVAILABLE`, `WS_RATE_LIMIT_EXCEEDED`, `WS_TIMEOUT`,
+   * `WS_BACKEND_UNAVAILABLE`), so the same
    * request may succeed when sent again after a delay.
    */
   readonly temporary: boolean;
