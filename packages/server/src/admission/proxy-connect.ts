@@ -1,6 +1,7 @@
 import { CloseCodes, ErrorCodes } from '@herald/protocol';
 import type { Logger } from 'pino';
 import { z } from 'zod';
+import { authenticatedIdentity } from '../auth/authenticated-identity.js';
 import { extractToken } from '../auth/token-extraction.js';
 import type { TokenSources } from '../auth/auth-options.js';
 import type { Identity } from '../connection/identity.js';
@@ -66,21 +67,9 @@ export async function connectThroughProxy(
   } catch (error) {
     throw asConnectRefusal(error);
   }
-  if (result.expiresAt !== undefined && result.expiresAt <= Date.now()) {
-    throw new HeraldError(ErrorCodes.WS_TOKEN_EXPIRED, 'the connection has expired');
-  }
-  const identity: Identity = {
-    roles: result.roles ?? [],
-    permissions: result.permissions ?? [],
-    scopes: result.scopes ?? [],
-    claims: result.claims ?? {},
-  };
-  if (result.user !== undefined) identity.userId = result.user;
-  if (result.tenant !== undefined) identity.tenant = result.tenant;
-  if (result.expiresAt !== undefined) identity.expiresAt = result.expiresAt;
-  const joins = result.channels?.length
-    ? { channels: result.channels, info: result.info }
-    : undefined;
+  const { user, channels, info, ...fields } = result;
+  const identity = authenticatedIdentity(user === undefined ? fields : { ...fields, userId: user });
+  const joins = channels?.length ? { channels, info } : undefined;
   return { identity, joins };
 }
 

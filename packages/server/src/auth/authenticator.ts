@@ -8,6 +8,7 @@ import type {
   ResolvedAuthOptions,
   TokenSources,
 } from './auth-options.js';
+import { authenticatedIdentity } from './authenticated-identity.js';
 import { identityFromClaims } from './claims.js';
 import { createJwtVerifier, type TokenVerifier } from './jwt-verifier.js';
 
@@ -43,18 +44,6 @@ export class Authenticator {
     }
     const user = await (this.custom as AuthenticateFunction)(token, request);
     if (!user) throw new HeraldError(ErrorCodes.WS_AUTH_FAILED, 'token is invalid');
-    if (user.expiresAt !== undefined && user.expiresAt <= Date.now()) {
-      throw new HeraldError(ErrorCodes.WS_TOKEN_EXPIRED, 'token has expired');
-    }
-    const identity: Identity = {
-      roles: user.roles ?? [],
-      permissions: user.permissions ?? [],
-      scopes: user.scopes ?? [],
-      claims: user.claims ?? {},
-    };
-    if (user.userId !== undefined) identity.userId = user.userId;
-    if (user.tenant !== undefined) identity.tenant = user.tenant;
-    if (user.expiresAt !== undefined) identity.expiresAt = user.expiresAt;
-    return identity;
+    return authenticatedIdentity(user);
   }
 }
