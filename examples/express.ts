@@ -1,6 +1,7 @@
 /**
  * Herald beside an Express app: Express serves HTTP routes, Herald takes the WebSocket
- * upgrades (and its HTTP fallback transports) on the same port. Run: `npm run build && node --import tsx examples/express.ts`
+ * upgrades (and its HTTP fallback transports) on the same port.
+ * Run: `npm run build && node --import tsx examples/express.ts`
  * (`PORT` chooses the port, default 3000; 0 takes a free one).
  */
 import { createServer, type Server } from 'node:http';

@@ -8,6 +8,8 @@ import {
   type RunningGateway,
 } from '../../packages/server/test/support/gateway-fixture.js';
 import { LineSink } from '../../packages/server/test/support/line-sink.js';
+import { samples, scrape } from '../../packages/server/test/support/prometheus.js';
+import { metricsHandler } from '../../packages/server/src/index.js';
 import { until } from '../support/until.js';
 
 interface Call {
@@ -83,6 +85,7 @@ describe('a backend proxy to an Express backend', () => {
         logger: pino({ level: 'warn' }, logs),
         channels: { policies: { 'notes:*': { publish: 'subscribers', presence: true } } },
       },
+      (gateway) => [metricsHandler(gateway)],
     );
     client = new HeraldClient(`ws://127.0.0.1:${running.port}/app`, {
       token: 'dave',
@@ -113,6 +116,17 @@ describe('a backend proxy to an Express backend', () => {
     expect(reasons).toEqual(['answered HTTP 500', 'answered a malformed error']);
     // The connection outlived its backend's failures.
     expect(await client.request('echo', 'still here')).toBe('still here');
+
+    // Every call is timed by kind and outcome.
+    const calls = samples((await scrape(running.port)).text).filter(
+      (s) => s.name === 'herald_backend_call_duration_seconds_count',
+    );
+    const count = (kind: string, outcome: string) =>
+      calls.find((s) => s.labels.kind === kind && s.labels.outcome === outcome)?.value;
+    expect([count('connect', 'ok'), count('subscribe', 'ok'), count('publish', 'ok')]).toEqual([
+      1, 1, 1,
+    ]);
+    expect([count('rpc', 'ok'), count('rpc', 'unavailable')]).toEqual([2, 2]);
   });
 
   it("is replaced on a channel policy's channels by the policy's own proxy", async () => {

@@ -233,7 +233,7 @@ export class Connection {
     this.#closed(1000, 'moving to a WebSocket', undefined, 0);
   }
 
-  /** The socket of this attempt could not open: tries the next transport; false when none is left. */
+  /** This attempt's socket could not open: tries the next transport; false when none is left. */
   #fallBack(socket: WebSocket): boolean {
     if (socket !== this.#socket || !this.#transports.fallBack()) return false;
     closeSocket(socket);

@@ -1,8 +1,7 @@
-import type { Logger } from 'pino';
 import { z } from 'zod';
 import type { Session } from '../connection/session.js';
 import type { SocketConnection } from '../connection/socket-connection.js';
-import { callBackend } from '../proxy/backend-call.js';
+import { callBackend, type BackendCalls } from '../proxy/backend-call.js';
 import { connectionFields } from '../proxy/connection-fields.js';
 import { endpointFor } from '../proxy/proxy-options.js';
 
@@ -26,7 +25,7 @@ export function armExpiry(
   connection: SocketConnection,
   expiresAt: number | undefined,
   actions: ExpiryActions,
-  logger: Logger,
+  calls: BackendCalls,
 ): void {
   const { proxy } = connection.endpoint.options;
   const endpoint = endpointFor(proxy, 'refresh');
@@ -37,7 +36,7 @@ export function armExpiry(
   session.scheduleExpiry(expiresAt - proxy.refreshBefore, () => {
     session.scheduleExpiry(expiresAt, actions.expire);
     const body = { connection: connectionFields(connection) };
-    callBackend(endpoint, 'refresh', body, connection.headers, refreshResult, logger).then(
+    callBackend(endpoint, 'refresh', body, connection.headers, refreshResult, calls).then(
       ({ expiresAt: next }) => {
         if (next > expiresAt && connection.isOpen) actions.extend(next);
       },

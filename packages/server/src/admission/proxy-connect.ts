@@ -1,5 +1,4 @@
 import { CloseCodes, ErrorCodes } from '@herald/protocol';
-import type { Logger } from 'pino';
 import { z } from 'zod';
 import { authenticatedIdentity } from '../auth/authenticated-identity.js';
 import { extractToken } from '../auth/token-extraction.js';
@@ -7,7 +6,7 @@ import type { TokenSources } from '../auth/auth-options.js';
 import type { Identity } from '../connection/identity.js';
 import { HeraldError, isHeraldError } from '../errors.js';
 import type { Namespace } from '../namespace/namespace.js';
-import { callBackend } from '../proxy/backend-call.js';
+import { callBackend, type BackendCalls } from '../proxy/backend-call.js';
 import { endpointFor } from '../proxy/proxy-options.js';
 import type { InitialChannels } from './admission.js';
 import type { HandshakeRequest } from './identity-admission.js';
@@ -48,7 +47,7 @@ export async function connectThroughProxy(
   namespace: Namespace,
   handshake: HandshakeRequest,
   sources: TokenSources | undefined,
-  logger: Logger,
+  calls: BackendCalls,
 ): Promise<{ identity: Identity; joins: InitialChannels | undefined } | undefined> {
   const endpoint = endpointFor(namespace.options.proxy, 'connect');
   if (!endpoint) return undefined;
@@ -63,7 +62,7 @@ export async function connectThroughProxy(
   if (token !== undefined) body.token = token;
   let result: z.output<typeof connectResult>;
   try {
-    result = await callBackend(endpoint, 'connect', body, request.headers, connectResult, logger);
+    result = await callBackend(endpoint, 'connect', body, request.headers, connectResult, calls);
   } catch (error) {
     throw asConnectRefusal(error);
   }

@@ -90,8 +90,9 @@ export const closeReason = (message: string): string =>
   Buffer.byteLength(message) <= 123 ? message : message.slice(0, 60);
 
 /**
- * Refuses an accepted socket (or HTTP session) that never became a connection: one error frame saying why, then the
- * close code, so that browsers (which cannot read a refused upgrade's status) learn the reason.
+ * Refuses an accepted socket (or HTTP session) that never became a connection: one error frame
+ * saying why, then the close code, so that browsers (which cannot read a refused upgrade's
+ * status) learn the reason.
  */
 export function closeWithError(
   ws: Pick<WebSocket, 'send' | 'close'>,

@@ -108,7 +108,7 @@ export class Security implements InboundSecurity {
         namespace,
         handshake,
         this.authenticator?.tokenSources,
-        this.context.logger,
+        this.context,
       );
       const mode = namespace.options.auth;
       const token =
@@ -380,7 +380,7 @@ export class Security implements InboundSecurity {
       expire: () => this.expire(connection),
       extend: (at: number) => this.extendSession(connection, at),
     };
-    armExpiry(session, connection, expiresAt, actions, this.context.logger);
+    armExpiry(session, connection, expiresAt, actions, this.context);
   }
 
   private expire(connection: SocketConnection): void {

@@ -50,9 +50,9 @@ const framings = { sse: sseFraming, 'http-stream': httpStreamFraming } as const;
 /**
  * The HTTP fallback transports beside each namespace's WebSocket (docs/transports.md): `GET
  * <namespace>?transport=sse|http-stream` opens a session whose frames stream back in the
- * response, and `POST <namespace>?session=<id>` carries the client's frames, one per line.
- * `DELETE <namespace>?session=<id>` ends it. Admission is the WebSocket's: the same origin, token, limit and guard checks, the same refusal
- * frames and close codes.
+ * response, `POST <namespace>?session=<id>` carries the client's frames, one per line, and
+ * `DELETE <namespace>?session=<id>` ends it. Admission is the WebSocket's: the same origin,
+ * token, limit and guard checks, the same refusal frames and close codes.
  */
 export class StreamPipeline {
   constructor(private readonly options: StreamPipelineOptions) {}

@@ -1,7 +1,6 @@
-import type { Logger } from 'pino';
 import { z } from 'zod';
 import type { SocketConnection } from '../connection/socket-connection.js';
-import { callBackend } from '../proxy/backend-call.js';
+import { callBackend, type BackendCalls } from '../proxy/backend-call.js';
 import { connectionFields } from '../proxy/connection-fields.js';
 import { endpointFor, type ProxyKind } from '../proxy/proxy-options.js';
 import type { ResolvedChannel } from './channel-policy.js';
@@ -22,7 +21,7 @@ export async function proxySubscribe(
   connection: SocketConnection,
   channel: ResolvedChannel,
   info: Record<string, unknown> | undefined,
-  logger: Logger,
+  calls: BackendCalls,
 ): Promise<Record<string, unknown> | undefined> {
   const endpoint = endpointOn(connection, channel, 'subscribe');
   if (!endpoint) return info;
@@ -37,7 +36,7 @@ export async function proxySubscribe(
     body,
     connection.headers,
     subscribeResult,
-    logger,
+    calls,
   );
   return result.info ?? info;
 }
@@ -51,7 +50,7 @@ export async function proxyPublish(
   channel: ResolvedChannel,
   event: string,
   payload: unknown,
-  logger: Logger,
+  calls: BackendCalls,
 ): Promise<unknown> {
   const endpoint = endpointOn(connection, channel, 'publish');
   if (!endpoint) return payload;
@@ -62,7 +61,7 @@ export async function proxyPublish(
     body,
     connection.headers,
     publishResult,
-    logger,
+    calls,
   );
   return 'payload' in result ? result.payload : payload;
 }

@@ -9,7 +9,6 @@ import {
   type SubscribeFrame,
   type SubscribeResult,
 } from '@herald/protocol';
-import type { Logger } from 'pino';
 import type { Broker, PublicationInput } from '../broker/broker.js';
 import type { ChannelRegistry } from './channel-registry.js';
 import type { SocketConnection } from '../connection/socket-connection.js';
@@ -18,6 +17,7 @@ import { validatePayload } from '../validation/payload-schema.js';
 import { authorizePublish, authorizeRead, authorizeSubscribe } from './access.js';
 import { ChannelPolicies, type ResolvedChannel } from './channel-policy.js';
 import { readHistory, readHistoryPage, type HistoryOptions } from './history.js';
+import type { BackendCalls } from '../proxy/backend-call.js';
 import { proxyPublish, proxySubscribe } from './channel-proxy.js';
 import type { ResolvedChannelsOptions, ResolvedNamespaceChannels } from './policy-schema.js';
 import { PresenceTracker } from './presence.js';
@@ -46,11 +46,12 @@ export class ChannelService {
     private readonly broker: Broker,
     private readonly registry: ChannelRegistry,
     options: ResolvedChannelsOptions,
-    private readonly logger: Logger,
+    /** Where calls to the backend proxy are logged and timed. */
+    private readonly calls: BackendCalls,
   ) {
     this.policies = new ChannelPolicies(options);
     this.tokens = new SubscriptionTokenVerifier(options.subscriptionTokens);
-    this.presenceTracker = new PresenceTracker(broker, options.presenceTtl, logger);
+    this.presenceTracker = new PresenceTracker(broker, options.presenceTtl, calls.logger);
   }
 
   // ---- client requests -------------------------------------------------------------------------
@@ -72,7 +73,7 @@ export class ChannelService {
         { path: 'channel', message: `has ${maxSubscribers} subscribers already` },
       ]);
     }
-    const info = await proxySubscribe(connection, channel, frame.info, this.logger);
+    const info = await proxySubscribe(connection, channel, frame.info, this.calls);
     if (history) {
       await joinStream(this.registry, this.broker, connection, channel, frame.since, info, reply);
       return;
@@ -91,7 +92,7 @@ export class ChannelService {
     const valid = publishSchema
       ? await validatePayload(publishSchema, frame.payload)
       : frame.payload;
-    const payload = await proxyPublish(connection, channel, frame.event, valid, this.logger);
+    const payload = await proxyPublish(connection, channel, frame.event, valid, this.calls);
     // The publish span joins the trace the client sent.
     const position = await withRemoteParent(frame.meta, () =>
       this.broker.publish(

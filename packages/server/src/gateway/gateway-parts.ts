@@ -75,7 +75,10 @@ export function buildGatewayParts(
     (channel): number | undefined => channels.policies.resolve(channel)?.policy.writeDelay,
   );
   const continuity = new StreamContinuity(broker, registry, logger);
-  const channels = new ChannelService(broker, registry, options.channels, logger);
+  const channels = new ChannelService(broker, registry, options.channels, {
+    logger,
+    stats: counters,
+  });
   const control = new ClusterControl(broker, options.clusterTimeout, maxPayloadDepth);
   const context: GatewayContext = {
     logger,

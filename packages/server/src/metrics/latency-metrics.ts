@@ -5,9 +5,9 @@ import type { Timings } from '../connection/timings.js';
 const buckets = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
 
 /**
- * The two histograms, observed as things happen (a counter read at scrape time cannot give a
- * distribution): the duration of each handler call, and each publication's time from its
- * broker's timestamp to the write of its frames on this node.
+ * The histograms, observed as things happen (a counter read at scrape time cannot give a
+ * distribution): the duration of each handler call, each publication's time from its broker's
+ * timestamp to the write of its frames on this node, and each call to the backend proxy.
  */
 export function registerLatencyMetrics(registry: Registry, prefix: string): Timings {
   const handlers = new Histogram({
@@ -23,6 +23,13 @@ export function registerLatencyMetrics(registry: Registry, prefix: string): Timi
     buckets,
     registers: [registry],
   });
+  const backendCalls = new Histogram({
+    name: `${prefix}backend_call_duration_seconds`,
+    help: 'Time a call to the backend proxy took, by kind and outcome (ok, refused, unavailable)',
+    labelNames: ['kind', 'outcome'],
+    buckets,
+    registers: [registry],
+  });
   // Publications queued during this event-loop turn, observed once their frames are written.
   let queued: number[] = [];
   const written = (): void => {
@@ -34,6 +41,9 @@ export function registerLatencyMetrics(registry: Registry, prefix: string): Timi
   return {
     handler(namespace, event, seconds) {
       handlers.observe({ namespace, event }, seconds);
+    },
+    backendCall(kind, outcome, seconds) {
+      backendCalls.observe({ kind, outcome }, seconds);
     },
     published(ts) {
       // The flush scheduler's setImmediate was queued first, by the frames' queues: this one runs

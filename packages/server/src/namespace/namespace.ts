@@ -342,7 +342,7 @@ export class Namespace {
   private runHandler = async (ctx: MessageContext): Promise<void> => {
     const entry = this.handlers.get(ctx.event);
     if (!entry) {
-      ctx.result = await proxyRpc(ctx, this.options.proxy, this.context.logger);
+      ctx.result = await proxyRpc(ctx, this.options.proxy, this.context);
       return;
     }
     const { timings } = this.context.stats;

@@ -1,9 +1,8 @@
 import { ErrorCodes } from '@herald/protocol';
-import type { Logger } from 'pino';
 import { z } from 'zod';
 import { HeraldError } from '../errors.js';
 import type { MessageContext } from '../middleware/middleware.js';
-import { callBackend } from '../proxy/backend-call.js';
+import { callBackend, type BackendCalls } from '../proxy/backend-call.js';
 import { connectionFields } from '../proxy/connection-fields.js';
 import { endpointFor, type ProxyOptions } from '../proxy/proxy-options.js';
 
@@ -16,7 +15,7 @@ const rpcResult = z.object({ payload: z.unknown().optional() });
 export async function proxyRpc(
   ctx: MessageContext,
   proxy: ProxyOptions | undefined,
-  logger: Logger,
+  calls: BackendCalls,
 ): Promise<unknown> {
   const endpoint = endpointFor(proxy, 'rpc');
   if (!endpoint) {
@@ -24,6 +23,6 @@ export async function proxyRpc(
   }
   const { connection, event, payload } = ctx;
   const body = { connection: connectionFields(connection), event, payload };
-  const result = await callBackend(endpoint, 'rpc', body, connection.headers, rpcResult, logger);
+  const result = await callBackend(endpoint, 'rpc', body, connection.headers, rpcResult, calls);
   return result.payload;
 }

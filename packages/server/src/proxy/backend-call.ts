@@ -13,6 +13,18 @@ const errorCode = /^[A-Z][A-Z0-9_]{0,63}$/;
 const unavailable = () =>
   new HeraldError(ErrorCodes.WS_BACKEND_UNAVAILABLE, 'the backend is unavailable, try again later');
 
+/** How a call to the backend ended: answered, refused by the backend, or failed. */
+export type BackendOutcome = 'ok' | 'refused' | 'unavailable';
+
+/** Who hears of each call: the log (failures), and the metrics when they are enabled. */
+export interface BackendCalls {
+  readonly logger: Logger;
+  readonly stats: {
+    readonly timings?:
+      { backendCall(kind: ProxyKind, outcome: BackendOutcome, seconds: number): void } | undefined;
+  };
+}
+
 /**
  * Asks the backend to decide: `POST` of `{ kind, ...body, headers }` (the allowed handshake
  * headers) as JSON, within the endpoint's timeout. Resolves with the answer's `result`, read by
@@ -21,6 +33,28 @@ const unavailable = () =>
  * logged; the client is told nothing of the backend).
  */
 export async function callBackend<T>(
+  endpoint: BackendEndpoint,
+  kind: ProxyKind,
+  body: Record<string, unknown>,
+  handshakeHeaders: IncomingHttpHeaders,
+  result: z.ZodType<T>,
+  calls: BackendCalls,
+): Promise<T> {
+  const start = performance.now();
+  let outcome: BackendOutcome = 'unavailable';
+  try {
+    const answer = await ask(endpoint, kind, body, handshakeHeaders, result, calls.logger);
+    outcome = 'ok';
+    return answer;
+  } catch (error) {
+    if ((error as HeraldError).code !== ErrorCodes.WS_BACKEND_UNAVAILABLE) outcome = 'refused';
+    throw error;
+  } finally {
+    calls.stats.timings?.backendCall(kind, outcome, (performance.now() - start) / 1_000);
+  }
+}
+
+async function ask<T>(
   endpoint: BackendEndpoint,
   kind: ProxyKind,
   body: Record<string, unknown>,
