@@ -44,8 +44,11 @@ export class EncodedFrame {
   bytesFor(codec: Codec, framing: Framing): Buffer | undefined {
     const encoding = this.encodingFor(codec);
     if ('error' in encoding) return undefined;
-    if (framing.kind === 'sse') return (encoding.event ??= buildEvent(encoding.payload));
-    if (framing.kind === 'http-stream') return (encoding.line ??= buildLine(encoding.payload));
+    // WebSocket recipients first: nearly all of them are.
+    if (framing.kind !== 'websocket') {
+      if (framing.kind === 'sse') return (encoding.event ??= buildEvent(encoding.payload));
+      return (encoding.line ??= buildLine(encoding.payload));
+    }
     const { deflateFrom } = framing;
     if (deflateFrom !== undefined && encoding.payload.length >= deflateFrom) {
       encoding.deflated ??= buildDataFrame(deflateMessage(encoding.payload), codec.binary, true);
