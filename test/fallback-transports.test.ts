@@ -254,6 +254,7 @@ describe('the HTTP fallback transports', () => {
     const { port } = await gateway((g) => g.namespace('/chat'));
     const { state, response } = await openStream(`http://127.0.0.1:${port}/chat?transport=sse`);
     expect(response.headers.get('content-type')).toBe('text/event-stream; charset=utf-8');
+    expect(response.headers.get('x-accel-buffering')).toBe('no');
     await until(() => state.text.includes('"connected"'));
     expect(state.text).toMatch(/^event: session\ndata: \{"session":"[\w-]+"\}\n\n/);
     expect(state.text).toMatch(/\ndata: \{"type":"system","event":"connected"/);

@@ -133,8 +133,13 @@ describe('a backend proxy to an Express backend', () => {
     running = await startGateway(
       (g) =>
         g.namespace('/mixed', {
-          // The namespace's backend is down: only the policy's channels can be subscribed.
-          proxy: { url: 'http://127.0.0.1:9/herald', subscribe: true },
+          // The namespace's backend is down: only the policy's channels can be subscribed, and
+          // events go to the URL `rpc` names for itself.
+          proxy: {
+            url: 'http://127.0.0.1:9/herald',
+            subscribe: true,
+            rpc: `http://127.0.0.1:${backendPort}/herald`,
+          },
         }),
       {
         logger: pino({ level: 'silent' }),
@@ -150,6 +155,7 @@ describe('a backend proxy to an Express backend', () => {
     );
     client = new HeraldClient(`ws://127.0.0.1:${running.port}/mixed`, { reconnect: false });
     await client.connect();
+    expect(await client.request('echo', 'to its own URL')).toBe('to its own URL');
     await client.subscribe('orders:7').ready;
     expect(await running.gateway.presence('orders:7')).toMatchObject([
       { info: { badge: 'express' } },
