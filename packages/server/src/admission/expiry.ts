@@ -1,8 +1,8 @@
 import { z } from 'zod';
 import type { Session } from '../connection/session.js';
 import type { SocketConnection } from '../connection/socket-connection.js';
-import { callBackend, type BackendCalls } from '../proxy/backend-call.js';
-import { connectionFields } from '../proxy/connection-fields.js';
+import type { BackendCalls } from '../proxy/backend-call.js';
+import { askAboutConnection } from '../proxy/ask-about-connection.js';
 import { endpointFor } from '../proxy/proxy-options.js';
 
 /** The backend's `refresh` result: the connection's new expiry, in ms since epoch. */
@@ -35,8 +35,7 @@ export function armExpiry(
   }
   session.scheduleExpiry(expiresAt - proxy.refreshBefore, () => {
     session.scheduleExpiry(expiresAt, actions.expire);
-    const body = { connection: connectionFields(connection) };
-    callBackend(endpoint, 'refresh', body, connection.headers, refreshResult, calls).then(
+    askAboutConnection(connection, endpoint, 'refresh', {}, refreshResult, calls).then(
       ({ expiresAt: next }) => {
         if (next > expiresAt && connection.isOpen) actions.extend(next);
       },

@@ -62,7 +62,10 @@ export async function connectThroughProxy(
   if (token !== undefined) body.token = token;
   let result: z.output<typeof connectResult>;
   try {
-    result = await callBackend(endpoint, 'connect', body, request.headers, connectResult, calls);
+    result = await callBackend(
+      { endpoint, kind: 'connect', body, handshakeHeaders: request.headers, result: connectResult },
+      calls,
+    );
   } catch (error) {
     throw asConnectRefusal(error);
   }

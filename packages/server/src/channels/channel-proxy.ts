@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { SocketConnection } from '../connection/socket-connection.js';
-import { callBackend, type BackendCalls } from '../proxy/backend-call.js';
-import { connectionFields } from '../proxy/connection-fields.js';
+import type { BackendCalls } from '../proxy/backend-call.js';
+import { askAboutConnection } from '../proxy/ask-about-connection.js';
 import { endpointFor, type ProxyKind } from '../proxy/proxy-options.js';
 import type { ResolvedChannel } from './channel-policy.js';
 
@@ -25,16 +25,13 @@ export async function proxySubscribe(
 ): Promise<Record<string, unknown> | undefined> {
   const endpoint = endpointOn(connection, channel, 'subscribe');
   if (!endpoint) return info;
-  const body: Record<string, unknown> = {
-    connection: connectionFields(connection),
-    channel: channel.name,
-  };
-  if (info !== undefined) body.info = info;
-  const result = await callBackend(
+  const fields: Record<string, unknown> = { channel: channel.name };
+  if (info !== undefined) fields.info = info;
+  const result = await askAboutConnection(
+    connection,
     endpoint,
     'subscribe',
-    body,
-    connection.headers,
+    fields,
     subscribeResult,
     calls,
   );
@@ -54,12 +51,12 @@ export async function proxyPublish(
 ): Promise<unknown> {
   const endpoint = endpointOn(connection, channel, 'publish');
   if (!endpoint) return payload;
-  const body = { connection: connectionFields(connection), channel: channel.name, event, payload };
-  const result = await callBackend(
+  const fields = { channel: channel.name, event, payload };
+  const result = await askAboutConnection(
+    connection,
     endpoint,
     'publish',
-    body,
-    connection.headers,
+    fields,
     publishResult,
     calls,
   );

@@ -2,8 +2,8 @@ import { ErrorCodes } from '@herald/protocol';
 import { z } from 'zod';
 import { HeraldError } from '../errors.js';
 import type { MessageContext } from '../middleware/middleware.js';
-import { callBackend, type BackendCalls } from '../proxy/backend-call.js';
-import { connectionFields } from '../proxy/connection-fields.js';
+import type { BackendCalls } from '../proxy/backend-call.js';
+import { askAboutConnection } from '../proxy/ask-about-connection.js';
 import { endpointFor, type ProxyOptions } from '../proxy/proxy-options.js';
 
 const rpcResult = z.object({ payload: z.unknown().optional() });
@@ -22,7 +22,7 @@ export async function proxyRpc(
     throw new HeraldError(ErrorCodes.WS_NOT_FOUND, `no handler for event '${ctx.event}'`);
   }
   const { connection, event, payload } = ctx;
-  const body = { connection: connectionFields(connection), event, payload };
-  const result = await callBackend(endpoint, 'rpc', body, connection.headers, rpcResult, calls);
+  const fields = { event, payload };
+  const result = await askAboutConnection(connection, endpoint, 'rpc', fields, rpcResult, calls);
   return result.payload;
 }

@@ -13,6 +13,18 @@ const errorCode = /^[A-Z][A-Z0-9_]{0,63}$/;
 const unavailable = () =>
   new HeraldError(ErrorCodes.WS_BACKEND_UNAVAILABLE, 'the backend is unavailable, try again later');
 
+/** One question to the backend. */
+export interface BackendRequest<T> {
+  endpoint: BackendEndpoint;
+  kind: ProxyKind;
+  /** The kind's fields (docs/proxy.md); `kind` and the forwarded `headers` are added. */
+  body: Record<string, unknown>;
+  /** The client's handshake headers, of which those on the allow-list are forwarded. */
+  handshakeHeaders: IncomingHttpHeaders;
+  /** The schema of the answer's `result`. */
+  result: z.ZodType<T>;
+}
+
 /** How a call to the backend ended: answered, refused by the backend, or failed. */
 export type BackendOutcome = 'ok' | 'refused' | 'unavailable';
 
@@ -32,36 +44,23 @@ export interface BackendCalls {
  * down, too slow or answers what is not an answer, with WS_BACKEND_UNAVAILABLE (the reason is
  * logged; the client is told nothing of the backend).
  */
-export async function callBackend<T>(
-  endpoint: BackendEndpoint,
-  kind: ProxyKind,
-  body: Record<string, unknown>,
-  handshakeHeaders: IncomingHttpHeaders,
-  result: z.ZodType<T>,
-  calls: BackendCalls,
-): Promise<T> {
+export async function callBackend<T>(request: BackendRequest<T>, calls: BackendCalls): Promise<T> {
   const start = performance.now();
   let outcome: BackendOutcome = 'unavailable';
   try {
-    const answer = await ask(endpoint, kind, body, handshakeHeaders, result, calls.logger);
+    const answer = await ask(request, calls.logger);
     outcome = 'ok';
     return answer;
   } catch (error) {
     if ((error as HeraldError).code !== ErrorCodes.WS_BACKEND_UNAVAILABLE) outcome = 'refused';
     throw error;
   } finally {
-    calls.stats.timings?.backendCall(kind, outcome, (performance.now() - start) / 1_000);
+    calls.stats.timings?.backendCall(request.kind, outcome, (performance.now() - start) / 1_000);
   }
 }
 
-async function ask<T>(
-  endpoint: BackendEndpoint,
-  kind: ProxyKind,
-  body: Record<string, unknown>,
-  handshakeHeaders: IncomingHttpHeaders,
-  result: z.ZodType<T>,
-  logger: Logger,
-): Promise<T> {
+async function ask<T>(request: BackendRequest<T>, logger: Logger): Promise<T> {
+  const { endpoint, kind, body, handshakeHeaders, result } = request;
   const fail = (reason: string, err?: unknown): never => {
     logger.warn({ kind, url: endpoint.url, reason, err }, 'backend proxy call failed');
     throw unavailable();
