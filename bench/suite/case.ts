@@ -36,13 +36,22 @@ export async function eachServer(
 
 const twoDecimals = (n: number) => Number(n.toFixed(2));
 
-/** p50, p99 and p99.9 (ms) of `latencies`, keyed `${prefix}P50`, ... */
-/** The publish → receive columns of the cases that sample latency (see `latencyPercentiles`). */
+/** The publish → receive columns of the cases that sample latency (see `withLatencies`). */
 export const latencyMetrics: Metric[] = [
   { key: 'latencyP50', label: 'latency p50', unit: 'ms' },
   { key: 'latencyP99', label: 'latency p99', unit: 'ms' },
 ];
 
+/** A round's `values` with the `latencyMetrics` columns of `latencies` added. */
+export function withLatencies(
+  values: Record<string, number>,
+  latencies: number[],
+): Record<string, number> {
+  const { latencyP50, latencyP99 } = latencyPercentiles(latencies);
+  return { ...values, latencyP50, latencyP99 } as Record<string, number>;
+}
+
+/** p50, p99 and p99.9 (ms) of `latencies`, keyed `${prefix}P50`, ... */
 export function latencyPercentiles(
   latencies: number[],
   prefix = 'latency',

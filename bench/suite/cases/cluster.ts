@@ -1,11 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import {
-  eachServer,
-  latencyMetrics,
-  latencyPercentiles,
-  type Case,
-  type Variant,
-} from '../case.js';
+import { eachServer, latencyMetrics, withLatencies, type Case, type Variant } from '../case.js';
 import { fanoutRound } from '../fanout-round.js';
 import { caseResult } from '../result.js';
 
@@ -50,12 +44,7 @@ export const cluster: Case = {
             twoNodes,
           },
         );
-        const { latencyP50, latencyP99 } = latencyPercentiles(round.latencies);
-        return {
-          deliveriesPerSecond: round.deliveriesPerSecond,
-          latencyP50,
-          latencyP99,
-        } as Record<string, number>;
+        return withLatencies({ deliveriesPerSecond: round.deliveriesPerSecond }, round.latencies);
       },
       variants,
     );

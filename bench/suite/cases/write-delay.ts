@@ -1,4 +1,4 @@
-import { eachServer, everyServer, latencyMetrics, latencyPercentiles, type Case } from '../case.js';
+import { eachServer, everyServer, latencyMetrics, withLatencies, type Case } from '../case.js';
 import { fanoutRound } from '../fanout-round.js';
 import { caseResult } from '../result.js';
 
@@ -36,12 +36,7 @@ export const writeDelay: Case = {
           { messages: p.messages as number, perTurn: 1, intervalMs: p.interval as number },
           { setup, sampleEvery: p.sampleEvery as number },
         );
-        const { latencyP50, latencyP99 } = latencyPercentiles(round.latencies);
-        return {
-          cpuMicrosPerDelivery: round.cpuMicrosPerDelivery,
-          latencyP50,
-          latencyP99,
-        } as Record<string, number>;
+        return withLatencies({ cpuMicrosPerDelivery: round.cpuMicrosPerDelivery }, round.latencies);
       },
       variants,
     );
