@@ -30,6 +30,8 @@ describe('options from the environment', () => {
       MAX_CONNECTIONS_PER_IP: '20',
       MAX_CONNECTIONS_PER_USER: '5',
       MAX_CONNECTIONS_PER_TENANT: '100',
+      LIMITS_SCOPE: 'node',
+      LIMITS_WHEN_BROKER_UNREACHABLE: 'refuse',
       MESSAGES_PER_SECOND: '10',
       MESSAGE_BURST: '20',
       MESSAGES_PER_MINUTE: '120',
@@ -65,6 +67,8 @@ describe('options from the environment', () => {
         maxConnectionsPerIp: 20,
         maxConnectionsPerUser: 5,
         maxConnectionsPerTenant: 100,
+        scope: 'node',
+        whenBrokerUnreachable: 'refuse',
       },
       rateLimit: {
         perConnection: { perSecond: 10, burst: 20 },
@@ -131,6 +135,7 @@ describe('options from the environment', () => {
       [{ AUTH_TIMEOUT: '100' }, /AUTH_TIMEOUT=100: needs JWT_SECRET_KEY/],
       [{ WS_PING_INTERVAL: 'often' }, /WS_PING_INTERVAL=often: must be a non-negative number/],
       [{ LOG_LEVEL: 'loud' }, /LOG_LEVEL=loud: must be one of/],
+      [{ LIMITS_SCOPE: 'global' }, /LIMITS_SCOPE=global: must be one of cluster, node/],
     ];
     for (const [env, message] of bad) {
       expect(() => gatewayOptionsFromEnv(env)).toThrow(ConfigError);

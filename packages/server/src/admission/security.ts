@@ -13,20 +13,18 @@ import { authorizeSubscribe } from '../guards/channel-access.js';
 import { anonymous, anonymousIdentity, type Identity } from '../connection/identity.js';
 import type { InboundSecurity } from '../connection/inbound.js';
 import { ConnectionLimits } from '../limits/connection-limits.js';
-import { RateLimiter, type RateLimitStatus } from '../limits/rate-limiter.js';
+import { RateLimiter, type RateLimitStatus, type RateVerdict } from '../limits/rate-limiter.js';
+import { SharedBuckets } from '../limits/shared-buckets.js';
+import { SharedConnectionCounts } from '../limits/shared-connection-counts.js';
 import type { Namespace } from '../namespace/namespace.js';
 import type { ResolvedGatewayOptions } from '../options.js';
 import { OriginPolicy } from './origin.js';
 import { connectThroughProxy } from './proxy-connect.js';
 import { armExpiry } from './expiry.js';
+import { authenticateInBand } from './in-band-auth.js';
 import { admitIdentity, type HandshakeRequest } from './identity-admission.js';
-import { asRefusal, closeCodeFor, closeReason, rejectionReason } from './refusal.js';
-import {
-  handshakeFields,
-  recordRateLimited,
-  recordRefresh,
-  recordAdmissionRefusal,
-} from './security-audit.js';
+import { asRefusal, closeCodeFor, closeReason } from './refusal.js';
+import { handshakeFields, recordRateLimited, recordAdmissionRefusal } from './security-audit.js';
 import { withoutSecret } from '../audit/redaction.js';
 import { Session } from '../connection/session.js';
 import type { Admission } from './admission.js';
@@ -38,6 +36,10 @@ export type { Admission, HandshakeRequest };
 const rateLimited = {
   code: ErrorCodes.WS_RATE_LIMIT_EXCEEDED,
   message: 'too many messages; slow down',
+};
+const ratesUnavailable = {
+  code: ErrorCodes.WS_UNAVAILABLE,
+  message: 'rate limits cannot be checked while the broker is unreachable; try again later',
 };
 const authRequired = { code: ErrorCodes.WS_AUTH_REQUIRED, message: 'send an auth frame first' };
 
@@ -62,9 +64,16 @@ export class Security implements InboundSecurity {
     this.authenticator = options.auth && new Authenticator(options.auth);
     this.rejectBeforeUpgrade = this.authenticator?.rejectBeforeUpgrade ?? false;
     this.tenancy = options.tenancy;
-    this.limits = new ConnectionLimits(options.limits);
+    const shared = options.limits.scope === 'cluster' ? context.broker.limits : undefined;
+    const { whenBrokerUnreachable } = options.limits;
+    this.limits = new ConnectionLimits(
+      options.limits,
+      shared && new SharedConnectionCounts(shared, whenBrokerUnreachable, context.logger),
+    );
     const rate = options.rateLimit;
-    this.rates = rate?.enabled ? new RateLimiter(rate) : undefined;
+    this.rates = rate?.enabled
+      ? new RateLimiter(rate, shared && new SharedBuckets(shared, whenBrokerUnreachable))
+      : undefined;
   }
 
   /** Checks a namespace's security options against the gateway's; called when it is declared. */
@@ -164,17 +173,18 @@ export class Security implements InboundSecurity {
     );
     session.credentials = admission.credentials;
     this.sessions.set(connection, session);
+    session.rate = this.rates?.open(connection.remoteAddress);
     try {
-      session.slot = this.limits.acquire(
-        connectionKeys(connection.endpoint, handshake.remoteAddress, admission.identity),
-      );
+      const keys = connectionKeys(connection.endpoint, handshake.remoteAddress, admission.identity);
+      const acquired = this.limits.acquire(keys);
+      session.counted = acquired.catch(() => undefined);
+      session.holdSlot(await acquired);
     } catch (error) {
       const refusal = asRefusal(error, this.context.logger, 'connection limits');
       const who = () => handshakeFields(connection.endpoint, handshake, admission.identity);
       recordAdmissionRefusal(this.context.audit, refusal, 'handshake', who);
       return refusal;
     }
-    session.rate = this.rates?.open(connection.remoteAddress);
     const { idleTimeout } = connection.endpoint.options;
     if (idleTimeout > 0) {
       session.startIdleTimer(idleTimeout, () =>
@@ -230,12 +240,31 @@ export class Security implements InboundSecurity {
 
   // ---- InboundSecurity: called per client frame -------------------------------------------------
 
-  admitFrame(connection: SocketConnection, frame: ClientFrame | undefined): boolean {
+  admitFrame(
+    connection: SocketConnection,
+    frame: ClientFrame | undefined,
+  ): boolean | Promise<boolean> {
     const session = this.sessions.get(connection);
     if (!session) return true;
     const now = Date.now();
     session.lastActivity = now;
     const verdict = session.rate ? session.rate.take(now) : 'ok';
+    return typeof verdict === 'string'
+      ? this.admitRated(connection, session, frame, verdict)
+      : verdict.then((settled) => this.admitRated(connection, session, frame, settled));
+  }
+
+  /** The rest of `admitFrame`, once the message's rate verdict is known. */
+  private admitRated(
+    connection: SocketConnection,
+    session: Session,
+    frame: ClientFrame | undefined,
+    verdict: RateVerdict,
+  ): boolean {
+    if (verdict === 'unavailable') {
+      connection.sendError(frameId(frame), ratesUnavailable);
+      return false;
+    }
     if (verdict !== 'ok') {
       recordRateLimited(this.context.audit, connection, rateLimited);
       connection.sendError(frameId(frame), rateLimited);
@@ -256,80 +285,23 @@ export class Security implements InboundSecurity {
   }
 
   /** An `auth` frame: first authentication of a waiting (or anonymous) connection, or a token refresh. */
-  async authenticate(connection: SocketConnection, frame: AuthFrame): Promise<void> {
+  authenticate(connection: SocketConnection, frame: AuthFrame): Promise<void> {
     const session = this.sessions.get(connection);
     if (!this.authenticator || !session?.request) {
       connection.replyError(frame.id, {
         code: ErrorCodes.WS_NOT_FOUND,
         message: 'in-band authentication is not configured on this namespace',
       });
-      return;
+      return Promise.resolve();
     }
-    const waiting = session.phase === 'waiting';
-    if (waiting) session.beginAuthentication();
-    const current = connection.identity;
-    const opened = session.credentials;
-    const refresh = !waiting && opened !== undefined;
-    const handshake: HandshakeRequest = {
-      request: session.request,
-      params: connection.params as Record<string, string>,
-      query: connection.query,
-      remoteAddress: connection.remoteAddress,
-    };
-    try {
-      const identity = await this.verify(frame.token, session.request);
-      if (!connection.isOpen) return;
-      const credentials = credentialsOf(identity);
-      if (refresh) {
-        // A refresh renews the same credentials: exactly the same user and the same tenant (a
-        // token without one is not a token for `acme`). Roles, scopes and expiry may change, so
-        // the namespace's checks run again.
-        if (credentials.userId !== opened.userId || credentials.tenant !== opened.tenant) {
-          throw new HeraldError(
-            ErrorCodes.WS_FORBIDDEN,
-            'a refresh token must be for the same user and tenant',
-          );
-        }
-        await admitIdentity(this.tenancy, connection.endpoint, handshake, identity, true);
-        if (!connection.isOpen) return;
-        identity.tenant = current.tenant;
-        connection.setIdentity(identity);
-        this.armExpiry(connection, session, identity.expiresAt);
-        recordRefresh(this.context.audit, connection);
-      } else {
-        await admitIdentity(this.tenancy, connection.endpoint, handshake, identity, true);
-        if (!waiting && identity.tenant !== current.tenant) {
-          throw new HeraldError(
-            ErrorCodes.WS_FORBIDDEN,
-            'authentication may not change the tenant',
-          );
-        }
-        session.slot = this.limits.replace(
-          session.slot,
-          connectionKeys(connection.endpoint, connection.remoteAddress, identity),
-        );
-        session.credentials = credentials;
-        await this.setIdentity(connection, session, identity);
-        if (waiting) session.finishAuthentication(true);
-      }
-      connection.reply(
-        frame.id,
-        identity.expiresAt === undefined ? {} : { expiresAt: identity.expiresAt },
-      );
-    } catch (error) {
-      const refusal = asRefusal(error, this.context.logger, 'in-band authentication');
-      const via = refresh ? 'refresh' : 'auth';
-      recordAdmissionRefusal(this.context.audit, refusal, via, () => subjectFields(connection));
-      if (!waiting) {
-        // A live connection keeps its current credentials; only this attempt fails.
-        connection.replyError(frame.id, refusal);
-        return;
-      }
-      this.context.stats.rejected(rejectionReason(refusal.code));
-      session.finishAuthentication(false);
-      connection.replyError(frame.id, refusal);
-      connection.close(closeCodeFor(refusal.code), closeReason(refusal.message));
-    }
+    return authenticateInBand(connection, session, session.request, frame, {
+      tenancy: this.tenancy,
+      limits: this.limits,
+      context: this.context,
+      verify: (token, req) => this.verify(token, req),
+      setIdentity: (conn, sess, identity) => this.setIdentity(conn, sess, identity),
+      armExpiry: (conn, sess, expiresAt) => this.armExpiry(conn, sess, expiresAt),
+    });
   }
 
   /** Sets the credentials' expiry (ms since epoch) as a refresh would; false without a session. */

@@ -6,6 +6,7 @@ import type {
   TraceContext,
 } from '@herald/protocol';
 import type { ClusterCommand } from '../cluster/cluster-command.js';
+import type { SharedLimits } from './shared-limits.js';
 
 /** A message on its way to a channel's subscribers, on every node. */
 export interface Publication {
@@ -101,6 +102,12 @@ export interface Broker {
    * resolves with the answers of those that answered within `timeout` ms.
    */
   command(command: ClusterCommand, timeout: number): Promise<unknown[]>;
+
+  /**
+   * Counts shared by the nodes, for limits and rates that hold cluster-wide. Optional: without
+   * it (the memory broker, one node) every limit is counted by each node alone.
+   */
+  readonly limits?: SharedLimits;
 
   /** Whether the broker reaches its backend. Optional: a broker without it counts as `ok`. */
   health?(): BrokerHealth;

@@ -18,6 +18,7 @@ import type {
   HistoryRetention,
   PublicationInput,
 } from './broker.js';
+import type { SharedLimits } from './shared-limits.js';
 
 /**
  * The broker as the gateway uses it. Every publication passes through `publish` here, so this is
@@ -52,6 +53,11 @@ export class GuardedBroker implements Broker {
       refusal.cause = error;
       throw refusal;
     }
+  }
+
+  /** Used by the limits, which decide themselves what an unreachable backend means. */
+  get limits(): SharedLimits | undefined {
+    return this.inner.limits;
   }
 
   health(): BrokerHealth {

@@ -23,8 +23,14 @@ export interface ConstantFrames {
 
 /** The admission checks on the message path (rate limits, in-band auth, channel access). */
 export interface InboundSecurity {
-  /** False when the message must not be handled (`frame` is undefined if it was invalid); the refusal is sent. */
-  admitFrame(connection: SocketConnection, frame: ClientFrame | undefined): boolean;
+  /**
+   * False when the message must not be handled (`frame` is undefined if it was invalid); the
+   * refusal is sent. A promise when the answer needs the cluster (rates counted across nodes).
+   */
+  admitFrame(
+    connection: SocketConnection,
+    frame: ClientFrame | undefined,
+  ): boolean | Promise<boolean>;
   authenticate(connection: SocketConnection, frame: AuthFrame): Promise<void>;
   /** Throws a HeraldError when the connection may not subscribe to `channel`. */
   authorizeSubscribe(connection: SocketConnection, channel: string): Promise<void>;
@@ -64,14 +70,35 @@ export function receiveMessage(
     isBinary === codec.binary
       ? parseClientFrame(codec, isBinary ? data : data.toString('utf8'), inbound.decode)
       : undefined;
-  // A closing connection starts no new work, but still answers what asks for an answer.
-  if (!connection.isOpen) {
-    const id = parsed && requestId(parsed);
-    if (id !== undefined) connection.sendError(id, closing);
-    return;
-  }
+  if (!connection.isOpen) return answerClosing(connection, parsed);
   // Every message counts against the rate limits, valid or not.
-  if (!inbound.security.admitFrame(connection, parsed?.ok ? parsed.frame : undefined)) return;
+  const admitted = inbound.security.admitFrame(connection, parsed?.ok ? parsed.frame : undefined);
+  if (admitted === true) return handleAdmitted(connection, parsed, isBinary, inbound);
+  if (admitted === false) return;
+  return admitted.then((ok) => {
+    if (!ok) return;
+    if (!connection.isOpen) return answerClosing(connection, parsed);
+    return handleAdmitted(connection, parsed, isBinary, inbound);
+  });
+}
+
+/** A closing connection starts no new work, but still answers what asks for an answer. */
+function answerClosing(
+  connection: SocketConnection,
+  parsed: DecodeResult<ClientFrame> | undefined,
+): void {
+  const id = parsed && requestId(parsed);
+  if (id !== undefined) connection.sendError(id, closing);
+}
+
+/** A message the rate limits and in-band auth let through. */
+function handleAdmitted(
+  connection: SocketConnection,
+  parsed: DecodeResult<ClientFrame> | undefined,
+  isBinary: boolean,
+  inbound: Inbound,
+): Promise<void> | void {
+  const { codec } = connection;
   if (!parsed) {
     connection.sendError(undefined, {
       code: ErrorCodes.WS_MESSAGE_INVALID,

@@ -24,7 +24,10 @@ const maxTimerDelay = 2_147_483_647;
 export class Session {
   phase: SessionPhase;
   lastActivity = Date.now();
+  /** Set through `holdSlot`: counts are taken asynchronously, the session may end meanwhile. */
   slot: ConnectionSlot | undefined;
+  /** Settles once the connection's first counts are taken or refused (`slot` is then final). */
+  counted: Promise<unknown> = Promise.resolve();
   rate: MessageRate | undefined;
   /** Who the session's token named; undefined while anonymous. A refresh must name the same. */
   credentials: Credentials | undefined;
@@ -35,6 +38,7 @@ export class Session {
   private authTimer: NodeJS.Timeout | undefined;
   private expiryTimer: NodeJS.Timeout | undefined;
   private idleTimer: NodeJS.Timeout | undefined;
+  private ended = false;
 
   /**
    * `request` is the upgrade request, kept only where in-band authentication may need it (the
@@ -93,8 +97,15 @@ export class Session {
     this.idleTimer = setTimeout(check, ms);
   }
 
+  /** Keeps the connection's counts; a session that ended meanwhile gives them back at once. */
+  holdSlot(slot: ConnectionSlot): void {
+    if (this.ended) slot.release();
+    else this.slot = slot;
+  }
+
   /** Stops every timer and gives back every count; the connection has ended. */
   end(): void {
+    this.ended = true;
     clearTimeout(this.authTimer);
     clearTimeout(this.expiryTimer);
     clearTimeout(this.idleTimer);

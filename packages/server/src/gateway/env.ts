@@ -29,6 +29,14 @@ class EnvReader {
       .filter((part) => part.length > 0);
   }
 
+  /** One of `choices`, written exactly. */
+  choice<T extends string>(name: string, choices: readonly T[]): T | undefined {
+    const value = this.string(name);
+    if (value === undefined) return undefined;
+    const known = choices.find((candidate) => candidate === value);
+    return known ?? this.fail(name, `must be one of ${choices.join(', ')}`);
+  }
+
   integer(name: string, min = 0): number | undefined {
     const value = this.string(name);
     if (value === undefined) return undefined;
@@ -171,13 +179,6 @@ function rateLimitFromEnv(read: EnvReader): RateLimitOptions | undefined {
   return rates;
 }
 
-function logLevelFromEnv(read: EnvReader): GatewayOptions['logLevel'] {
-  const level = read.string('LOG_LEVEL');
-  if (level === undefined) return undefined;
-  const known = logLevels.find((candidate) => candidate === level);
-  return known ?? read.fail('LOG_LEVEL', `must be one of ${logLevels.join(', ')}`);
-}
-
 /**
  * Gateway options from environment variables (see docs/configuration.md). Only variables that
  * are set appear in the result, so it can be merged under or over a config file.
@@ -193,13 +194,15 @@ export function gatewayOptionsFromEnv(env: Environment = process.env): Partial<G
       maxConnectionsPerIp: read.integer('MAX_CONNECTIONS_PER_IP'),
       maxConnectionsPerUser: read.integer('MAX_CONNECTIONS_PER_USER'),
       maxConnectionsPerTenant: read.integer('MAX_CONNECTIONS_PER_TENANT'),
+      scope: read.choice('LIMITS_SCOPE', ['cluster', 'node']),
+      whenBrokerUnreachable: read.choice('LIMITS_WHEN_BROKER_UNREACHABLE', ['node', 'refuse']),
     }),
     rateLimit: rateLimitFromEnv(read),
     handshakeTimeout: read.integer('WS_HANDSHAKE_TIMEOUT', 1),
     maxPayloadDepth: read.integer('WS_MAX_PAYLOAD_DEPTH', 1),
     trustProxy: read.list('WS_TRUST_PROXY'),
     drainTimeout: read.seconds('WS_DRAIN_TIMEOUT'),
-    logLevel: logLevelFromEnv(read),
+    logLevel: read.choice('LOG_LEVEL', logLevels),
     audit: defined({ file: read.string('HERALD_AUDIT_FILE') }),
     namespaceDefaults: defined<NamespaceOptionsInput>({
       compression: defined({

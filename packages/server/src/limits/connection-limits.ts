@@ -1,6 +1,7 @@
 import { ErrorCodes } from '@herald/protocol';
 import { HeraldError } from '../errors.js';
 import type { ResolvedConnectionLimits } from './limit-options.js';
+import type { CountedKey, SharedConnectionCounts } from './shared-connection-counts.js';
 
 /** Who a connection counts against. */
 export interface ConnectionKeys {
@@ -12,15 +13,19 @@ export interface ConnectionKeys {
   tenant?: string | undefined;
 }
 
-type Counted = { key: string; limit: number; label: string };
-
-/** Counts open connections globally and per namespace, IP, user and tenant on this node. */
+/**
+ * Counts open connections globally and per namespace, IP, user and tenant on this node; with
+ * `shared` (limits scoped to the cluster), also per IP, user and tenant across the nodes.
+ */
 export class ConnectionLimits {
   private readonly counts = new Map<string, number>();
 
-  constructor(private readonly options: ResolvedConnectionLimits) {}
+  constructor(
+    private readonly options: ResolvedConnectionLimits,
+    private readonly shared?: SharedConnectionCounts,
+  ) {}
 
-  /** Throws WS_CONNECTION_LIMIT when one more connection with `keys` would pass a limit. */
+  /** Throws WS_CONNECTION_LIMIT when one more connection with `keys` would pass a node's limit. */
   check(keys: ConnectionKeys): void {
     for (const { key, limit, label } of this.limitsFor(keys)) {
       if (limit > 0 && (this.counts.get(key) ?? 0) >= limit) {
@@ -32,26 +37,48 @@ export class ConnectionLimits {
     }
   }
 
-  /** Counts a connection; returns a slot to release when it ends. Throws like `check`. */
-  acquire(keys: ConnectionKeys): ConnectionSlot {
+  /**
+   * Counts a connection, on this node and then across the cluster; resolves with a slot to
+   * release when it ends. Throws like `check`, or as `SharedConnectionCounts.add` does.
+   * `carried`: keys already counted across the cluster for this connection (see `replace`).
+   */
+  async acquire(keys: ConnectionKeys, carried: readonly string[] = []): Promise<ConnectionSlot> {
     this.check(keys);
-    const held = this.limitsFor(keys).map(({ key }) => key);
+    const counted = this.limitsFor(keys);
+    const held = counted.map(({ key }) => key);
     this.increment(held);
-    return new ConnectionSlot(this, held);
+    const slot = new ConnectionSlot(this, held);
+    if (!this.shared) return slot;
+    const wanted = counted.filter(({ key, limit }) => limit > 0 && isShareable(key));
+    const kept = wanted.filter(({ key }) => carried.includes(key)).map(({ key }) => key);
+    try {
+      const added = await this.shared.add(wanted.filter(({ key }) => !carried.includes(key)));
+      slot.shared = [...kept, ...added];
+    } catch (error) {
+      slot.release();
+      throw error;
+    }
+    return slot;
   }
 
   /**
    * Moves a connection's counts to new keys (it authenticated): all or nothing, so a refusal
-   * leaves it counted as before.
+   * leaves it counted as before. Keys it keeps stay counted across the cluster, not twice.
    */
-  replace(slot: ConnectionSlot | undefined, keys: ConnectionKeys): ConnectionSlot {
-    slot?.release();
+  async replace(slot: ConnectionSlot | undefined, keys: ConnectionKeys): Promise<ConnectionSlot> {
+    slot?.releaseHere();
+    let next: ConnectionSlot;
     try {
-      return this.acquire(keys);
+      next = await this.acquire(keys, slot?.shared);
     } catch (error) {
-      slot?.restore();
+      slot?.restoreHere();
       throw error;
     }
+    if (slot) {
+      slot.shared = slot.shared.filter((key) => !next.shared.includes(key));
+      slot.release();
+    }
+    return next;
   }
 
   /** @internal */
@@ -68,9 +95,14 @@ export class ConnectionLimits {
     }
   }
 
-  private limitsFor(keys: ConnectionKeys): Counted[] {
+  /** @internal */
+  giveBack(shared: readonly string[]): void {
+    this.shared?.remove(shared);
+  }
+
+  private limitsFor(keys: ConnectionKeys): CountedKey[] {
     const o = this.options;
-    const counted: Counted[] = [
+    const counted: CountedKey[] = [
       { key: 'all', limit: o.maxConnections, label: 'gateway' },
       { key: `ns:${keys.namespace}`, limit: keys.namespaceLimit, label: 'namespace' },
       { key: `ip:${keys.ip}`, limit: o.maxConnectionsPerIp, label: 'per IP' },
@@ -90,8 +122,14 @@ export class ConnectionLimits {
   }
 }
 
+/** The gateway and namespace limits are a node's capacity; the others are a client's share. */
+const isShareable = (key: string) => key !== 'all' && !key.startsWith('ns:');
+
 /** The counts one connection holds; released exactly once. */
 export class ConnectionSlot {
+  /** The keys also counted across the cluster. */
+  shared: readonly string[] = [];
+  private heldHere = true;
   private released = false;
 
   constructor(
@@ -102,13 +140,21 @@ export class ConnectionSlot {
   release(): void {
     if (this.released) return;
     this.released = true;
+    this.releaseHere();
+    this.limits.giveBack(this.shared);
+  }
+
+  /** @internal Gives back this node's counts only, while a `replace` tries new keys. */
+  releaseHere(): void {
+    if (!this.heldHere) return;
+    this.heldHere = false;
     this.limits.decrement(this.keys);
   }
 
-  /** Takes back the counts of a slot released by a failed `replace`. */
-  restore(): void {
-    if (!this.released) return;
-    this.released = false;
+  /** @internal Takes back this node's counts after a failed `replace`. */
+  restoreHere(): void {
+    if (this.heldHere || this.released) return;
+    this.heldHere = true;
     this.limits.increment(this.keys);
   }
 }

@@ -1,13 +1,29 @@
 import { z } from 'zod';
 import { count, positive } from '../validation/option-schema.js';
 
-/** Connection limits (`limits`), each counted on this node; 0 means no limit. Past one: close 4008. */
+/**
+ * Connection limits (`limits`); 0 means no limit. Past one: close 4008. `scope` and
+ * `whenBrokerUnreachable` also say how the per-IP, per-user and per-tenant message rates of
+ * `rateLimit` are counted.
+ */
 export const connectionLimitsSchema = z.strictObject({
   /** Most connections on this node, all namespaces together. */
   maxConnections: count.default(0),
   maxConnectionsPerIp: count.default(0),
   maxConnectionsPerUser: count.default(0),
   maxConnectionsPerTenant: count.default(0),
+  /**
+   * `cluster`: per IP, user and tenant, connections and message rates are counted across the
+   * nodes through the broker (when it shares counts, as Redis and NATS do); `node`: by each
+   * node alone.
+   */
+  scope: z.enum(['cluster', 'node']).default('cluster'),
+  /**
+   * While the broker cannot be reached, `node` counts on each node alone (a client may then get
+   * up to the limit on every node); `refuse` refuses what a cluster-wide count should admit
+   * (new connections and messages) with WS_UNAVAILABLE.
+   */
+  whenBrokerUnreachable: z.enum(['node', 'refuse']).default('node'),
 });
 
 export type ConnectionLimitOptions = z.input<typeof connectionLimitsSchema>;

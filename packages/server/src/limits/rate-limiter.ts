@@ -4,6 +4,7 @@ import type {
   ResolvedPerSecond,
   ResolvedRateLimitOptions,
 } from './limit-options.js';
+import type { SharedBuckets, SharedTake } from './shared-buckets.js';
 import { TokenBucket, type Rate } from './token-bucket.js';
 
 export interface RateUsage {
@@ -26,7 +27,14 @@ export interface RateLimitStatus {
   tenant?: RateUsage;
 }
 
-export type RateVerdict = 'ok' | 'refused' | 'close';
+/**
+ * `refused` and `close` (too many refusals in a row): over a rate. `unavailable`: a cluster-wide
+ * rate could not be checked and the limits say to refuse then.
+ */
+export type RateVerdict = 'ok' | 'refused' | 'close' | 'unavailable';
+
+/** Messages of one connection that may wait for the cluster's answer; more are refused. */
+const maxWaiting = 1_024;
 
 const perSecond = ({ perSecond, burst }: ResolvedPerSecond): Rate => ({
   limit: perSecond,
@@ -41,14 +49,23 @@ const perMinute = ({ perMinute, burst }: ResolvedPerMinute): Rate => ({
 
 type Scope = 'user' | 'ip' | 'tenant';
 
-/** The gateway's message and connection-attempt rate limits, shared by all connections. */
+/**
+ * The gateway's message and connection-attempt rate limits, shared by all connections. With
+ * `cluster`, the per-user, per-IP and per-tenant rates are also counted across the nodes: a
+ * message first takes its tokens here (so that one refused here costs no round trip), then
+ * from the cluster's buckets.
+ */
 export class RateLimiter {
   readonly maxViolations: number;
   private readonly connectionRate: Rate | undefined;
   private readonly shared: Partial<Record<Scope, KeyedBuckets>> = {};
   private readonly attempts: KeyedBuckets | undefined;
 
-  constructor(options: ResolvedRateLimitOptions, now = Date.now()) {
+  constructor(
+    options: ResolvedRateLimitOptions,
+    readonly cluster?: SharedBuckets,
+    now = Date.now(),
+  ) {
     this.maxViolations = options.maxViolations;
     this.connectionRate = options.perConnection && perSecond(options.perConnection);
     if (options.perUser) this.shared.user = new KeyedBuckets(perMinute(options.perUser), now);
@@ -84,6 +101,9 @@ type Held = { scope: 'connection' | Scope; bucket: TokenBucket; key?: string };
 export class MessageRate {
   private held: Held[] = [];
   private violations = 0;
+  /** Messages waiting for the cluster's answer, and the last one's verdict (to keep order). */
+  private waiting = 0;
+  private order: Promise<unknown> = Promise.resolve();
 
   constructor(
     private readonly limiter: RateLimiter,
@@ -108,18 +128,56 @@ export class MessageRate {
     if (key !== undefined) this.hold(scope, buckets.acquire(key, now), key);
   }
 
-  /** One message: takes a token from every bucket, or from none when any is empty. */
-  take(now: number): RateVerdict {
+  /**
+   * One message: takes a token from every bucket, or from none when any is empty. With
+   * cluster-wide rates the verdict is a promise; verdicts settle in the order messages came.
+   */
+  take(now: number): RateVerdict | Promise<RateVerdict> {
     const held = this.held;
+    if (this.waiting >= maxWaiting) return this.violated();
     for (let i = 0; i < held.length; i++) {
-      if ((held[i] as Held).bucket.refill(now) < 1) {
-        this.violations += 1;
-        return this.violations >= this.maxViolations ? 'close' : 'refused';
-      }
+      if ((held[i] as Held).bucket.refill(now) < 1) return this.violated();
     }
     for (let i = 0; i < held.length; i++) (held[i] as Held).bucket.consume();
-    this.violations = 0;
-    return 'ok';
+    const cluster = this.limiter.cluster;
+    const shared = cluster && held.filter((h) => h.key !== undefined);
+    if (!cluster || !shared?.length) {
+      this.violations = 0;
+      return 'ok';
+    }
+    this.waiting += 1;
+    const takes = Promise.all(
+      shared.map((h) => cluster.take(`${h.scope}:${h.key}`, h.bucket.rate)),
+    );
+    const verdict = this.order
+      .then(() => takes)
+      .then((answers) => {
+        this.waiting -= 1;
+        return this.judge(answers, held, cluster.whenUnreachable);
+      });
+    this.order = verdict;
+    return verdict;
+  }
+
+  /** The cluster's answers for one message whose tokens were taken here from `held`. */
+  private judge(
+    answers: SharedTake[],
+    held: Held[],
+    whenUnreachable: SharedBuckets['whenUnreachable'],
+  ): RateVerdict {
+    const empty = answers.includes('empty');
+    if (!empty && (whenUnreachable === 'node' || !answers.includes('unreachable'))) {
+      this.violations = 0;
+      return 'ok';
+    }
+    // Refused after all: this node's buckets keep counting no more than the cluster's.
+    for (const h of held) h.bucket.refund();
+    return empty ? this.violated() : 'unavailable';
+  }
+
+  private violated(): RateVerdict {
+    this.violations += 1;
+    return this.violations >= this.maxViolations ? 'close' : 'refused';
   }
 
   release(): void {

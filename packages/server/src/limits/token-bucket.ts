@@ -1,9 +1,6 @@
-/** A rate: `limit` tokens per `intervalMs`, holding at most `burst` at once. */
-export interface Rate {
-  limit: number;
-  intervalMs: number;
-  burst: number;
-}
+import type { Rate } from '../broker/shared-limits.js';
+
+export type { Rate };
 
 /**
  * A token bucket. It refills continuously at `limit / intervalMs` and starts full, so a client
@@ -35,6 +32,11 @@ export class TokenBucket {
   /** Takes one token; call after `refill(now)` returned at least 1. */
   consume(): void {
     this.tokens -= 1;
+  }
+
+  /** Gives back a token taken for a message that was refused after all. */
+  refund(): void {
+    this.tokens = Math.min(this.rate.burst, this.tokens + 1);
   }
 
   tryTake(now: number): boolean {
