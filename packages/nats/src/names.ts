@@ -60,6 +60,20 @@ export class NatsNames {
     return token(nodeId);
   }
 
+  /** KV bucket of the limits the nodes share. */
+  get limitsBucket(): string {
+    return `${this.storePrefix}_limits`;
+  }
+
+  /** KV key of a shared token bucket, and of the connection counts under a limit's key. */
+  limitBucketKey(key: string): string {
+    return `rate.${token(key)}`;
+  }
+
+  limitCountsKey(key: string): string {
+    return `connections.${token(key)}`;
+  }
+
   /** Subject every node takes cluster commands on. */
   get commands(): string {
     return `${this.prefix}.cmd`;

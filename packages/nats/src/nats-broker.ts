@@ -18,10 +18,13 @@ import { ExpiringEntries } from './expiring-entries.js';
 import { HistoryStream } from './history-stream.js';
 import { LinkHealth } from './link-health.js';
 import { NatsNames } from './names.js';
+import { NatsSharedLimits } from './nats-shared-limits.js';
 import { NodeRegistry } from './node-registry.js';
 import { resolveOptions, type NatsBrokerOptions, type ResolvedNatsOptions } from './options.js';
 import { PublishConfirmation } from './publish-confirmation.js';
 import { decodePublication, encodePublication } from './wire.js';
+
+const limitsMaxAge = 3_600_000;
 
 /** What publishing needs: the connection, the history stream, publish confirmations. */
 interface Outlet {
@@ -47,6 +50,7 @@ interface Session extends Outlet {
  * publisher only (`BrokerPublisher`, for the emitter): no node registry entry, no subscriptions.
  */
 export class NatsBroker implements Broker, BrokerPublisher {
+  readonly limits: NatsSharedLimits;
   private readonly options: ResolvedNatsOptions;
   private readonly names: NatsNames;
   private readonly link = new LinkHealth();
@@ -61,6 +65,7 @@ export class NatsBroker implements Broker, BrokerPublisher {
   constructor(options: NatsBrokerOptions = {}) {
     this.options = resolveOptions(options);
     this.names = new NatsNames(this.options.prefix);
+    this.limits = new NatsSharedLimits(this.names, this.options.nodeId, this.options.nodeTtl);
   }
 
   get nodeId(): string {
@@ -94,10 +99,13 @@ export class NatsBroker implements Broker, BrokerPublisher {
     const session: Session = { nc, history, presence, nodes, registry, commands, published };
     try {
       await ensureStores(session);
+      // A rate bucket not written for an hour has refilled; live counts are restated sooner.
+      await this.limits.open(nc, { ...buckets, maxAge: limitsMaxAge }, () => this.link.isConnected);
       commands.listen();
       await registry.join();
       await nc.flush();
     } catch (error) {
+      this.limits.stop();
       registry.stop();
       await nc.close();
       throw error;
@@ -229,6 +237,7 @@ export class NatsBroker implements Broker, BrokerPublisher {
     this.sink = undefined;
     this.channels.clear();
     if (session) {
+      this.limits.stop();
       session.commands.stop();
       if (this.link.isConnected) await session.registry.leave().catch(() => undefined);
       else session.registry.stop();

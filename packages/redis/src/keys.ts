@@ -33,6 +33,16 @@ export class RedisKeys {
     return `${this.prefix}:pe:${channel}`;
   }
 
+  /** Hash of a token bucket the nodes share (`tokens`, `at`), for a rate limit's key. */
+  limitBucket(key: string): string {
+    return `${this.prefix}:lb:${key}`;
+  }
+
+  /** Hash of each node's connection count under a connection limit's key, with its lease. */
+  limitCounts(key: string): string {
+    return `${this.prefix}:lc:${key}`;
+  }
+
   /** Sorted set of node id → heartbeat expiry (ms): the live nodes. */
   get nodes(): string {
     return `${this.prefix}:nodes`;

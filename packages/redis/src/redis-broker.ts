@@ -15,6 +15,7 @@ import type {
 } from '@herald/server';
 import { ClusterRpc, type CommandReply, type CommandRequest } from './cluster-rpc.js';
 import { RedisKeys } from './keys.js';
+import { RedisSharedLimits } from './redis-shared-limits.js';
 import * as scripts from './scripts.js';
 import { decodeMessage, encodeBody, encodeMessage } from './wire.js';
 
@@ -41,13 +42,14 @@ const newEpoch = (): string => randomBytes(6).toString('base64url');
 /**
  * Redis broker: pub/sub for fan-out (a node subscribes only to channels it has local
  * subscribers for), streams for history, hashes with expiries for presence, a control channel
- * and a node registry for cluster commands. When Redis is away it reports `degraded` and refuses
- * publications (they would reach this node only, and no history); it reconnects and
+ * and a node registry for cluster commands, scripts for the limits the nodes share. When Redis
+ * is away it reports `degraded` and refuses publications (they would reach this node only, and no history); it reconnects and
  * resubscribes by itself, then tells the node so that it reads back what it missed.
  * `connect` instead of `start` makes it a publisher only (`BrokerPublisher`, for the emitter).
  */
 export class RedisBroker implements Broker, BrokerPublisher {
   readonly nodeId: string;
+  readonly limits: RedisSharedLimits;
   private readonly keys: RedisKeys;
   private readonly commands: Redis;
   private readonly subscriber: Redis;
@@ -79,6 +81,7 @@ export class RedisBroker implements Broker, BrokerPublisher {
     // Subscriptions are restored by `resubscribe` on every ready, including channels added while away.
     this.subscriber = new Redis(url, { ...connection, autoResubscribe: false });
     this.rpc = new ClusterRpc(this.keys.replies(this.nodeId));
+    this.limits = new RedisSharedLimits(this.commands, this.keys, this.nodeId, this.nodeTtl);
     for (const client of [this.commands, this.subscriber]) client.on('error', () => undefined);
     this.subscriber.on('ready', () => void this.resubscribe());
     this.subscriber.on('message', (channel: string, message: string) =>
@@ -260,10 +263,12 @@ export class RedisBroker implements Broker, BrokerPublisher {
     this.subscriber.disconnect();
   }
 
+  /** Says this node is live, and restates the connection counts it holds for the limits. */
   private async beat(): Promise<void> {
-    await this.commands
-      .zadd(this.keys.nodes, Date.now() + this.nodeTtl, this.nodeId)
-      .catch(() => undefined);
+    await Promise.all([
+      this.commands.zadd(this.keys.nodes, Date.now() + this.nodeTtl, this.nodeId),
+      this.limits.restate(),
+    ]).catch(() => undefined);
   }
 
   private async resubscribe(): Promise<void> {
