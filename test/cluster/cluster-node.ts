@@ -1,9 +1,12 @@
 /**
  * One gateway process of the cluster test: a Herald gateway on the broker named by WS_BROKER
  * (redis or nats), driven by its parent over IPC. Run with `node --import tsx`.
+ * BROKER_URL and NODE_TTL point it at a private broker and shorten its heartbeat lease;
+ * GATEWAY_OPTIONS (JSON) adds gateway options (limits, rate limits, tenancy).
  */
-import { createBroker } from '@herald/cli';
-import { createGateway, type Broker } from '@herald/server';
+import { NatsBroker } from '@herald/nats';
+import { RedisBroker } from '@herald/redis';
+import { createGateway, type Broker, type GatewayOptions } from '@herald/server';
 
 export type NodeCommand =
   | { id: number; type: 'publish'; channel: string; event: string; payload: unknown }
@@ -12,12 +15,18 @@ export type NodeCommand =
   | { id: number; type: 'disconnect'; user: string }
   | { id: number; type: 'channels' };
 
+const prefix = process.env.CLUSTER_PREFIX ?? 'cluster';
+const url = process.env.BROKER_URL;
+const nodeTtl = process.env.NODE_TTL === undefined ? undefined : Number(process.env.NODE_TTL);
+const broker: Broker =
+  process.env.WS_BROKER === 'nats'
+    ? new NatsBroker({ servers: url, prefix, nodeTtl })
+    : new RedisBroker({ url, prefix, nodeTtl });
+const extra = JSON.parse(process.env.GATEWAY_OPTIONS ?? '{}') as Partial<GatewayOptions>;
+
 const gateway = createGateway({
   logLevel: 'silent',
-  broker: (await createBroker({
-    type: process.env.WS_BROKER === 'nats' ? 'nats' : 'redis',
-    prefix: process.env.CLUSTER_PREFIX ?? 'cluster',
-  })) as Broker,
+  broker,
   auth: { jwt: { secret: process.env.JWT_SECRET_KEY as string } },
   channels: {
     policies: {
@@ -31,6 +40,7 @@ const gateway = createGateway({
     presenceTtl: Number(process.env.PRESENCE_TTL ?? 60_000),
   },
   drainTimeout: 500,
+  ...extra,
 });
 gateway.namespace('/ws');
 const { port } = await gateway.listen(0, '127.0.0.1');
