@@ -1,5 +1,5 @@
 import { randomBytes, randomUUID } from 'node:crypto';
-import { Redis, type RedisOptions } from 'ioredis';
+import type { RedisOptions } from 'ioredis';
 import type { PresenceClient, PresenceStats, StreamPosition } from '@herald/protocol';
 import type {
   Broker,
@@ -16,12 +16,26 @@ import type {
 import { ClusterRpc, type CommandReply, type CommandRequest } from './cluster-rpc.js';
 import { RedisKeys } from './keys.js';
 import { RedisSharedLimits } from './redis-shared-limits.js';
+import { isCluster, redisClient, type RedisAddress, type RedisClient } from './redis-topology.js';
 import * as scripts from './scripts.js';
 import { decodeMessage, encodeBody, encodeMessage } from './wire.js';
 
 export interface RedisBrokerOptions {
-  /** Default: `REDIS_URL`, else redis://127.0.0.1:6379. */
+  /** Default: `REDIS_URL`, else redis://127.0.0.1:6379. Unused with `sentinels` or `cluster`. */
   url?: string;
+  /** Sentinels to ask for the master of `masterName`; the broker follows it through failovers. */
+  sentinels?: RedisAddress[];
+  /** The master group the Sentinels watch. Default `mymaster`. */
+  masterName?: string;
+  /** Seed nodes of a Redis Cluster (7 or later): channels spread over its shards. */
+  cluster?: RedisAddress[];
+  /**
+   * Replicas that must hold a publication kept in history before it counts as taken (Redis
+   * `WAIT`), so that a failover loses no acknowledged publication. Default 0.
+   */
+  minReplicas?: number;
+  /** Milliseconds to wait for `minReplicas`; fewer by then and the publish is refused. */
+  replicaTimeout?: number;
   /** Prefix of every key and pub/sub channel, so that several clusters can share one Redis. */
   prefix?: string;
   /** This node's id in the node registry. Default: random. */
@@ -51,8 +65,12 @@ export class RedisBroker implements Broker, BrokerPublisher {
   readonly nodeId: string;
   readonly limits: RedisSharedLimits;
   private readonly keys: RedisKeys;
-  private readonly commands: Redis;
-  private readonly subscriber: Redis;
+  private readonly commands: RedisClient;
+  private readonly subscriber: RedisClient;
+  /** A Redis Cluster: fan-out by sharded pub/sub. */
+  private readonly sharded: boolean;
+  private readonly minReplicas: number;
+  private readonly replicaTimeout: number;
   private readonly rpc: ClusterRpc;
   private readonly channels = new Set<string>();
   private readonly nodeTtl: number;
@@ -77,16 +95,22 @@ export class RedisBroker implements Broker, BrokerPublisher {
       retryStrategy: (attempt) => Math.min(attempt * 100, 2_000),
       ...options.redis,
     };
-    this.commands = new Redis(url, connection);
+    const topology = { ...options, url };
+    this.commands = redisClient(topology, connection);
     // Subscriptions are restored by `resubscribe` on every ready, including channels added while away.
-    this.subscriber = new Redis(url, { ...connection, autoResubscribe: false });
+    this.subscriber = redisClient(topology, { ...connection, autoResubscribe: false });
+    this.sharded = isCluster(this.commands);
+    this.minReplicas = options.minReplicas ?? 0;
+    this.replicaTimeout = options.replicaTimeout ?? 1_000;
     this.rpc = new ClusterRpc(this.keys.replies(this.nodeId));
     this.limits = new RedisSharedLimits(this.commands, this.keys, this.nodeId, this.nodeTtl);
     for (const client of [this.commands, this.subscriber]) client.on('error', () => undefined);
     this.subscriber.on('ready', () => void this.resubscribe());
-    this.subscriber.on('message', (channel: string, message: string) =>
-      this.onMessage(channel, message),
-    );
+    for (const event of ['message', 'smessage']) {
+      this.subscriber.on(event, (channel: string, message: string) =>
+        this.onMessage(channel, message),
+      );
+    }
   }
 
   async start(sink: BrokerSink): Promise<void> {
@@ -128,7 +152,11 @@ export class RedisBroker implements Broker, BrokerPublisher {
     // While Redis is away this rejects at once (no offline queue): nothing is delivered, not
     // even on this node, so that no node sees what the others and history do not.
     if (!history) {
-      await this.commands.publish(this.keys.fanout(input.channel), encodeMessage(ts, body));
+      const fanout = this.keys.fanout(input.channel);
+      const message = encodeMessage(ts, body);
+      await (this.sharded
+        ? this.commands.spublish(fanout, message)
+        : this.commands.publish(fanout, message));
       return undefined;
     }
     const [offset, epoch] = (await this.commands.eval(
@@ -142,22 +170,24 @@ export class RedisBroker implements Broker, BrokerPublisher {
       history.ttl,
       ts,
       newEpoch(),
+      this.sharded ? 'SPUBLISH' : 'PUBLISH',
     )) as [number, string];
+    if (this.minReplicas > 0) await this.replicated();
     return { offset: Number(offset), epoch };
   }
 
   async subscribe(channel: string): Promise<void> {
     this.channels.add(channel);
-    if (this.subscriber.status === 'ready') {
-      await this.subscriber.subscribe(this.keys.fanout(channel)).catch(() => undefined);
-    }
+    if (this.subscriber.status === 'ready') await this.listen(channel).catch(() => undefined);
   }
 
   async unsubscribe(channel: string): Promise<void> {
     this.channels.delete(channel);
-    if (this.subscriber.status === 'ready') {
-      await this.subscriber.unsubscribe(this.keys.fanout(channel)).catch(() => undefined);
-    }
+    if (this.subscriber.status !== 'ready') return;
+    const fanout = this.keys.fanout(channel);
+    await (
+      this.sharded ? this.subscriber.sunsubscribe(fanout) : this.subscriber.unsubscribe(fanout)
+    ).catch(() => undefined);
   }
 
   async history(channel: string, query: HistoryQuery): Promise<HistoryPage> {
@@ -271,14 +301,30 @@ export class RedisBroker implements Broker, BrokerPublisher {
     ]).catch(() => undefined);
   }
 
+  /** Subscribes to a channel's fan-out: on a cluster, at the shard that serves its slot. */
+  private async listen(channel: string): Promise<void> {
+    const fanout = this.keys.fanout(channel);
+    await (this.sharded ? this.subscriber.ssubscribe(fanout) : this.subscriber.subscribe(fanout));
+  }
+
+  /** Waits for `minReplicas` to hold what this node wrote; refuses the publish otherwise. */
+  private async replicated(): Promise<void> {
+    const held = await this.commands.wait(this.minReplicas, this.replicaTimeout);
+    if (held < this.minReplicas) {
+      throw new Error(
+        `the publication reached ${held} of ${this.minReplicas} replicas within ${this.replicaTimeout} ms`,
+      );
+    }
+  }
+
   private async resubscribe(): Promise<void> {
-    const names = [
-      this.keys.control,
-      this.keys.replies(this.nodeId),
-      ...[...this.channels].map((c) => this.keys.fanout(c)),
-    ];
     try {
-      await this.subscriber.subscribe(...names);
+      await this.subscriber.subscribe(this.keys.control, this.keys.replies(this.nodeId));
+      // One call per channel: on a cluster, channels of different slots live on different shards.
+      if (this.sharded) await Promise.all([...this.channels].map((c) => this.listen(c)));
+      else if (this.channels.size > 0) {
+        await this.subscriber.subscribe(...[...this.channels].map((c) => this.keys.fanout(c)));
+      }
     } catch {
       return; // the connection dropped again; its next ready tries again
     }

@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis';
+import type { RedisClient } from './redis-topology.js';
 import { NodeConnectionCounts, type Rate, type SharedLimits } from '@herald/server';
 import type { RedisKeys } from './keys.js';
 import * as scripts from './limit-scripts.js';
@@ -11,7 +11,7 @@ export class RedisSharedLimits implements SharedLimits {
   private readonly held = new NodeConnectionCounts();
 
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisClient,
     private readonly keys: RedisKeys,
     private readonly nodeId: string,
     /** How long a node's counts hold without being restated: the node registry's ttl. */

@@ -4,7 +4,8 @@
  */
 
 /**
- * KEYS: stream, meta. ARGV: fan-out channel, body JSON, size, ttl ms, now ms, new epoch.
+ * KEYS: stream, meta. ARGV: fan-out channel, body JSON, size, ttl ms, now ms, new epoch, the
+ * publish command (`SPUBLISH` on a cluster, whose fan-out channel shares the keys' slot).
  * Appends (trimmed to `size`), sets both keys to expire after `ttl` (0: never), publishes
  * `offset \t epoch \t ts \t body`, and returns { offset, epoch }.
  */
@@ -25,7 +26,7 @@ else
   redis.call('PERSIST', KEYS[1])
   redis.call('PERSIST', KEYS[2])
 end
-redis.call('PUBLISH', ARGV[1], offset .. '\\t' .. epoch .. '\\t' .. ARGV[5] .. '\\t' .. ARGV[2])
+redis.call(ARGV[7], ARGV[1], offset .. '\\t' .. epoch .. '\\t' .. ARGV[5] .. '\\t' .. ARGV[2])
 return {offset, epoch}
 `;
 
