@@ -1,5 +1,6 @@
 import type { Broker } from '@herald/server';
 import { ServeConfigError } from './errors.js';
+import { describeShape, type RedisShape } from './redis-shape.js';
 
 export const brokerTypes = ['memory', 'redis', 'nats'] as const;
 
@@ -12,6 +13,8 @@ export interface BrokerSpec {
   urlFrom?: string;
   /** Key and subject prefix, so that several clusters can share one Redis or NATS. */
   prefix?: string;
+  /** Redis only: Sentinels, a Redis Cluster, replicas to wait for. */
+  redis?: RedisShape;
 }
 
 export const defaultBrokerUrls = {
@@ -39,13 +42,15 @@ export async function createBroker(spec: BrokerSpec): Promise<Broker | undefined
   // Typed by shape, so that the CLI builds without either broker package installed.
   const Broker = loaded[spec.type === 'redis' ? 'RedisBroker' : 'NatsBroker'] as BrokerConstructor;
   const url = spec.url ?? defaultBrokerUrls[spec.type];
-  const target = spec.type === 'redis' ? { url } : { servers: url.split(',') };
+  const target = spec.type === 'redis' ? { url, ...spec.redis } : { servers: url.split(',') };
   return new Broker({ ...target, prefix: spec.prefix });
 }
 
 /** `redis broker at redis://u:***@host:6379 (REDIS_URL)`: which broker, where, and who said so. */
 export function describeBroker(spec: BrokerSpec): string {
   if (spec.type === 'memory') return 'memory broker';
+  const shape = spec.redis && describeShape(spec.redis);
+  if (shape) return `redis broker through ${shape}`;
   const url = withoutPassword(spec.url ?? defaultBrokerUrls[spec.type]);
   return `${spec.type} broker at ${url}${spec.urlFrom ? ` (${spec.urlFrom})` : ''}`;
 }

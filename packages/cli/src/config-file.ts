@@ -7,6 +7,7 @@ import {
 } from '@herald/server';
 import { brokerTypes } from './broker.js';
 import { readJsonFile } from './json-file.js';
+import { redisShapeFields } from './redis-shape.js';
 
 export const portSchema = z.number().int().min(0).max(65_535);
 
@@ -26,6 +27,7 @@ const serveFileSchema = z.strictObject({
       type: z.enum(brokerTypes),
       url: z.string().min(1).optional(),
       prefix: z.string().min(1).optional(),
+      ...redisShapeFields,
     })
     .optional(),
   gateway: gatewayOptionsSchema.omit({ logger: true, broker: true, codecs: true }).optional(),

@@ -12,6 +12,7 @@ import { portSchema, readServeFile, type ServeFile } from './config-file.js';
 import { fromConfigFolder } from './controllers/project-paths.js';
 import type { ServedControllers } from './controllers/served-controllers.js';
 import { ServeConfigError } from './errors.js';
+import { redisShape } from './redis-shape.js';
 
 /** What `herald serve` runs: where to listen, the broker, gateway options and namespaces. */
 export interface ServeConfig {
@@ -107,6 +108,12 @@ function brokerSpec(file: ServeFile, path: string | undefined, env: Env): Broker
     spec.urlFrom = `${path}: broker.url`;
   }
   if (file.broker?.prefix) spec.prefix = file.broker.prefix;
+  if (known === 'redis') {
+    const { sentinels, masterName, cluster, minReplicas } = file.broker ?? {};
+    const fromFile =
+      file.broker?.type === 'redis' ? { sentinels, masterName, cluster, minReplicas } : {};
+    spec.redis = redisShape(fromFile, env);
+  }
   return spec;
 }
 

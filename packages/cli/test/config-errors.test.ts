@@ -103,6 +103,39 @@ describe('herald serve refuses bad flags and variables with exit 2, naming them'
     expect(result.stderr).toBe('herald: WS_PORT=abc: must be a port number (0 to 65535)\n');
   });
 
+  it('names a Redis address that is not host:port, and refuses Sentinels with a cluster', async () => {
+    const bad = await runCli(['serve'], {
+      WS_BROKER: 'redis',
+      REDIS_SENTINELS: '10.0.0.1:26379,nope',
+    });
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toBe(
+      'herald: REDIS_SENTINELS=10.0.0.1:26379,nope: "nope" must be host:port\n',
+    );
+    const both = await runCli(['serve'], {
+      WS_BROKER: 'redis',
+      REDIS_SENTINELS: '10.0.0.1:26379',
+      REDIS_CLUSTER: '10.0.0.2:7000',
+    });
+    expect(both.code).toBe(2);
+    expect(both.stderr).toBe(
+      'herald: Redis Sentinels and a Redis Cluster exclude each other: give REDIS_SENTINELS or REDIS_CLUSTER\n',
+    );
+    const unreachable = await runCli(['serve'], {
+      WS_BROKER: 'redis',
+      REDIS_CLUSTER: '127.0.0.1:1',
+    });
+    expect(unreachable.code).toBe(3);
+    expect(unreachable.stderr).toMatch(
+      /^herald: cannot reach the redis broker through cluster 127\.0\.0\.1:1: /,
+    );
+    const inFile = await serveWithFile({ broker: { type: 'redis', cluster: ['10.0.0.2'] } });
+    expect(inFile.code).toBe(2);
+    expect(problems(inFile.stderr)).toEqual([
+      'herald: herald.config.json: broker.cluster[0]: must be host:port',
+    ]);
+  });
+
   it('names the flag, which wins over the environment', async () => {
     const result = await runCli(['serve', '--port', '70000'], { WS_PORT: '8080' });
     expect(result.code).toBe(2);
