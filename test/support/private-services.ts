@@ -13,6 +13,8 @@ export interface PrivateService {
   readonly url: string;
   stop(): Promise<void>;
   start(): Promise<void>;
+  /** Sends a signal to the running process: SIGSTOP freezes it (a partition), SIGCONT thaws it. */
+  signal(signal: NodeJS.Signals): void;
   /** Stops it for good and removes its data. */
   dispose(): Promise<void>;
 }
@@ -43,12 +45,14 @@ async function waitForPort(port: number, timeoutMs = 10_000): Promise<void> {
   }
 }
 
-async function privateService(
+/** A server process of the test's own on `port` (default: a spare one), with a data folder. */
+export async function privateService(
   scheme: string,
   command: string,
   args: (port: number, dir: string) => string[],
+  chosenPort?: number,
 ): Promise<PrivateService> {
-  const port = await sparePort();
+  const port = chosenPort ?? (await sparePort());
   const dir = await mkdtemp(join(tmpdir(), `herald-${scheme}-`));
   let child: ChildProcess | undefined;
   const service: PrivateService = {
@@ -65,6 +69,9 @@ async function privateService(
       const exited = new Promise((resolve) => running.once('exit', resolve));
       running.kill('SIGKILL');
       await exited;
+    },
+    signal(signal) {
+      child?.kill(signal);
     },
     async dispose() {
       await service.stop();
