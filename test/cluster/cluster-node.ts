@@ -1,8 +1,9 @@
 /**
  * One gateway process of the cluster test: a Herald gateway on the broker named by WS_BROKER
  * (redis or nats), driven by its parent over IPC. Run with `node --import tsx`.
- * BROKER_URL and NODE_TTL point it at a private broker and shorten its heartbeat lease;
- * GATEWAY_OPTIONS (JSON) adds gateway options (limits, rate limits, tenancy).
+ * BROKER_URL and NODE_TTL point it at a private broker and shorten its heartbeat lease; PORT
+ * makes it listen where a node before it did; GATEWAY_OPTIONS (JSON) adds gateway options
+ * (limits, rate limits, tenancy).
  */
 import { NatsBroker } from '@herald/nats';
 import { RedisBroker } from '@herald/redis';
@@ -13,7 +14,8 @@ export type NodeCommand =
   | { id: number; type: 'presence'; channel: string }
   | { id: number; type: 'online' }
   | { id: number; type: 'disconnect'; user: string }
-  | { id: number; type: 'channels' };
+  | { id: number; type: 'channels' }
+  | { id: number; type: 'timers' };
 
 const prefix = process.env.CLUSTER_PREFIX ?? 'cluster';
 const url = process.env.BROKER_URL;
@@ -43,7 +45,7 @@ const gateway = createGateway({
   ...extra,
 });
 gateway.namespace('/ws');
-const { port } = await gateway.listen(0, '127.0.0.1');
+const { port } = await gateway.listen(Number(process.env.PORT ?? 0), '127.0.0.1');
 
 process.on('message', (command: NodeCommand) => {
   const run = async (): Promise<unknown> => {
@@ -58,6 +60,9 @@ process.on('message', (command: NodeCommand) => {
         return gateway.disconnect({ user: command.user }, 4011, 'kicked');
       case 'channels':
         return gateway.channels();
+      case 'timers':
+        // Timers and intervals alive in this process, to find any a connection left behind.
+        return process.getActiveResourcesInfo().filter((kind) => kind === 'Timeout').length;
     }
   };
   run().then(
@@ -65,4 +70,6 @@ process.on('message', (command: NodeCommand) => {
     (error: Error) => process.send?.({ id: command.id, error: error.message }),
   );
 });
+// SIGTERM is a graceful shutdown, as `herald serve` does it: clients are told to go elsewhere.
+process.once('SIGTERM', () => void gateway.close().then(() => process.exit(0)));
 process.send?.({ ready: true, port });
