@@ -185,6 +185,8 @@ export class Security implements InboundSecurity {
       recordAdmissionRefusal(this.context.audit, refusal, 'handshake', who);
       return refusal;
     }
+    // Closed while it was being counted: its session has ended, start nothing for it.
+    if (session.ended) return undefined;
     const { idleTimeout } = connection.endpoint.options;
     if (idleTimeout > 0) {
       session.startIdleTimer(idleTimeout, () =>

@@ -38,7 +38,7 @@ export class Session {
   private authTimer: NodeJS.Timeout | undefined;
   private expiryTimer: NodeJS.Timeout | undefined;
   private idleTimer: NodeJS.Timeout | undefined;
-  private ended = false;
+  #ended = false;
 
   /**
    * `request` is the upgrade request, kept only where in-band authentication may need it (the
@@ -99,13 +99,18 @@ export class Session {
 
   /** Keeps the connection's counts; a session that ended meanwhile gives them back at once. */
   holdSlot(slot: ConnectionSlot): void {
-    if (this.ended) slot.release();
+    if (this.#ended) slot.release();
     else this.slot = slot;
+  }
+
+  /** The connection has ended: nothing more may be started for it. */
+  get ended(): boolean {
+    return this.#ended;
   }
 
   /** Stops every timer and gives back every count; the connection has ended. */
   end(): void {
-    this.ended = true;
+    this.#ended = true;
     clearTimeout(this.authTimer);
     clearTimeout(this.expiryTimer);
     clearTimeout(this.idleTimer);

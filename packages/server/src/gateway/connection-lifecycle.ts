@@ -160,6 +160,8 @@ export class ConnectionLifecycle {
         connection.close(closeCodeFor(refusal.code), closeReason(refusal.message));
         return;
       }
+      // Counting it may take a broker round trip: it may have closed meanwhile.
+      if (!connection.isOpen) return;
       if (!(await this.security.authenticated(connection))) return;
       await namespace.connected(connection);
       // The channels the backend proxy joined the connection to, before it hears it is accepted.
