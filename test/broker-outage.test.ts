@@ -3,6 +3,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { HeraldClient, type SubscribedContext } from '@herald/client';
 import { createGateway, type Gateway } from '@herald/server';
 import { outageBackends } from './support/outage-backends.js';
+import { SteadyPublisher } from './support/steady-publisher.js';
 import { until } from './support/until.js';
 import { TestClient, type Frame } from '../packages/server/test/support/test-client.js';
 
@@ -51,21 +52,7 @@ describe.each(backends)('two gateways on $name when it is killed mid-traffic', (
 
     const publisher = await TestClient.connect(`ws://127.0.0.1:${one.port}/app`);
     cleanup.push(() => publisher.ws.close());
-    let seq = 0;
-    let publishing = true;
-    const traffic = (async () => {
-      while (publishing) {
-        publisher.send({ type: 'publish', channel, event: 'tick', payload: { seq }, id: seq });
-        seq += 1;
-        await sleep(20);
-      }
-    })();
-    const answers = () =>
-      new Map(
-        publisher.frames
-          .filter((f) => (f.type === 'ack' || f.type === 'error') && typeof f.id === 'number')
-          .map((f) => [f.id as number, f]),
-      );
+    const traffic = new SteadyPublisher(publisher, channel, 20);
     const healthy = () =>
       one.gateway.health().status === 'ok' && two.gateway.health().status === 'ok';
 
@@ -74,13 +61,11 @@ describe.each(backends)('two gateways on $name when it is killed mid-traffic', (
     await sleep(3_000);
     await server.start();
     await until(healthy, 15_000);
-    const backAt = seq;
-    await until(() => seq >= backAt + 50, 10_000);
-    publishing = false;
-    await traffic;
-    await until(() => answers().size === seq, 15_000);
+    const backAt = traffic.sent;
+    await until(() => traffic.sent >= backAt + 50, 10_000);
+    await traffic.stop();
 
-    const frames = [...answers().values()];
+    const frames = [...traffic.answers().values()];
     const acked = frames.filter((f) => f.type === 'ack');
     const refused = frames.filter((f) => f.type === 'error');
     // Every ack carries the stored position; every refusal says "unavailable, retry".

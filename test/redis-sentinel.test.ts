@@ -4,6 +4,7 @@ import { HeraldClient } from '@herald/client';
 import { RedisBroker } from '@herald/redis';
 import { createGateway, type Gateway } from '@herald/server';
 import { startSentinels, type SentinelShape } from './support/redis-shapes.js';
+import { SteadyPublisher } from './support/steady-publisher.js';
 import { until } from './support/until.js';
 import { TestClient } from '../packages/server/test/support/test-client.js';
 
@@ -58,21 +59,7 @@ describe('two gateways on Redis with Sentinels when the master is killed mid-tra
 
     const publisher = await TestClient.connect(`ws://127.0.0.1:${one.port}/app`);
     cleanup.push(() => publisher.ws.close());
-    let seq = 0;
-    let publishing = true;
-    const traffic = (async () => {
-      while (publishing) {
-        publisher.send({ type: 'publish', channel, event: 'tick', payload: { seq }, id: seq });
-        seq += 1;
-        await sleep(10);
-      }
-    })();
-    const answers = () =>
-      new Map(
-        publisher.frames
-          .filter((f) => (f.type === 'ack' || f.type === 'error') && typeof f.id === 'number')
-          .map((f) => [f.id as number, f]),
-      );
+    const traffic = new SteadyPublisher(publisher, channel, 10);
 
     await until(() => received.length >= 50, 10_000);
     const oldMaster = shape.master.port;
@@ -91,16 +78,14 @@ describe('two gateways on Redis with Sentinels when the master is killed mid-tra
       20_000,
     );
     // Publications go on through the new master.
-    const backAt = seq;
+    const backAt = traffic.sent;
     await until(() => received.some((s) => s > backAt + 20), 20_000);
-    publishing = false;
-    await traffic;
-    await until(() => answers().size === seq, 15_000);
+    await traffic.stop();
 
-    const acked = [...answers().values()]
+    const acked = [...traffic.answers().values()]
       .filter((f) => f.type === 'ack')
       .map((f) => f.id as number);
-    const refused = [...answers().values()].filter((f) => f.type === 'error');
+    const refused = [...traffic.answers().values()].filter((f) => f.type === 'error');
     // Acked before and after the failover; refused meanwhile, as unavailable (retry later).
     expect(acked.some((s) => s < 50) && acked.some((s) => s > backAt)).toBe(true);
     expect(new Set(refused.map((f) => f.code))).toEqual(new Set(['WS_UNAVAILABLE']));

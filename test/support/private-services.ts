@@ -83,23 +83,27 @@ export async function privateService(
 }
 
 /**
- * A Redis that loses its data when stopped, or with `persistent` one that keeps it (an
- * append-only file synced on every write) and has it back when started again.
+ * `redis-server` arguments for a server on `port` keeping its files in `dir`: nothing saved,
+ * unless `persistent` (an append-only file synced on every write); `extra` comes last.
+ */
+export function redisArgs(
+  port: number,
+  dir: string,
+  options: { persistent?: boolean; extra?: string[] } = {},
+): string[] {
+  const persistence = options.persistent
+    ? ['--appendonly', 'yes', '--appendfsync', 'always']
+    : ['--appendonly', 'no'];
+  const base = ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--dir', dir];
+  return [...base, ...persistence, ...(options.extra ?? [])];
+}
+
+/**
+ * A Redis that loses its data when stopped, or with `persistent` one that keeps it and has it
+ * back when started again.
  */
 export function startPrivateRedis(options: { persistent?: boolean } = {}): Promise<PrivateService> {
-  return privateService('redis', 'redis-server', (port, dir) => [
-    '--port',
-    String(port),
-    '--bind',
-    '127.0.0.1',
-    '--save',
-    '',
-    ...(options.persistent
-      ? ['--appendonly', 'yes', '--appendfsync', 'always']
-      : ['--appendonly', 'no']),
-    '--dir',
-    dir,
-  ]);
+  return privateService('redis', 'redis-server', (port, dir) => redisArgs(port, dir, options));
 }
 
 /** A NATS server with JetStream; what it stores in files (the default) survives a restart. */

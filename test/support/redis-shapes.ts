@@ -3,7 +3,7 @@ import { writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { privateService, sparePort, type PrivateService } from './private-services.js';
+import { privateService, redisArgs, sparePort, type PrivateService } from './private-services.js';
 
 const run = promisify(execFile);
 
@@ -25,20 +25,6 @@ export interface SentinelShape {
   currentMaster(): Promise<number>;
   dispose(): Promise<void>;
 }
-
-const redis = (port: number, dir: string, extra: string[]) => [
-  '--port',
-  String(port),
-  '--bind',
-  '127.0.0.1',
-  '--save',
-  '',
-  '--appendonly',
-  'no',
-  '--dir',
-  dir,
-  ...extra,
-];
 
 /** A port whose cluster bus port (port + 10000) is free as well. */
 async function clusterPort(): Promise<number> {
@@ -80,7 +66,9 @@ export async function startRedisCluster(count = 3): Promise<RedisClusterShape> {
         'redis',
         'redis-server',
         (port, dir) =>
-          redis(port, dir, ['--cluster-enabled', 'yes', '--cluster-config-file', 'nodes.conf']),
+          redisArgs(port, dir, {
+            extra: ['--cluster-enabled', 'yes', '--cluster-config-file', 'nodes.conf'],
+          }),
         await clusterPort(),
       ),
     );
@@ -104,12 +92,12 @@ export async function startRedisCluster(count = 3): Promise<RedisClusterShape> {
  */
 export async function startSentinels(replicaCount = 2): Promise<SentinelShape> {
   const masterName = 'herald-test';
-  const master = await privateService('redis', 'redis-server', (port, dir) => redis(port, dir, []));
+  const master = await privateService('redis', 'redis-server', (port, dir) => redisArgs(port, dir));
   const replicas: PrivateService[] = [];
   for (let i = 0; i < replicaCount; i++) {
     replicas.push(
       await privateService('redis', 'redis-server', (port, dir) =>
-        redis(port, dir, ['--replicaof', '127.0.0.1', String(master.port)]),
+        redisArgs(port, dir, { extra: ['--replicaof', '127.0.0.1', String(master.port)] }),
       ),
     );
   }
