@@ -1,7 +1,7 @@
 import { JetStreamApiCodes, StorageType } from '@nats-io/jetstream';
 import { Kvm, type KV } from '@nats-io/kv';
 import type { NatsConnection } from '@nats-io/transport-node';
-import { NodeConnectionCounts, type Rate, type SharedLimits } from '@herald/server';
+import { KeyCounts, type Rate, type SharedLimits } from '@herald/server';
 import type { BucketOptions } from './expiring-entries.js';
 import type { NatsNames } from './names.js';
 import { isApiError, recreatingLostStore } from './store-errors.js';
@@ -30,7 +30,7 @@ const maxAttempts = 20;
  * hundred milliseconds. This node restates its counts every `lease / 3` while NATS is reachable.
  */
 export class NatsSharedLimits implements SharedLimits {
-  private readonly held = new NodeConnectionCounts();
+  private readonly held = new KeyCounts();
   private store: { nc: NatsConnection; options: BucketOptions } | undefined;
   /** Whether NATS is connected: while it is not, calls fail at once instead of at a timeout. */
   private reachable: () => boolean = () => false;

@@ -1,5 +1,5 @@
 import type { RedisClient } from './redis-topology.js';
-import { NodeConnectionCounts, type Rate, type SharedLimits } from '@herald/server';
+import { KeyCounts, type Rate, type SharedLimits } from '@herald/server';
 import type { RedisKeys } from './keys.js';
 import * as scripts from './limit-scripts.js';
 
@@ -8,7 +8,7 @@ import * as scripts from './limit-scripts.js';
  * key, each changed by one atomic script. `restate` runs on every heartbeat of the node.
  */
 export class RedisSharedLimits implements SharedLimits {
-  private readonly held = new NodeConnectionCounts();
+  private readonly held = new KeyCounts();
 
   constructor(
     private readonly redis: RedisClient,

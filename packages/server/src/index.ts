@@ -70,7 +70,8 @@ export { scopeChannel, tenantChannel, tenantIdPattern } from './channels/channel
 export { assertDeliverable } from './validation/payload-guard.js';
 export type { ChannelKeeps } from './channels/channel-service.js';
 export { MemoryBroker } from './broker/memory-broker.js';
-export { NodeConnectionCounts, type Rate, type SharedLimits } from './broker/shared-limits.js';
+export type { Rate, SharedLimits } from './broker/shared-limits.js';
+export { KeyCounts } from './broker/key-counts.js';
 export { ErrorCodes, CloseCodes } from '@herald/protocol';
 export { scopes, type AuthMode, type ScopeRequirement } from './auth/auth-mode.js';
 export type {

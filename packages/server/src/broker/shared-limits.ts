@@ -31,29 +31,3 @@ export interface SharedLimits {
   /** Uncounts one connection of this node under `key`. */
   removeConnection(key: string): Promise<void>;
 }
-
-/**
- * This node's connection counts as a broker restates them on each heartbeat: what `addConnection`
- * counted and `removeConnection` has not taken back yet, whether or not the backend heard it.
- */
-export class NodeConnectionCounts {
-  private readonly counts = new Map<string, number>();
-
-  add(key: string): number {
-    const count = (this.counts.get(key) ?? 0) + 1;
-    this.counts.set(key, count);
-    return count;
-  }
-
-  /** Returns the count left for `key` (0 once none is). */
-  remove(key: string): number {
-    const count = (this.counts.get(key) ?? 0) - 1;
-    if (count > 0) this.counts.set(key, count);
-    else this.counts.delete(key);
-    return Math.max(count, 0);
-  }
-
-  entries(): IterableIterator<[key: string, count: number]> {
-    return this.counts.entries();
-  }
-}

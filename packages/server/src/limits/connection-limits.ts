@@ -1,4 +1,5 @@
 import { ErrorCodes } from '@herald/protocol';
+import { KeyCounts } from '../broker/key-counts.js';
 import { HeraldError } from '../errors.js';
 import type { ResolvedConnectionLimits } from './limit-options.js';
 import type { CountedKey, SharedConnectionCounts } from './shared-connection-counts.js';
@@ -18,7 +19,7 @@ export interface ConnectionKeys {
  * `shared` (limits scoped to the cluster), also per IP, user and tenant across the nodes.
  */
 export class ConnectionLimits {
-  private readonly counts = new Map<string, number>();
+  private readonly counts = new KeyCounts();
 
   constructor(
     private readonly options: ResolvedConnectionLimits,
@@ -28,7 +29,7 @@ export class ConnectionLimits {
   /** Throws WS_CONNECTION_LIMIT when one more connection with `keys` would pass a node's limit. */
   check(keys: ConnectionKeys): void {
     for (const { key, limit, label } of this.limitsFor(keys)) {
-      if (limit > 0 && (this.counts.get(key) ?? 0) >= limit) {
+      if (limit > 0 && this.counts.get(key) >= limit) {
         throw new HeraldError(
           ErrorCodes.WS_CONNECTION_LIMIT,
           `connection limit reached (${label})`,
@@ -83,16 +84,12 @@ export class ConnectionLimits {
 
   /** @internal */
   increment(keys: readonly string[]): void {
-    for (const key of keys) this.counts.set(key, (this.counts.get(key) ?? 0) + 1);
+    for (const key of keys) this.counts.add(key);
   }
 
   /** @internal */
   decrement(keys: readonly string[]): void {
-    for (const key of keys) {
-      const left = (this.counts.get(key) ?? 1) - 1;
-      if (left <= 0) this.counts.delete(key);
-      else this.counts.set(key, left);
-    }
+    for (const key of keys) this.counts.remove(key);
   }
 
   /** @internal */
