@@ -73,11 +73,7 @@ export async function authenticateInBand(
         throw new HeraldError(ErrorCodes.WS_FORBIDDEN, 'authentication may not change the tenant');
       }
       const keys = connectionKeys(connection.endpoint, connection.remoteAddress, identity);
-      // Counting across the cluster takes a round trip: the first count may still be under way
-      // (an auth frame can come at once), and the connection may close meanwhile.
-      await session.counted;
-      if (!connection.isOpen) return;
-      session.holdSlot(await steps.limits.replace(session.slot, keys));
+      await session.recount((slot) => steps.limits.replace(slot, keys));
       if (!connection.isOpen) return;
       session.credentials = credentials;
       await steps.setIdentity(connection, session, identity);

@@ -176,9 +176,7 @@ export class Security implements InboundSecurity {
     session.rate = this.rates?.open(connection.remoteAddress);
     try {
       const keys = connectionKeys(connection.endpoint, handshake.remoteAddress, admission.identity);
-      const acquired = this.limits.acquire(keys);
-      session.counted = acquired.catch(() => undefined);
-      session.holdSlot(await acquired);
+      await session.recount(() => this.limits.acquire(keys));
     } catch (error) {
       const refusal = asRefusal(error, this.context.logger, 'connection limits');
       const who = () => handshakeFields(connection.endpoint, handshake, admission.identity);

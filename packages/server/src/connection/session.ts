@@ -24,10 +24,10 @@ const maxTimerDelay = 2_147_483_647;
 export class Session {
   phase: SessionPhase;
   lastActivity = Date.now();
-  /** Set through `holdSlot`: counts are taken asynchronously, the session may end meanwhile. */
+  /** The connection's counts; set through `recount`. */
   slot: ConnectionSlot | undefined;
-  /** Settles once the connection's first counts are taken or refused (`slot` is then final). */
-  counted: Promise<unknown> = Promise.resolve();
+  /** The last `recount`, which the next one waits for. */
+  private counting: Promise<unknown> = Promise.resolve();
   rate: MessageRate | undefined;
   /** Who the session's token named; undefined while anonymous. A refresh must name the same. */
   credentials: Credentials | undefined;
@@ -97,10 +97,20 @@ export class Session {
     this.idleTimer = setTimeout(check, ms);
   }
 
-  /** Keeps the connection's counts; a session that ended meanwhile gives them back at once. */
-  holdSlot(slot: ConnectionSlot): void {
-    if (this.#ended) slot.release();
-    else this.slot = slot;
+  /**
+   * Changes the connection's counts with `count`, given the current ones: one change at a time
+   * (counting across the cluster takes a round trip, and an `auth` frame may come at once), and
+   * a session that ended meanwhile gives the new counts back. Rejects as `count` does.
+   */
+  recount(count: (current: ConnectionSlot | undefined) => Promise<ConnectionSlot>): Promise<void> {
+    const changed = this.counting
+      .then(() => count(this.slot))
+      .then((slot) => {
+        if (this.#ended) slot.release();
+        else this.slot = slot;
+      });
+    this.counting = changed.catch(() => undefined);
+    return changed;
   }
 
   /** The connection has ended: nothing more may be started for it. */
