@@ -55,8 +55,7 @@ describe.each(backends)('cluster-wide limits on a private $name', (backend) => {
       const client = await TestClient.connect(`ws://127.0.0.1:${port}/app${query}`);
       cleanup.push(() => client.ws.terminate());
       if (user === undefined) return client; // it waits for an auth frame
-      const connected = client.waitFor((f) => f.type === 'system' && f.event === 'connected');
-      await Promise.race([connected, client.closed]);
+      await client.settled();
       return client;
     };
   }

@@ -67,8 +67,7 @@ describe.each(brokers)('limits across three gateways on $name', ({ env }) => {
     });
     clients.push(client);
     // Accepted, or refused after the upgrade with an error frame and a close.
-    const connected = client.waitFor((f) => f.type === 'system' && f.event === 'connected');
-    await Promise.race([connected, client.closed]);
+    await client.settled();
     return client;
   };
   const refusal = async (client: TestClient) => {

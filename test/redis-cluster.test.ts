@@ -135,10 +135,7 @@ describe('two gateways on a three-master Redis Cluster', () => {
     const connect = async (node: number) => {
       const url = `ws://127.0.0.1:${gateways[node]!.port}/app?token=${await sign({ sub: 'max' })}`;
       const socket = await TestClient.connect(url);
-      await Promise.race([
-        socket.waitFor((f) => f.type === 'system' && f.event === 'connected'),
-        socket.closed,
-      ]);
+      await socket.settled();
       return socket;
     };
     const first = await connect(0);

@@ -95,6 +95,17 @@ export class TestClient {
     });
   }
 
+  /**
+   * Resolves once the gateway accepted the connection (its `system` `connected` frame) or closed
+   * it (a refusal after the upgrade): whichever comes first.
+   */
+  async settled(): Promise<void> {
+    const connected = this.waitFor((f) => f.type === 'system' && f.event === 'connected');
+    // Refused: the wait for `connected` times out unobserved.
+    connected.catch(() => undefined);
+    await Promise.race([connected, this.closed]);
+  }
+
   /** Waits until `count` frames match `predicate` and returns them. */
   async waitForCount(
     predicate: (frame: Frame) => boolean,
