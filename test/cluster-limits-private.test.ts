@@ -146,4 +146,15 @@ describe.each(backends)('cluster-wide limits on a private $name', (backend) => {
       })
       .toBe(false);
   });
+
+  it("counts on each node alone with scope 'node', the broker reachable", async () => {
+    const server = await backend.start();
+    cleanup.push(() => server.dispose());
+    const prefix = `limits-${randomUUID().slice(0, 8)}`;
+    const onA = await node(server.url, prefix, { scope: 'node' });
+    const onB = await node(server.url, prefix, { scope: 'node' });
+    expect(isOpen(await onA('fay'))).toBe(true);
+    expect(isOpen(await onB('fay'))).toBe(true);
+    expect((await (await onA('fay')).closed).code).toBe(4008);
+  });
 });
